@@ -1,0 +1,259 @@
+/// Splits a byte stream into FIX messages using BeginString (8), BodyLength (9) and CheckSum (10).
+///
+/// Feed it bytes as they arrive, split anywhere, and take frames out with ``next()``. Garbled
+/// data is reported and skipped: a stream that does not start with `8=FIX`, a BodyLength that is
+/// missing, too large or does not land on `10=`, a malformed or wrong CheckSum. After garbled data
+/// the framer resynchronises on the next `8=FIX`, so good messages after it are not lost. A
+/// message may not exceed ``maxMessageSize`` bytes, so a hostile peer cannot make it buffer
+/// without bound: at most `maxMessageSize` plus one read are held.
+public struct FIXFramer: Sendable {
+    /// What came out of the stream.
+    public enum Event: Sendable, Equatable {
+        /// A complete, well-framed message (checksum verified): its bytes.
+        case message(ArraySlice<UInt8>)
+        /// Bytes that are not a message, skipped.
+        case garbled(Garbled)
+    }
+
+    /// A run of skipped bytes: where it started in the stream, how long it was, and why.
+    public struct Garbled: Sendable, Equatable, CustomStringConvertible {
+        public enum Reason: Sendable, Equatable {
+            /// The bytes do not start with `8=FIX`.
+            case notBeginString
+            /// BeginString is not followed by a BodyLength field.
+            case missingBodyLength
+            /// BodyLength is not a number.
+            case badBodyLength
+            /// BodyLength makes the message larger than the limit.
+            case tooLarge(limit: Int)
+            /// BodyLength does not land on `10=`.
+            case bodyLengthMismatch
+            /// `10=` is not followed by three digits and SOH.
+            case malformedCheckSum
+            /// The CheckSum does not match the bytes.
+            case checkSumMismatch(expected: Int, received: Int)
+            /// The stream ended in the middle of a message.
+            case truncated
+        }
+
+        /// Offset of the first skipped byte since the start of the stream.
+        public var offset: Int
+        /// How many bytes were skipped.
+        public var length: Int
+        public var reason: Reason
+
+        public var description: String {
+            switch reason {
+            case .notBeginString: return "data does not start with 8=FIX"
+            case .missingBodyLength: return "BeginString is not followed by BodyLength (9)"
+            case .badBodyLength: return "BodyLength (9) is not a number"
+            case .tooLarge(let limit): return "BodyLength (9) makes the message larger than \(limit) bytes"
+            case .bodyLengthMismatch: return "BodyLength (9) does not land on CheckSum (10=)"
+            case .malformedCheckSum: return "CheckSum (10) is not three digits and SOH"
+            case let .checkSumMismatch(expected, received):
+                return "CheckSum (10) is \(received), the bytes sum to \(expected)"
+            case .truncated: return "stream ends inside a message"
+            }
+        }
+    }
+
+    /// The largest message accepted, in bytes.
+    public let maxMessageSize: Int
+
+    private var buffer: [UInt8] = []
+    /// Index of the first unconsumed byte in `buffer`.
+    private var start = 0
+    /// Stream offset of `buffer[0]`.
+    private var base = 0
+
+    /// A framer accepting messages of up to `maxMessageSize` bytes (default 1 MiB).
+    public init(maxMessageSize: Int = 1 << 20) {
+        precondition(maxMessageSize >= 32, "maxMessageSize too small")
+        self.maxMessageSize = maxMessageSize
+        buffer.reserveCapacity(min(maxMessageSize, 64 * 1024))
+    }
+
+    /// Bytes received and not yet returned as a message or skipped.
+    public var bufferedByteCount: Int { buffer.count - start }
+
+    /// Stream offset of the next byte to be framed.
+    public var streamOffset: Int { base + start }
+
+    /// Adds bytes received from the stream.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Adds bytes received from the stream.
+    public mutating func append(_ bytes: some Sequence<UInt8>) {
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Drops consumed bytes from the front of the buffer when that is worth it.
+    private mutating func compact() {
+        if start > 0 && (start == buffer.count || start >= 4096 || start * 2 >= buffer.count) {
+            buffer.removeSubrange(0..<start)
+            base += start
+            start = 0
+        }
+    }
+
+    /// The next message or run of garbled bytes, or nil when more bytes are needed.
+    public mutating func next() -> Event? {
+        while start < buffer.count {
+            switch frame() {
+            case .needMore:
+                return nil
+            case .message(let end):
+                let slice = buffer[start..<end]
+                start = end
+                return .message(slice)
+            case .skip(let length, let reason):
+                let g = Garbled(offset: base + start, length: length, reason: reason)
+                start += length
+                return .garbled(g)
+            }
+        }
+        return nil
+    }
+
+    /// At the end of the stream: whatever is left is a truncated message (or garbage).
+    public mutating func finish() -> Event? {
+        if let e = next() { return e }
+        guard start < buffer.count else { return nil }
+        let startsLikeMessage = hasPrefix8FIX(at: start) || isPrefixOf8FIX(at: start)
+        let g = Garbled(offset: base + start, length: buffer.count - start,
+                        reason: startsLikeMessage ? .truncated : .notBeginString)
+        start = buffer.count
+        return .garbled(g)
+    }
+
+    private enum Step {
+        case needMore
+        case message(end: Int)
+        case skip(Int, Garbled.Reason)
+    }
+
+    private static let prefix: [UInt8] = Array("8=FIX".utf8)
+
+    private func hasPrefix8FIX(at i: Int) -> Bool {
+        guard buffer.count - i >= 5 else { return false }
+        return buffer[i] == 56 && buffer[i + 1] == 61 && buffer[i + 2] == 70 && buffer[i + 3] == 73 && buffer[i + 4] == 88
+    }
+
+    /// Whether the bytes from `i` to the end are a proper prefix of `8=FIX`.
+    private func isPrefixOf8FIX(at i: Int) -> Bool {
+        let n = buffer.count - i
+        guard n < 5 else { return false }
+        for k in 0..<n where buffer[i + k] != Self.prefix[k] { return false }
+        return true
+    }
+
+    /// Where the next `8=FIX` starts at or after `from` (not preceded by a digit, so `58=FIX`
+    /// in a text field does not count), or nil.
+    private func nextBeginString(from: Int) -> Int? {
+        var i = from
+        while i + 5 <= buffer.count {
+            if buffer[i] == 56 && hasPrefix8FIX(at: i) && (i == 0 || !(buffer[i - 1] &- 48 < 10)) {
+                return i
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Skips from `start` to the next `8=FIX` after it, or to where a partial one could start.
+    private func resync(_ reason: Garbled.Reason) -> Step {
+        if let next = nextBeginString(from: start + 1) {
+            return .skip(next - start, reason)
+        }
+        // Keep a tail that could be the start of `8=FIX`.
+        var keep = 0
+        for k in stride(from: min(4, buffer.count - start - 1), through: 1, by: -1) where isPrefixOf8FIX(at: buffer.count - k) {
+            keep = k
+            break
+        }
+        let length = buffer.count - start - keep
+        return length > 0 ? .skip(length, reason) : .needMore
+    }
+
+    private func frame() -> Step {
+        let n = buffer.count
+        // 8=FIX...<SOH>
+        if !hasPrefix8FIX(at: start) {
+            if isPrefixOf8FIX(at: start) { return .needMore }
+            return resync(.notBeginString)
+        }
+        var i = start + 5
+        while i < n && buffer[i] != 1 {
+            i += 1
+            if i - start > 32 { return resync(.missingBodyLength) }
+        }
+        guard i < n else { return .needMore }
+        i += 1
+        // 9=digits<SOH>
+        if n - i < 2 { return .needMore }
+        guard buffer[i] == 57 && buffer[i + 1] == 61 else { return resync(.missingBodyLength) }
+        i += 2
+        var bodyLength = 0
+        var digits = 0
+        while i < n && buffer[i] &- 48 < 10 {
+            bodyLength = bodyLength * 10 + Int(buffer[i] &- 48)
+            digits += 1
+            i += 1
+            if digits > 9 { return resync(.badBodyLength) }
+        }
+        guard i < n else { return .needMore }
+        guard digits > 0, buffer[i] == 1 else { return resync(.badBodyLength) }
+        i += 1
+        let bodyStart = i
+        let checksumStart = bodyStart + bodyLength
+        let end = checksumStart + 7
+        if end - start > maxMessageSize { return resync(.tooLarge(limit: maxMessageSize)) }
+        // Fail early when the bytes where 10= should be are already here and are not 10=.
+        for k in 0..<3 where checksumStart + k < n {
+            if buffer[checksumStart + k] != Self.checksumTag[k] { return resync(.bodyLengthMismatch) }
+        }
+        if checksumStart > bodyStart && checksumStart - 1 < n && buffer[checksumStart - 1] != 1 {
+            return resync(.bodyLengthMismatch)
+        }
+        guard end <= n else { return .needMore }
+        let d0 = buffer[checksumStart + 3] &- 48, d1 = buffer[checksumStart + 4] &- 48, d2 = buffer[checksumStart + 5] &- 48
+        guard d0 < 10, d1 < 10, d2 < 10, buffer[checksumStart + 6] == 1 else { return resync(.malformedCheckSum) }
+        let received = Int(d0) * 100 + Int(d1) * 10 + Int(d2)
+        let expected = buffer.withUnsafeBytes { FIXChecksum.compute(UnsafeRawBufferPointer(rebasing: $0[start..<checksumStart])) }
+        guard received == expected else {
+            return .skip(end - start, .checkSumMismatch(expected: expected, received: received))
+        }
+        return .message(end: end)
+    }
+
+    private static let checksumTag: [UInt8] = [49, 48, 61]  // "10="
+}
+
+/// The FIX CheckSum: the sum of the bytes modulo 256.
+public enum FIXChecksum {
+    /// Sum of `bytes` modulo 256.
+    @inlinable
+    public static func compute(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var sum: UInt32 = 0
+        var i = 0
+        let n = bytes.count
+        // Four accumulators let the loop run without a dependency chain.
+        var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0
+        while i + 4 <= n {
+            sum &+= UInt32(bytes[i])
+            a &+= UInt32(bytes[i + 1])
+            b &+= UInt32(bytes[i + 2])
+            c &+= UInt32(bytes[i + 3])
+            i += 4
+        }
+        while i < n {
+            sum &+= UInt32(bytes[i])
+            i += 1
+        }
+        return Int((sum &+ a &+ b &+ c) & 0xFF)
+    }
+}

@@ -1,0 +1,221 @@
+/// One FIX message: its bytes and a table of where each field's value sits in them.
+///
+/// Parsing records offsets only; values are read from the bytes when asked for, so nothing is
+/// allocated per field. A message can be parsed again in place (``parse(_:)-(UnsafeRawBufferPointer)``)
+/// and then reuses the storage of the previous one, which is how hot paths avoid allocating.
+///
+/// Repeating groups are known only with a dictionary: ``DataDictionary/resolveGroups(_:)`` (or
+/// validation) marks each field's nesting depth and records where each group and instance
+/// starts, after which ``group(_:)`` gives the instances. Until then lookups see every field as
+/// top-level.
+public struct FIXMessage: Sendable, FIXFieldContainer {
+    /// The message bytes, from `8=` to the SOH after the checksum.
+    public internal(set) var bytes: [UInt8]
+    /// The fields in the order they appear.
+    public internal(set) var fields: [FIXField]
+    /// Repeating groups found by the last group resolution.
+    @usableFromInline internal var groupSpans: [FIXGroupSpan]
+    /// Field index of the first field of each group instance, referenced by `groupSpans`.
+    @usableFromInline internal var instanceStarts: [Int32]
+    /// Whether groups were resolved against a dictionary since the last parse.
+    public internal(set) var groupsResolved: Bool
+
+    /// An empty message, to parse into.
+    public init() {
+        bytes = []
+        fields = []
+        groupSpans = []
+        instanceStarts = []
+        groupsResolved = false
+        bytes.reserveCapacity(512)
+        fields.reserveCapacity(64)
+    }
+
+    /// Parses a message from bytes.
+    public init(bytes: some Sequence<UInt8>) throws(FIXParseError) {
+        self.init()
+        self.bytes.append(contentsOf: bytes)
+        try reparse()
+    }
+
+    /// Parses a message from text; `|` is not translated, so the text must use SOH (`\u{01}`).
+    public init(_ text: String) throws(FIXParseError) {
+        try self.init(bytes: Array(text.utf8))
+    }
+
+    /// Parses `input` into this message, replacing what it held and reusing its storage.
+    public mutating func parse(_ input: UnsafeRawBufferPointer) throws(FIXParseError) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: input)
+        try reparse()
+    }
+
+    /// Parses `input` into this message, replacing what it held and reusing its storage.
+    public mutating func parse(_ input: ArraySlice<UInt8>) throws(FIXParseError) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: input)
+        try reparse()
+    }
+
+    /// Rebuilds the field table from `bytes`.
+    internal mutating func reparse() throws(FIXParseError) {
+        fields.removeAll(keepingCapacity: true)
+        groupSpans.removeAll(keepingCapacity: true)
+        instanceStarts.removeAll(keepingCapacity: true)
+        groupsResolved = false
+        let n = bytes.count
+        guard n > 0 else { throw FIXParseError(.empty, offset: 0) }
+        guard n < Int(Int32.max) else { throw FIXParseError(.tooLarge, offset: 0) }
+        let error: FIXParseError? = bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < n {
+                // Tag: optional '-', 1...9 digits, then '='.
+                let tagStart = i
+                var negative = false
+                if b[i] == UInt8(ascii: "-") {
+                    negative = true
+                    i += 1
+                }
+                var tag: Int32 = 0
+                var digits = 0
+                while i < n {
+                    let c = b[i]
+                    if c &- 48 < 10 {
+                        tag = tag &* 10 &+ Int32(c &- 48)
+                        digits += 1
+                        i += 1
+                    } else {
+                        break
+                    }
+                }
+                if i >= n { return FIXParseError(.missingEquals, offset: tagStart) }
+                if b[i] != UInt8(ascii: "=") || digits == 0 || digits > 9 {
+                    return FIXParseError(.invalidTag, offset: tagStart)
+                }
+                i += 1
+                let valueStart = i
+                // Value: up to SOH. Data fields may hold SOH: their length comes from the
+                // preceding length field.
+                if let dataLength = dataLengthFor(tag: tag, b) {
+                    let end = valueStart + dataLength
+                    if dataLength >= 0, end < n, b[end] == 1 {
+                        i = end
+                    }
+                }
+                while i < n && b[i] != 1 { i += 1 }
+                if i >= n { return FIXParseError(.missingDelimiter, offset: valueStart) }
+                fields.append(FIXField(tag: negative ? -tag : tag, valueOffset: Int32(valueStart),
+                                       valueLength: Int32(i - valueStart)))
+                i += 1
+            }
+            return nil
+        }
+        if let error { throw error }
+    }
+
+    /// For a data field (RawData, SecureData, XmlData, Signature, EncodedText and the like),
+    /// the length declared by the field just before it; nil for other fields.
+    @inline(__always)
+    private func dataLengthFor(tag: Int32, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let lengthTag = FIXMessage.lengthTag(forDataTag: tag), let last = fields.last,
+              last.tag == lengthTag else { return nil }
+        var v = 0
+        var i = Int(last.valueOffset)
+        let end = i + Int(last.valueLength)
+        guard end > i, end - i <= 9 else { return nil }
+        while i < end {
+            let c = b[i]
+            guard c &- 48 < 10 else { return nil }
+            v = v * 10 + Int(c &- 48)
+            i += 1
+        }
+        return v
+    }
+
+    /// The length field that precedes each standard FIX 4.4 data field.
+    @inline(__always)
+    static func lengthTag(forDataTag tag: Int32) -> Int32? {
+        switch tag {
+        case 89: return 93     // Signature <- SignatureLength
+        case 91: return 90     // SecureData <- SecureDataLen
+        case 96: return 95     // RawData <- RawDataLength
+        case 213: return 212   // XmlData <- XmlDataLen
+        case 351: return 350   // EncodedSecurityDesc
+        case 355: return 354   // EncodedText
+        case 357: return 356   // EncodedSubject
+        case 349: return 348   // EncodedIssuer
+        case 359: return 358   // EncodedHeadline
+        case 361: return 360   // EncodedAllocText
+        case 363: return 362   // EncodedUnderlyingIssuer
+        case 365: return 364   // EncodedUnderlyingSecurityDesc
+        case 353: return 352   // EncodedListExecInst
+        case 446: return 445   // EncodedListStatusText
+        case 619: return 618   // EncodedLegIssuer
+        case 622: return 621   // EncodedLegSecurityDesc
+        default: return nil
+        }
+    }
+
+    // MARK: - FIXFieldContainer
+
+    public var message: FIXMessage { self }
+    public var fieldRange: Range<Int> { 0..<fields.count }
+    public var depth: UInt8 { 0 }
+
+    // MARK: - Header shortcuts
+
+    /// MsgType (35), when present.
+    public var msgType: String? { string(Tag.msgType) }
+    /// BeginString (8), when present.
+    public var beginString: String? { string(Tag.beginString) }
+    /// MsgSeqNum (34), when present and numeric.
+    public var msgSeqNum: Int? { int(Tag.msgSeqNum) }
+
+    /// The message as text with SOH shown as `separator`.
+    public func text(separator: Character = "|") -> String {
+        var s = String(decoding: bytes, as: UTF8.self)
+        if separator != "\u{01}" { s = s.replacingSOH(with: separator) }
+        return s
+    }
+
+    /// The value bytes of a field of this message.
+    @inlinable
+    public func withValue<R>(_ field: FIXField, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { raw in
+            try body(UnsafeRawBufferPointer(rebasing: raw[field.valueRange]))
+        }
+    }
+}
+
+extension FIXMessage: Equatable {
+    /// Two messages are equal when their bytes are.
+    public static func == (lhs: FIXMessage, rhs: FIXMessage) -> Bool { lhs.bytes == rhs.bytes }
+}
+
+extension FIXMessage: CustomStringConvertible {
+    public var description: String { text() }
+}
+
+extension String {
+    func replacingSOH(with separator: Character) -> String {
+        String(self.map { $0 == "\u{01}" ? separator : $0 })
+    }
+}
+
+/// A repeating group located in a message: the field index of its NumInGroup field, the instances
+/// found and the field index just past its last field.
+@usableFromInline
+struct FIXGroupSpan: Sendable, Hashable {
+    @usableFromInline var countIndex: Int32
+    @usableFromInline var firstInstance: Int32
+    @usableFromInline var instanceCount: Int32
+    @usableFromInline var end: Int32
+
+    @usableFromInline
+    init(countIndex: Int32, firstInstance: Int32, instanceCount: Int32, end: Int32) {
+        self.countIndex = countIndex
+        self.firstInstance = firstInstance
+        self.instanceCount = instanceCount
+        self.end = end
+    }
+}
