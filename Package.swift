@@ -16,7 +16,7 @@ let package = Package(
         // Message model, framer, parser, encoder, data dictionary, validation. Pure: no NIO.
         .target(
             name: "FIX",
-            exclude: ["Resources"]
+            resources: [.copy("Resources/FIX44.xml")]
         ),
         // The command-line tool: every mode of the engine is a subcommand. Thin.
         .executableTarget(

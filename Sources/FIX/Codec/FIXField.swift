@@ -37,6 +37,9 @@ public struct FIXParseError: Error, Hashable, Sendable, CustomStringConvertible 
         case empty
         /// The message is larger than the parser accepts (2 GiB).
         case tooLarge
+        /// BeginString (8), BodyLength (9) and MsgType (35) are not the first three fields, or
+        /// CheckSum (10) is not the last: the message is garbled.
+        case badStructure
     }
 
     public var code: Code
@@ -55,6 +58,7 @@ public struct FIXParseError: Error, Hashable, Sendable, CustomStringConvertible 
         case .missingDelimiter: return "field not terminated by SOH at offset \(offset)"
         case .empty: return "empty message"
         case .tooLarge: return "message too large"
+        case .badStructure: return "8, 9 and 35 must be the first three fields and 10 the last"
         }
     }
 }

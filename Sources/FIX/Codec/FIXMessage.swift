@@ -39,6 +39,8 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
     }
 
     /// Parses a message from text; `|` is not translated, so the text must use SOH (`\u{01}`).
+    /// The message must start with 8, 9 and 35 and end with 10; BodyLength and CheckSum values
+    /// are the framer's business and are not checked here.
     public init(_ text: String) throws(FIXParseError) {
         try self.init(bytes: Array(text.utf8))
     }
@@ -111,6 +113,10 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
             return nil
         }
         if let error { throw error }
+        let c = fields.count
+        guard c >= 4, fields[0].tag == 8, fields[1].tag == 9, fields[2].tag == 35, fields[c - 1].tag == 10 else {
+            throw FIXParseError(.badStructure, offset: 0)
+        }
     }
 
     /// For a data field (RawData, SecureData, XmlData, Signature, EncodedText and the like),

@@ -1,0 +1,84 @@
+/// A typed FIX 4.4 message: reads its body from a parsed message and writes it back.
+///
+/// Reading (``init(_:)``) works with or without the message's repeating groups resolved against
+/// a dictionary: repeating groups are read with the message's own field table (see
+/// `GroupReader`). Writing (``writeBody(into:)``) appends the body fields in ascending tag order,
+/// except that a repeating group's instances follow its NumInGroup field, each instance's fields in
+/// the group's FIX 4.4 order with the delimiter first.
+public protocol FIXMessageBody: Sendable {
+    /// The MsgType (35) of this message, for example `"D"`.
+    static var msgType: String { get }
+
+    /// Reads the message from a parsed message (or any field container). Throws when a required
+    /// field is missing, when a value is malformed or not a known enumerated value, or when the
+    /// container's MsgType (35), if it has one, is not ``msgType``.
+    init(_ message: some FIXFieldContainer) throws(FIXMessageDecodeError)
+
+    /// Appends the body fields (everything after the standard header, before the trailer).
+    func writeBody(into encoder: inout FIXEncoder)
+}
+
+extension FIXMessageBody {
+    /// Encodes the whole message: MsgType, the header fields, the body, then BeginString,
+    /// BodyLength and CheckSum. The result stays valid until the encoder's next message.
+    @discardableResult
+    public func encode(header: FIXHeader, into encoder: inout FIXEncoder) -> ArraySlice<UInt8> {
+        encoder.start(msgType: Self.msgType)
+        header.write(into: &encoder)
+        writeBody(into: &encoder)
+        return encoder.finish()
+    }
+}
+
+// MARK: - Coded values
+
+/// A field value that is one ASCII character from a known set (Side, OrdType, ...).
+protocol FIXCharCode: RawRepresentable where RawValue == Character {}
+
+/// A field value that is an integer code (OrdRejReason, EncryptMethod, ...).
+protocol FIXIntCode: RawRepresentable where RawValue == Int {}
+
+extension SessionRejectReason: FIXIntCode {}
+
+// MARK: - Writing helpers
+
+extension FIXEncoder {
+    mutating func writeField(_ tag: Int, _ value: String) { append(tag, value) }
+    mutating func writeField(_ tag: Int, _ value: Int) { append(tag, value) }
+    mutating func writeField(_ tag: Int, _ value: FIXDecimal) { append(tag, value) }
+    mutating func writeField(_ tag: Int, _ value: Bool) { append(tag, value) }
+
+    /// Writes a timestamp with as many fraction digits as it carries, so a value read from a
+    /// message writes back as it was.
+    mutating func writeField(_ tag: Int, _ value: UTCTimestamp) {
+        append(tag, value, fractionDigits: value.fractionDigits)
+    }
+
+    mutating func writeField<T: FIXCharCode>(_ tag: Int, _ value: T) {
+        if let b = value.rawValue.asciiValue {
+            append(tag, char: b)
+        } else {
+            append(tag, value.rawValue)
+        }
+    }
+
+    mutating func writeField<T: FIXIntCode>(_ tag: Int, _ value: T) { append(tag, value.rawValue) }
+
+    mutating func writeFieldIfPresent(_ tag: Int, _ value: String?) { if let value { append(tag, value) } }
+    mutating func writeFieldIfPresent(_ tag: Int, _ value: Int?) { if let value { append(tag, value) } }
+    mutating func writeFieldIfPresent(_ tag: Int, _ value: FIXDecimal?) { if let value { append(tag, value) } }
+    mutating func writeFieldIfPresent(_ tag: Int, _ value: Bool?) { if let value { append(tag, value) } }
+    mutating func writeFieldIfPresent(_ tag: Int, _ value: UTCTimestamp?) { if let value { writeField(tag, value) } }
+    mutating func writeFieldIfPresent<T: FIXCharCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
+    mutating func writeFieldIfPresent<T: FIXIntCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
+}
+
+/// Tags used by the typed messages that ``Tag`` does not list.
+enum MessageTag {
+    static let execRefID = 19
+    static let secondaryOrderID = 198
+    static let aggregatedBook = 266
+    static let mdEntryRefID = 280
+    static let mdEntryPositionNo = 290
+    static let numberOfOrders = 346
+}

@@ -1,0 +1,44 @@
+import Foundation
+@testable import FIX
+
+/// Builds a framed FIX 4.4 message from `body`, written with `|` for SOH and without 8, 9 and
+/// 10: BodyLength and CheckSum are computed.
+func fix(_ body: String, beginString: String = "FIX.4.4") -> [UInt8] {
+    let b = Array(body.replacingOccurrences(of: "|", with: "\u{01}").utf8)
+    var m = Array("8=\(beginString)\u{01}9=\(b.count)\u{01}".utf8) + b
+    let sum = m.reduce(0) { ($0 + Int($1)) % 256 }
+    m += Array(String(format: "10=%03d\u{01}", sum).utf8)
+    return m
+}
+
+/// A parsed message made with ``fix(_:beginString:)``.
+func parsed(_ body: String) throws -> FIXMessage {
+    try FIXMessage(bytes: fix(body))
+}
+
+/// Text with SOH shown as `|`.
+func show(_ bytes: some Sequence<UInt8>) -> String {
+    String(decoding: Array(bytes), as: UTF8.self).replacingOccurrences(of: "\u{01}", with: "|")
+}
+
+/// The repository root (three levels above this file).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The third-party conformance material beside the repository, when present.
+let sharedDirectory = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+let sharedDictionaryPath = sharedDirectory.appendingPathComponent("quickfix-at/spec/FIX44.xml").path
+let sharedDictionaryPresent = FileManager.default.fileExists(atPath: sharedDictionaryPath)
+
+/// A deterministic random generator (SplitMix64) for reproducible randomized tests.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
