@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `mm`: the market-maker engine's command-line tool.
 @main
-struct MM: AsyncParsableCommand {
+struct MM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mm",
         abstract: "A FIX 4.4 market-maker engine: session layer, simulated exchange, quoting and risk.",

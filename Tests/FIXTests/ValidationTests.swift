@@ -88,8 +88,7 @@ struct ValidationTests {
     ]
 
     static func dictionaries() throws -> [(String, DataDictionary)] {
-        var result: [(String, DataDictionary)] = []
-        if ProcessInfo.processInfo.environment["ONLY_SHARED"] == nil { result.append(("Specs/FIX44.xml", try DataDictionary.fix44())) }
+        var result = [("Specs/FIX44.xml", try DataDictionary.fix44())]
         if sharedDictionaryPresent {
             result.append(("quickfix-at FIX44.xml", try DataDictionary(contentsOfFile: sharedDictionaryPath)))
         }

@@ -1,0 +1,435 @@
+// Enumerated field values of FIX 4.4, as the FIX 4.4 data dictionary lists them.
+//
+// Fields whose values are a closed set are enums: reading an unknown value is an error
+// (`FIXMessageDecodeError.malformed`). Reason codes, which counterparties extend with codes of
+// their own, are structs with a raw value: every value reads, and the FIX 4.4 ones are named.
+
+/// Side (54): the side of an order.
+public enum Side: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `1` Buy.
+    case buy = "1"
+    /// `2` Sell.
+    case sell = "2"
+    /// `3` Buy minus.
+    case buyMinus = "3"
+    /// `4` Sell plus.
+    case sellPlus = "4"
+    /// `5` Sell short.
+    case sellShort = "5"
+    /// `6` Sell short exempt.
+    case sellShortExempt = "6"
+    /// `7` Undisclosed.
+    case undisclosed = "7"
+    /// `8` Cross (orders where counterparty is an exchange, valid for all messages except IOIs).
+    case cross = "8"
+    /// `9` Cross short.
+    case crossShort = "9"
+    /// `A` Cross short exempt.
+    case crossShortExempt = "A"
+    /// `B` "As Defined" (for use with multileg instruments).
+    case asDefined = "B"
+    /// `C` "Opposite" (for use with multileg instruments).
+    case opposite = "C"
+    /// `D` Subscribe (e.g. CIV).
+    case subscribe = "D"
+    /// `E` Redeem (e.g. CIV).
+    case redeem = "E"
+    /// `F` Lend (financing).
+    case lend = "F"
+    /// `G` Borrow (financing).
+    case borrow = "G"
+}
+
+/// OrdType (40): the type of an order.
+public enum OrdType: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `1` Market.
+    case market = "1"
+    /// `2` Limit.
+    case limit = "2"
+    /// `3` Stop.
+    case stop = "3"
+    /// `4` Stop limit.
+    case stopLimit = "4"
+    /// `6` With or without.
+    case withOrWithout = "6"
+    /// `7` Limit or better.
+    case limitOrBetter = "7"
+    /// `8` Limit with or without.
+    case limitWithOrWithout = "8"
+    /// `9` On basis.
+    case onBasis = "9"
+    /// `D` Previously quoted.
+    case previouslyQuoted = "D"
+    /// `E` Previously indicated.
+    case previouslyIndicated = "E"
+    /// `G` Forex swap.
+    case forexSwap = "G"
+    /// `I` Funari (limit day order with unexecuted portion handled as market on close).
+    case funari = "I"
+    /// `J` Market if touched.
+    case marketIfTouched = "J"
+    /// `K` Market with leftover as limit.
+    case marketWithLeftoverAsLimit = "K"
+    /// `L` Previous fund valuation point.
+    case previousFundValuationPoint = "L"
+    /// `M` Next fund valuation point.
+    case nextFundValuationPoint = "M"
+    /// `P` Pegged.
+    case pegged = "P"
+}
+
+/// TimeInForce (59): how long an order stays in force.
+public enum TimeInForce: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `0` Day (or session).
+    case day = "0"
+    /// `1` Good till cancel.
+    case goodTillCancel = "1"
+    /// `2` At the opening.
+    case atTheOpening = "2"
+    /// `3` Immediate or cancel.
+    case immediateOrCancel = "3"
+    /// `4` Fill or kill.
+    case fillOrKill = "4"
+    /// `5` Good till crossing.
+    case goodTillCrossing = "5"
+    /// `6` Good till date (with ExpireTime or ExpireDate).
+    case goodTillDate = "6"
+    /// `7` At the close.
+    case atTheClose = "7"
+}
+
+/// HandlInst (21): handling instructions for an order.
+public enum HandlInst: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `1` Automated execution order, private, no broker intervention.
+    case automatedPrivate = "1"
+    /// `2` Automated execution order, public, broker intervention OK.
+    case automatedPublic = "2"
+    /// `3` Manual order, best execution.
+    case manual = "3"
+}
+
+/// ExecType (150): what an ExecutionReport reports. FIX 4.4 values only: `1` (Partial fill) and
+/// `2` (Fill) were replaced by `F` (Trade) and are not accepted.
+public enum ExecType: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `0` New.
+    case new = "0"
+    /// `3` Done for day.
+    case doneForDay = "3"
+    /// `4` Canceled.
+    case canceled = "4"
+    /// `5` Replaced.
+    case replaced = "5"
+    /// `6` Pending cancel (e.g. result of an OrderCancelRequest).
+    case pendingCancel = "6"
+    /// `7` Stopped.
+    case stopped = "7"
+    /// `8` Rejected.
+    case rejected = "8"
+    /// `9` Suspended.
+    case suspended = "9"
+    /// `A` Pending new.
+    case pendingNew = "A"
+    /// `B` Calculated.
+    case calculated = "B"
+    /// `C` Expired.
+    case expired = "C"
+    /// `D` Restated (ExecutionReport sent unsolicited by the sell side).
+    case restated = "D"
+    /// `E` Pending replace (e.g. result of an OrderCancelReplaceRequest).
+    case pendingReplace = "E"
+    /// `F` Trade (partial fill or fill).
+    case trade = "F"
+    /// `G` Trade correct.
+    case tradeCorrect = "G"
+    /// `H` Trade cancel.
+    case tradeCancel = "H"
+    /// `I` Order status.
+    case orderStatus = "I"
+}
+
+/// OrdStatus (39): the state of an order.
+public enum OrdStatus: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `0` New.
+    case new = "0"
+    /// `1` Partially filled.
+    case partiallyFilled = "1"
+    /// `2` Filled.
+    case filled = "2"
+    /// `3` Done for day.
+    case doneForDay = "3"
+    /// `4` Canceled.
+    case canceled = "4"
+    /// `6` Pending cancel.
+    case pendingCancel = "6"
+    /// `7` Stopped.
+    case stopped = "7"
+    /// `8` Rejected.
+    case rejected = "8"
+    /// `9` Suspended.
+    case suspended = "9"
+    /// `A` Pending new.
+    case pendingNew = "A"
+    /// `B` Calculated.
+    case calculated = "B"
+    /// `C` Expired.
+    case expired = "C"
+    /// `D` Accepted for bidding.
+    case acceptedForBidding = "D"
+    /// `E` Pending replace.
+    case pendingReplace = "E"
+}
+
+/// CxlRejResponseTo (434): which request an OrderCancelReject answers.
+public enum CxlRejResponseTo: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `1` OrderCancelRequest (F).
+    case orderCancelRequest = "1"
+    /// `2` OrderCancelReplaceRequest (G).
+    case orderCancelReplaceRequest = "2"
+}
+
+/// SubscriptionRequestType (263): what a MarketDataRequest asks for.
+public enum SubscriptionRequestType: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `0` Snapshot.
+    case snapshot = "0"
+    /// `1` Snapshot plus updates (subscribe).
+    case snapshotPlusUpdates = "1"
+    /// `2` Disable previous snapshot plus update request (unsubscribe).
+    case disablePreviousSnapshotPlusUpdateRequest = "2"
+}
+
+/// MDUpdateType (265): how market data updates are sent.
+public enum MDUpdateType: Int, Sendable, CaseIterable, FIXIntCode {
+    /// `0` Full refresh.
+    case fullRefresh = 0
+    /// `1` Incremental refresh.
+    case incrementalRefresh = 1
+}
+
+/// MDEntryType (269): what a market data entry is.
+public enum MDEntryType: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `0` Bid.
+    case bid = "0"
+    /// `1` Offer.
+    case offer = "1"
+    /// `2` Trade.
+    case trade = "2"
+    /// `3` Index value.
+    case indexValue = "3"
+    /// `4` Opening price.
+    case openingPrice = "4"
+    /// `5` Closing price.
+    case closingPrice = "5"
+    /// `6` Settlement price.
+    case settlementPrice = "6"
+    /// `7` Trading session high price.
+    case tradingSessionHighPrice = "7"
+    /// `8` Trading session low price.
+    case tradingSessionLowPrice = "8"
+    /// `9` Trading session VWAP price.
+    case tradingSessionVWAPPrice = "9"
+    /// `A` Imbalance.
+    case imbalance = "A"
+    /// `B` Trade volume.
+    case tradeVolume = "B"
+    /// `C` Open interest.
+    case openInterest = "C"
+}
+
+/// MDUpdateAction (279): what an incremental market data entry does.
+public enum MDUpdateAction: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `0` New.
+    case new = "0"
+    /// `1` Change.
+    case change = "1"
+    /// `2` Delete.
+    case delete = "2"
+}
+
+/// EncryptMethod (98): the encryption of a session; `none` in practice.
+public enum EncryptMethod: Int, Sendable, CaseIterable, FIXIntCode {
+    /// `0` None / other.
+    case none = 0
+    /// `1` PKCS (proprietary).
+    case pkcs = 1
+    /// `2` DES (ECB mode).
+    case des = 2
+    /// `3` PKCS/DES (proprietary).
+    case pkcsDES = 3
+    /// `4` PGP/DES (defunct).
+    case pgpDES = 4
+    /// `5` PGP/DES-MD5.
+    case pgpDESMD5 = 5
+    /// `6` PEM/DES-MD5.
+    case pemDESMD5 = 6
+}
+
+/// OrdRejReason (103): why an order was rejected. Any code reads; the FIX 4.4 codes are named.
+public struct OrdRejReason: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible, FIXIntCode {
+    /// The code as sent.
+    public var rawValue: Int
+    /// The reason with code `rawValue`.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// `0` Broker / exchange option.
+    public static let brokerOption = OrdRejReason(rawValue: 0)
+    /// `1` Unknown symbol.
+    public static let unknownSymbol = OrdRejReason(rawValue: 1)
+    /// `2` Exchange closed.
+    public static let exchangeClosed = OrdRejReason(rawValue: 2)
+    /// `3` Order exceeds limit.
+    public static let orderExceedsLimit = OrdRejReason(rawValue: 3)
+    /// `4` Too late to enter.
+    public static let tooLateToEnter = OrdRejReason(rawValue: 4)
+    /// `5` Unknown order.
+    public static let unknownOrder = OrdRejReason(rawValue: 5)
+    /// `6` Duplicate order (e.g. duplicate ClOrdID).
+    public static let duplicateOrder = OrdRejReason(rawValue: 6)
+    /// `7` Duplicate of a verbally communicated order.
+    public static let duplicateOfVerballyCommunicatedOrder = OrdRejReason(rawValue: 7)
+    /// `8` Stale order.
+    public static let staleOrder = OrdRejReason(rawValue: 8)
+    /// `9` Trade along required.
+    public static let tradeAlongRequired = OrdRejReason(rawValue: 9)
+    /// `10` Invalid investor ID.
+    public static let invalidInvestorID = OrdRejReason(rawValue: 10)
+    /// `11` Unsupported order characteristic.
+    public static let unsupportedOrderCharacteristic = OrdRejReason(rawValue: 11)
+    /// `12` Surveillance option.
+    public static let surveillanceOption = OrdRejReason(rawValue: 12)
+    /// `13` Incorrect quantity.
+    public static let incorrectQuantity = OrdRejReason(rawValue: 13)
+    /// `14` Incorrect allocated quantity.
+    public static let incorrectAllocatedQuantity = OrdRejReason(rawValue: 14)
+    /// `15` Unknown account(s).
+    public static let unknownAccount = OrdRejReason(rawValue: 15)
+    /// `99` Other.
+    public static let other = OrdRejReason(rawValue: 99)
+
+    /// The FIX 4.4 codes.
+    public static let allCases: [OrdRejReason] = [
+        .brokerOption, .unknownSymbol, .exchangeClosed, .orderExceedsLimit, .tooLateToEnter, .unknownOrder,
+        .duplicateOrder, .duplicateOfVerballyCommunicatedOrder, .staleOrder, .tradeAlongRequired,
+        .invalidInvestorID, .unsupportedOrderCharacteristic, .surveillanceOption, .incorrectQuantity,
+        .incorrectAllocatedQuantity, .unknownAccount, .other,
+    ]
+
+    /// The code.
+    public var description: String { String(rawValue) }
+}
+
+/// CxlRejReason (102): why a cancel or cancel/replace request was rejected. Any code reads; the
+/// FIX 4.4 codes are named.
+public struct CxlRejReason: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible, FIXIntCode {
+    /// The code as sent.
+    public var rawValue: Int
+    /// The reason with code `rawValue`.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// `0` Too late to cancel.
+    public static let tooLateToCancel = CxlRejReason(rawValue: 0)
+    /// `1` Unknown order.
+    public static let unknownOrder = CxlRejReason(rawValue: 1)
+    /// `2` Broker / exchange option.
+    public static let brokerOption = CxlRejReason(rawValue: 2)
+    /// `3` Order already in pending cancel or pending replace status.
+    public static let alreadyPendingCancelOrReplace = CxlRejReason(rawValue: 3)
+    /// `4` Unable to process order mass cancel request.
+    public static let unableToProcessOrderMassCancelRequest = CxlRejReason(rawValue: 4)
+    /// `5` OrigOrdModTime (586) did not match the last TransactTime (60) of the order.
+    public static let origOrdModTimeMismatch = CxlRejReason(rawValue: 5)
+    /// `6` Duplicate ClOrdID (11) received.
+    public static let duplicateClOrdID = CxlRejReason(rawValue: 6)
+    /// `99` Other.
+    public static let other = CxlRejReason(rawValue: 99)
+
+    /// The FIX 4.4 codes.
+    public static let allCases: [CxlRejReason] = [
+        .tooLateToCancel, .unknownOrder, .brokerOption, .alreadyPendingCancelOrReplace,
+        .unableToProcessOrderMassCancelRequest, .origOrdModTimeMismatch, .duplicateClOrdID, .other,
+    ]
+
+    /// The code.
+    public var description: String { String(rawValue) }
+}
+
+/// MDReqRejReason (281): why a MarketDataRequest was rejected. Any single-character code reads;
+/// the FIX 4.4 codes are named.
+public struct MDReqRejReason: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible, FIXCharCode {
+    /// The code as sent.
+    public var rawValue: Character
+    /// The reason with code `rawValue`.
+    public init(rawValue: Character) { self.rawValue = rawValue }
+
+    /// `0` Unknown symbol.
+    public static let unknownSymbol = MDReqRejReason(rawValue: "0")
+    /// `1` Duplicate MDReqID.
+    public static let duplicateMDReqID = MDReqRejReason(rawValue: "1")
+    /// `2` Insufficient bandwidth.
+    public static let insufficientBandwidth = MDReqRejReason(rawValue: "2")
+    /// `3` Insufficient permissions.
+    public static let insufficientPermissions = MDReqRejReason(rawValue: "3")
+    /// `4` Unsupported SubscriptionRequestType.
+    public static let unsupportedSubscriptionRequestType = MDReqRejReason(rawValue: "4")
+    /// `5` Unsupported MarketDepth.
+    public static let unsupportedMarketDepth = MDReqRejReason(rawValue: "5")
+    /// `6` Unsupported MDUpdateType.
+    public static let unsupportedMDUpdateType = MDReqRejReason(rawValue: "6")
+    /// `7` Unsupported AggregatedBook.
+    public static let unsupportedAggregatedBook = MDReqRejReason(rawValue: "7")
+    /// `8` Unsupported MDEntryType.
+    public static let unsupportedMDEntryType = MDReqRejReason(rawValue: "8")
+    /// `9` Unsupported TradingSessionID.
+    public static let unsupportedTradingSessionID = MDReqRejReason(rawValue: "9")
+    /// `A` Unsupported Scope.
+    public static let unsupportedScope = MDReqRejReason(rawValue: "A")
+    /// `B` Unsupported OpenCloseSettlFlag.
+    public static let unsupportedOpenCloseSettlFlag = MDReqRejReason(rawValue: "B")
+    /// `C` Unsupported MDImplicitDelete.
+    public static let unsupportedMDImplicitDelete = MDReqRejReason(rawValue: "C")
+
+    /// The FIX 4.4 codes.
+    public static let allCases: [MDReqRejReason] = [
+        .unknownSymbol, .duplicateMDReqID, .insufficientBandwidth, .insufficientPermissions,
+        .unsupportedSubscriptionRequestType, .unsupportedMarketDepth, .unsupportedMDUpdateType,
+        .unsupportedAggregatedBook, .unsupportedMDEntryType, .unsupportedTradingSessionID,
+        .unsupportedScope, .unsupportedOpenCloseSettlFlag, .unsupportedMDImplicitDelete,
+    ]
+
+    /// The code.
+    public var description: String { String(rawValue) }
+}
+
+/// BusinessRejectReason (380): why an application message was rejected. Any code reads; the FIX
+/// 4.4 codes are named.
+public struct BusinessRejectReason: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible, FIXIntCode {
+    /// The code as sent.
+    public var rawValue: Int
+    /// The reason with code `rawValue`.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// `0` Other.
+    public static let other = BusinessRejectReason(rawValue: 0)
+    /// `1` Unknown ID.
+    public static let unknownID = BusinessRejectReason(rawValue: 1)
+    /// `2` Unknown security.
+    public static let unknownSecurity = BusinessRejectReason(rawValue: 2)
+    /// `3` Unsupported message type.
+    public static let unsupportedMessageType = BusinessRejectReason(rawValue: 3)
+    /// `4` Application not available.
+    public static let applicationNotAvailable = BusinessRejectReason(rawValue: 4)
+    /// `5` Conditionally required field missing.
+    public static let conditionallyRequiredFieldMissing = BusinessRejectReason(rawValue: 5)
+    /// `6` Not authorized.
+    public static let notAuthorized = BusinessRejectReason(rawValue: 6)
+    /// `7` DeliverTo firm not available at this time.
+    public static let deliverToFirmNotAvailable = BusinessRejectReason(rawValue: 7)
+
+    /// The FIX 4.4 codes.
+    public static let allCases: [BusinessRejectReason] = [
+        .other, .unknownID, .unknownSecurity, .unsupportedMessageType, .applicationNotAvailable,
+        .conditionallyRequiredFieldMissing, .notAuthorized, .deliverToFirmNotAvailable,
+    ]
+
+    /// The code.
+    public var description: String { String(rawValue) }
+}
