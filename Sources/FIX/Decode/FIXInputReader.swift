@@ -67,12 +67,12 @@ public struct FIXInputReader {
         var line = pending
         pending.removeAll(keepingCapacity: true)
         var offset = pendingOffset
+        if let start = Self.messageStartAfterLogPrefix(line) {
+            line.removeFirst(start)
+            offset += start
+        }
         if !line.contains(1) {
-            // Text: drop a log-line prefix, then read `^A` and `|` as SOH.
-            if let start = Self.messageStartAfterLogPrefix(line) {
-                line.removeFirst(start)
-                offset += start
-            }
+            // Text: `^A` and `|` stand for SOH.
             line = Self.translateDelimiters(line)
         }
         feedFramer(line, inputOffset: offset, handler)

@@ -20,7 +20,7 @@ public struct FIXMessageFormatter: Sendable {
         for field in message.fields {
             let tag = Int(field.tag)
             let value = message.withValue(field) { String(decoding: $0, as: UTF8.self) }
-            let indent = String(repeating: "    ", count: Int(field.depth) + 1)
+            let indent = "  " + String(repeating: "    ", count: Int(field.depth))
             let tagText = String(tag).leftPadded(to: 5)
             var line = "\(indent)\(tagText) \((dictionary.name(of: tag) ?? "?").rightPadded(to: nameWidth)) = \(visible(value))"
             if let meaning = meaning(tag, value) { line += " (\(meaning))" }
