@@ -26,6 +26,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Runs the built `mm` executable end to end.
+        .testTarget(
+            name: "mmTests",
+            dependencies: ["mm"]
+        ),
         .testTarget(
             name: "FIXTests",
             dependencies: [

@@ -152,6 +152,8 @@ public final class FieldLayout: Sendable {
     public let groups: [Int: GroupDefinition]
     /// Tags directly in this layout, as a bitset.
     let members: TagSet
+    /// NumInGroup tags of the groups directly in this layout, as a bitset.
+    let groupTags: TagSet
     /// Required tags directly in this layout, in dictionary order.
     public let requiredTags: [Int]
 
@@ -166,6 +168,7 @@ public final class FieldLayout: Sendable {
         self.items = items
         self.groups = groups
         self.members = TagSet(items.map(\.tag))
+        self.groupTags = TagSet(Array(groups.keys))
         self.requiredTags = items.filter(\.required).map(\.tag)
     }
 

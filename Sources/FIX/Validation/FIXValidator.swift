@@ -79,7 +79,9 @@ public struct FIXValidator: Sendable {
         let trailer = dictionary.trailer
         let body = definition?.body
 
-        for tag in [Tag.beginString, Tag.bodyLength, Tag.msgType] { topSeen[tag] = topStamp }
+        topSeen[Tag.beginString] = topStamp
+        topSeen[Tag.bodyLength] = topStamp
+        topSeen[Tag.msgType] = topStamp
 
         var i = 3
         while i < fieldCount {
@@ -168,7 +170,7 @@ public struct FIXValidator: Sendable {
             }
 
             // A NumInGroup field opens a group.
-            if let layout, let group = layout.groups[tag] {
+            if let layout, layout.groupTags.contains(tag), let group = layout.groups[tag] {
                 let declared = message.withValue(field) { parseFIXInt($0) }
                 message.groupSpans.append(FIXGroupSpan(countIndex: Int32(i), firstInstance: Int32(message.instanceStarts.count),
                                                        instanceCount: 0, end: Int32(i + 1)))

@@ -1,0 +1,29 @@
+// swift-tools-version:6.1
+// Benchmarks for the FIX codec, kept in a package of their own so that the main package's
+// `swift build` / `swift test` never build the benchmark machinery.
+// Run: cd Benchmarks && swift package --disable-sandbox benchmark
+import PackageDescription
+
+let package = Package(
+    name: "FIXBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        // The engine itself. A path dependency's identity is the last component of its path,
+        // so the repository checked out as `main` gives the identity "main".
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "FIXCodec",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FIX", package: "main"),
+            ],
+            path: "Benchmarks/FIXCodec",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+    ]
+)
