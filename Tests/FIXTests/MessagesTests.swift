@@ -435,9 +435,10 @@ struct MessagesTests {
             MDIncrementalEntry(action: .new, type: .bid, symbol: "ABC", price: 5),
             MDIncrementalEntry(action: .delete, id: "B1"),
         ]))
-        // Reading a resolved message: a group instance can also be read on its own level.
-        let full = try FIXMessage(bytes: { var e = FIXEncoder(); return Self.fullIncremental.encode(header: Self.header, into: &e) }())
-        #expect(try MarketDataIncrementalRefresh(full) == Self.fullIncremental)
+        // A count that does not match the instances the depths show is still an error.
+        var short = m
+        short.bytes[Int(m.fields[countIndex].valueOffset)] = UInt8(ascii: "3")
+        Self.expectError(MarketDataIncrementalRefresh.self, short, .malformed(Tag.noMDEntries))
     }
 
     // MARK: - Values
