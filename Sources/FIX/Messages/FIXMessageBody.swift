@@ -33,10 +33,10 @@ extension FIXMessageBody {
 // MARK: - Coded values
 
 /// A field value that is one ASCII character from a known set (Side, OrdType, ...).
-protocol FIXCharCode: RawRepresentable where RawValue == Character {}
+protocol FIXCharCode: RawRepresentable, Sendable where RawValue == Character {}
 
 /// A field value that is an integer code (OrdRejReason, EncryptMethod, ...).
-protocol FIXIntCode: RawRepresentable where RawValue == Int {}
+protocol FIXIntCode: RawRepresentable, Sendable where RawValue == Int {}
 
 extension SessionRejectReason: FIXIntCode {}
 
