@@ -45,10 +45,25 @@ public struct FIXParseError: Error, Hashable, Sendable, CustomStringConvertible 
     public var code: Code
     /// Byte offset in the message where the problem was found.
     public var offset: Int
+    /// Source file of the engine that raised the error.
+    public var file: StaticString
+    /// Source line of the engine that raised the error.
+    public var line: UInt
 
-    public init(_ code: Code, offset: Int) {
+    public init(_ code: Code, offset: Int, file: StaticString = #fileID, line: UInt = #line) {
         self.code = code
         self.offset = offset
+        self.file = file
+        self.line = line
+    }
+
+    public static func == (lhs: FIXParseError, rhs: FIXParseError) -> Bool {
+        lhs.code == rhs.code && lhs.offset == rhs.offset
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(offset)
     }
 
     public var description: String {

@@ -55,17 +55,39 @@ public struct SessionRejectReason: RawRepresentable, Hashable, Sendable, CustomS
 /// A session-level rejection of one message: the SessionRejectReason (373), the tag it concerns
 /// (RefTagID, 371, when there is one), the message type (RefMsgType, 372, when it could be read)
 /// and the text for Text (58).
+///
+/// Also records where in the engine's source the reject was raised (`file`, `line`), for
+/// diagnostics; two rejects are equal when their FIX content is.
 public struct FIXReject: Error, Hashable, Sendable, CustomStringConvertible {
     public var reason: SessionRejectReason
     public var refTagID: Int?
     public var refMsgType: String?
     public var text: String
+    /// Source file of the engine that raised the reject.
+    public var file: StaticString
+    /// Source line of the engine that raised the reject.
+    public var line: UInt
 
-    public init(_ reason: SessionRejectReason, tag: Int? = nil, msgType: String? = nil, text: String? = nil) {
+    public init(_ reason: SessionRejectReason, tag: Int? = nil, msgType: String? = nil, text: String? = nil,
+                file: StaticString = #fileID, line: UInt = #line) {
         self.reason = reason
         self.refTagID = tag
         self.refMsgType = msgType
         self.text = text ?? reason.text
+        self.file = file
+        self.line = line
+    }
+
+    public static func == (lhs: FIXReject, rhs: FIXReject) -> Bool {
+        lhs.reason == rhs.reason && lhs.refTagID == rhs.refTagID && lhs.refMsgType == rhs.refMsgType
+            && lhs.text == rhs.text
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(reason)
+        hasher.combine(refTagID)
+        hasher.combine(refMsgType)
+        hasher.combine(text)
     }
 
     public var description: String {
