@@ -119,11 +119,11 @@ extension FIXFieldContainer {
     }
 }
 
-/// Reads an optional `-` and up to 18 digits; nil for anything else.
+/// Reads an optional `-` and digits; nil for anything else or a value that does not fit in `Int`.
 @inlinable
 public func parseFIXInt(_ v: UnsafeRawBufferPointer) -> Int? {
     let n = v.count
-    guard n > 0, n <= 19 else { return nil }
+    guard n > 0, n <= 20 else { return nil }
     var i = 0
     var negative = false
     if v[0] == UInt8(ascii: "-") {
@@ -131,14 +131,19 @@ public func parseFIXInt(_ v: UnsafeRawBufferPointer) -> Int? {
         i = 1
         guard n > 1 else { return nil }
     }
+    // Accumulate negatively so that Int.min is representable.
     var r = 0
     while i < n {
         let c = v[i] &- 48
         guard c < 10 else { return nil }
-        r = r &* 10 &+ Int(c)
+        let (m, o1) = r.multipliedReportingOverflow(by: 10)
+        let (s, o2) = m.subtractingReportingOverflow(Int(c))
+        guard !o1 && !o2 else { return nil }
+        r = s
         i += 1
     }
-    return negative ? -r : r
+    if negative { return r }
+    return r == Int.min ? nil : -r
 }
 
 /// The instances of one repeating group in a message.

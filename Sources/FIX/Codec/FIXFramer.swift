@@ -65,6 +65,9 @@ public struct FIXFramer: Sendable {
     private var start = 0
     /// Stream offset of `buffer[0]`.
     private var base = 0
+    /// The byte just before `buffer[0]` in the stream (SOH at the start of the stream), so that a
+    /// `8=FIX` at the front of the buffer can be told apart from the end of `58=FIX`.
+    private var byteBeforeBuffer: UInt8 = 1
 
     /// A framer accepting messages of up to `maxMessageSize` bytes (default 1 MiB).
     public init(maxMessageSize: Int = 1 << 20) {
@@ -94,6 +97,7 @@ public struct FIXFramer: Sendable {
     /// Drops consumed bytes from the front of the buffer when that is worth it.
     private mutating func compact() {
         if start > 0 && (start == buffer.count || start >= 4096 || start * 2 >= buffer.count) {
+            byteBeforeBuffer = buffer[start - 1]
             buffer.removeSubrange(0..<start)
             base += start
             start = 0
@@ -119,14 +123,18 @@ public struct FIXFramer: Sendable {
         return nil
     }
 
-    /// At the end of the stream: whatever is left is a truncated message (or garbage).
+    /// At the end of the stream: call until it returns nil. Messages still framed are returned;
+    /// an unfinished message is reported as truncated up to the next `8=FIX` after its start (a
+    /// BodyLength that was too long must not take the good messages after it along), and
+    /// trailing garbage as garbled.
     public mutating func finish() -> Event? {
         if let e = next() { return e }
         guard start < buffer.count else { return nil }
         let startsLikeMessage = hasPrefix8FIX(at: start) || isPrefixOf8FIX(at: start)
-        let g = Garbled(offset: base + start, length: buffer.count - start,
+        let end = nextBeginString(from: start + 1) ?? buffer.count
+        let g = Garbled(offset: base + start, length: end - start,
                         reason: startsLikeMessage ? .truncated : .notBeginString)
-        start = buffer.count
+        start = end
         return .garbled(g)
     }
 
@@ -151,12 +159,17 @@ public struct FIXFramer: Sendable {
         return true
     }
 
+    /// Whether the byte before `buffer[i]` in the stream is a digit.
+    private func followsDigit(_ i: Int) -> Bool {
+        (i > 0 ? buffer[i - 1] : byteBeforeBuffer) &- 48 < 10
+    }
+
     /// Where the next `8=FIX` starts at or after `from` (not preceded by a digit, so `58=FIX`
     /// in a text field does not count), or nil.
     private func nextBeginString(from: Int) -> Int? {
         var i = from
         while i + 5 <= buffer.count {
-            if buffer[i] == 56 && hasPrefix8FIX(at: i) && (i == 0 || !(buffer[i - 1] &- 48 < 10)) {
+            if buffer[i] == 56 && hasPrefix8FIX(at: i) && !followsDigit(i) {
                 return i
             }
             i += 1
@@ -171,7 +184,8 @@ public struct FIXFramer: Sendable {
         }
         // Keep a tail that could be the start of `8=FIX`.
         var keep = 0
-        for k in stride(from: min(4, buffer.count - start - 1), through: 1, by: -1) where isPrefixOf8FIX(at: buffer.count - k) {
+        for k in stride(from: min(4, buffer.count - start - 1), through: 1, by: -1)
+        where isPrefixOf8FIX(at: buffer.count - k) && !followsDigit(buffer.count - k) {
             keep = k
             break
         }
@@ -182,8 +196,8 @@ public struct FIXFramer: Sendable {
     private func frame() -> Step {
         let n = buffer.count
         // 8=FIX...<SOH>
-        if !hasPrefix8FIX(at: start) {
-            if isPrefixOf8FIX(at: start) { return .needMore }
+        if !hasPrefix8FIX(at: start) || followsDigit(start) {
+            if isPrefixOf8FIX(at: start) && !followsDigit(start) { return .needMore }
             return resync(.notBeginString)
         }
         var i = start + 5
@@ -225,7 +239,10 @@ public struct FIXFramer: Sendable {
         let received = Int(d0) * 100 + Int(d1) * 10 + Int(d2)
         let expected = buffer.withUnsafeBytes { FIXChecksum.compute(UnsafeRawBufferPointer(rebasing: $0[start..<checksumStart])) }
         guard received == expected else {
-            return .skip(end - start, .checkSumMismatch(expected: expected, received: received))
+            // The frame may be bogus (a stray `8=FIX` whose BodyLength happens to land on `10=`),
+            // so a `8=FIX` inside it is where the next message starts; otherwise the frame ends it.
+            let next = min(nextBeginString(from: start + 1) ?? end, end)
+            return .skip(next - start, .checkSumMismatch(expected: expected, received: received))
         }
         return .message(end: end)
     }
@@ -238,22 +255,26 @@ public enum FIXChecksum {
     /// Sum of `bytes` modulo 256.
     @inlinable
     public static func compute(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var sum: UInt32 = 0
-        var i = 0
         let n = bytes.count
-        // Four accumulators let the loop run without a dependency chain.
-        var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0
-        while i + 4 <= n {
-            sum &+= UInt32(bytes[i])
-            a &+= UInt32(bytes[i + 1])
-            b &+= UInt32(bytes[i + 2])
-            c &+= UInt32(bytes[i + 3])
-            i += 4
+        var i = 0
+        var total: UInt64 = 0
+        // Eight bytes at a time: bytes are summed pairwise into four 16-bit lanes, which cannot
+        // overflow within a block of 128 words.
+        let mask: UInt64 = 0x00FF_00FF_00FF_00FF
+        while n - i >= 8 {
+            var lanes: UInt64 = 0
+            let blockEnd = min(n - (n - i) % 8, i + 128 * 8)
+            while i < blockEnd {
+                let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                lanes &+= (w & mask) &+ ((w >> 8) & mask)
+                i += 8
+            }
+            total &+= (lanes & 0xFFFF) &+ ((lanes >> 16) & 0xFFFF) &+ ((lanes >> 32) & 0xFFFF) &+ (lanes >> 48)
         }
         while i < n {
-            sum &+= UInt32(bytes[i])
+            total &+= UInt64(bytes[i])
             i += 1
         }
-        return Int((sum &+ a &+ b &+ c) & 0xFF)
+        return Int(total & 0xFF)
     }
 }

@@ -91,6 +91,9 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
                     }
                 }
                 if i >= n { return FIXParseError(.missingEquals, offset: tagStart) }
+                if b[i] == 1 && digits > 0 && !negative {
+                    return FIXParseError(.missingEquals, offset: tagStart)
+                }
                 if b[i] != UInt8(ascii: "=") || digits == 0 || digits > 9 {
                     return FIXParseError(.invalidTag, offset: tagStart)
                 }

@@ -133,16 +133,13 @@ public struct FIXDecimal: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// Writes the value as ASCII into `buffer` (used by the encoder).
     @inlinable
     public func write(into buffer: inout [UInt8]) {
-        var m = mantissa
-        if m < 0 {
-            buffer.append(UInt8(ascii: "-"))
-            m = -m
-        }
+        if mantissa < 0 { buffer.append(UInt8(ascii: "-")) }
+        let m = mantissa.magnitude
         let s = Int(scale)
         // Up to 19 digits plus leading zeros for scale.
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &tmp) { raw in
-            var u = UInt64(m)
+            var u = m
             var len = 0
             repeat {
                 raw[len] = UInt8(truncatingIfNeeded: u % 10) &+ 48

@@ -2,7 +2,8 @@
 /// (`.ssssss`) or nanoseconds (`.sssssssss`).
 ///
 /// Held as nanoseconds since 1970-01-01T00:00:00Z plus the number of fraction digits it was
-/// written with, so a parsed value writes back exactly.
+/// written with, so a parsed value writes back exactly (but for a leap second, which reads as the
+/// next minute's first second).
 public struct UTCTimestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Nanoseconds since the Unix epoch.
     public var nanosecondsSinceEpoch: Int64
@@ -14,10 +15,15 @@ public struct UTCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
         self.fractionDigits = fractionDigits
     }
 
-    /// Builds a timestamp from calendar fields (UTC). Returns nil when a field is out of range.
+    /// The years a timestamp can hold: nanoseconds since 1970 in 64 bits reach from 1677 to 2262.
+    public static let representableYears = 1678...2261
+
+    /// Builds a timestamp from calendar fields (UTC). Returns nil when a field is out of range,
+    /// or the year is outside ``representableYears``. Second 60 (a leap second) is accepted and
+    /// read, as POSIX time does, as the first second of the next minute.
     public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0,
                  nanosecond: Int = 0, fractionDigits: Int8 = 3) {
-        guard (1...9999).contains(year), (1...12).contains(month),
+        guard Self.representableYears.contains(year), (1...12).contains(month),
               (1...daysInMonth(year, month)).contains(day),
               (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
               (0..<1_000_000_000).contains(nanosecond)

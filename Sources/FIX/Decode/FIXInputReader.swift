@@ -19,6 +19,8 @@ public struct FIXInputReader {
     private var framer: FIXFramer
     /// The unfinished line.
     private var pending: [UInt8] = []
+    /// Whether `pending` holds an SOH.
+    private var pendingHasSOH = false
     /// Input offset of `pending[0]` and its line number.
     private var pendingOffset = 0
     private var lineNumber = 1
@@ -47,7 +49,8 @@ public struct FIXInputReader {
                 pendingOffset = inputOffset
             } else {
                 pending.append(b)
-                if pending.count >= Self.rawFlushThreshold && pending.contains(1) {
+                if b == 1 { pendingHasSOH = true }
+                if pendingHasSOH && pending.count >= Self.rawFlushThreshold {
                     feedFramer(pending, inputOffset: pendingOffset, handler)
                     pending.removeAll(keepingCapacity: true)
                     pendingOffset = inputOffset
@@ -66,14 +69,23 @@ public struct FIXInputReader {
     private mutating func takeLine(_ handler: (Item) -> Void) {
         var line = pending
         pending.removeAll(keepingCapacity: true)
+        pendingHasSOH = false
         var offset = pendingOffset
         if let start = Self.messageStartAfterLogPrefix(line) {
             line.removeFirst(start)
             offset += start
         }
         if !line.contains(1) {
-            // Text: `^A` and `|` stand for SOH.
-            line = Self.translateDelimiters(line)
+            // Text: `^A` and `|` stand for SOH. Each `^A` shortens the line by a byte, so each
+            // piece between them is given its own origin to keep offsets exact.
+            let (translated, cuts) = Self.translateDelimiters(line)
+            var from = 0
+            for cut in cuts + [(translated.count, line.count)] {
+                feedFramer(Array(translated[from..<cut.output]), inputOffset: offset + cut.input - (cut.output - from),
+                           handler)
+                from = cut.output
+            }
+            return
         }
         feedFramer(line, inputOffset: offset, handler)
     }
@@ -149,21 +161,24 @@ public struct FIXInputReader {
         return j
     }
 
-    /// `^A` and `|` read as SOH; the line end is kept so the framer sees a separator.
-    static func translateDelimiters(_ line: [UInt8]) -> [UInt8] {
+    /// `^A` and `|` read as SOH; the line end is kept. Also returns, for each `^A`, where the
+    /// translated text after it starts in the output and in the input.
+    static func translateDelimiters(_ line: [UInt8]) -> ([UInt8], [(output: Int, input: Int)]) {
         var out: [UInt8] = []
         out.reserveCapacity(line.count)
+        var cuts: [(output: Int, input: Int)] = []
         var i = 0
         while i < line.count {
             let c = line[i]
             if c == UInt8(ascii: "^") && i + 1 < line.count && line[i + 1] == UInt8(ascii: "A") {
                 out.append(1)
                 i += 2
+                cuts.append((out.count, i))
                 continue
             }
             out.append(c == UInt8(ascii: "|") ? 1 : c)
             i += 1
         }
-        return out
+        return (out, cuts)
     }
 }

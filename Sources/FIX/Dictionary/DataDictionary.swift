@@ -24,12 +24,12 @@ public final class DataDictionary: Sendable {
 
     /// Field types by tag for tags below `tableSize`; `nil` where the tag is undefined.
     let typeTable: [FIXFieldType?]
-    /// Allowed enum values by tag, for tags that have them.
-    let enumTable: [EnumSet?]
-    /// Tags below this are looked up in the tables above.
+    /// Tags below this are looked up in the tables.
     let tableSize: Int
-    /// Messages indexed by a one-byte MsgType, for the common case.
-    let singleByteMessages: [MessageDefinition?]
+    /// Allowed enum values, flattened for validation.
+    let enums: CompiledEnums
+    /// Layouts, flattened for validation.
+    let layouts: CompiledLayouts
 
     // MARK: Loading
 
@@ -78,16 +78,10 @@ public final class DataDictionary: Sendable {
         let maxTag = max(fields.keys.max() ?? 0, Tag.userDefinedMin * 2)
         tableSize = maxTag + 1
         var types = [FIXFieldType?](repeating: nil, count: tableSize)
-        var enums = [EnumSet?](repeating: nil, count: tableSize)
-        for (tag, f) in fields {
-            types[tag] = f.type
-            if !f.values.isEmpty { enums[tag] = EnumSet(f.values.map(\.value)) }
-        }
+        for (tag, f) in fields { types[tag] = f.type }
         typeTable = types
-        enumTable = enums
-        var single = [MessageDefinition?](repeating: nil, count: 256)
-        for (t, m) in messages where t.utf8.count == 1 { single[Int(t.utf8.first!)] = m }
-        singleByteMessages = single
+        enums = CompiledEnums(fields: fields, tableSize: tableSize)
+        layouts = CompiledLayouts(header: header, trailer: trailer, messages: messages)
     }
 
     // MARK: Lookup
@@ -113,12 +107,6 @@ public final class DataDictionary: Sendable {
         return t >= 0 && t < tableSize ? typeTable[t] : nil
     }
 
-    /// The message for MsgType bytes.
-    @inline(__always)
-    func message(bytes v: UnsafeRawBufferPointer) -> MessageDefinition? {
-        if v.count == 1 { return singleByteMessages[Int(v[0])] }
-        return messages[String(decoding: v, as: UTF8.self)]
-    }
 }
 
 /// A field of the dictionary: tag, name, type and its enum values, if any.
@@ -152,8 +140,6 @@ public final class FieldLayout: Sendable {
     public let groups: [Int: GroupDefinition]
     /// Tags directly in this layout, as a bitset.
     let members: TagSet
-    /// NumInGroup tags of the groups directly in this layout, as a bitset.
-    let groupTags: TagSet
     /// Required tags directly in this layout, in dictionary order.
     public let requiredTags: [Int]
 
@@ -168,7 +154,6 @@ public final class FieldLayout: Sendable {
         self.items = items
         self.groups = groups
         self.members = TagSet(items.map(\.tag))
-        self.groupTags = TagSet(Array(groups.keys))
         self.requiredTags = items.filter(\.required).map(\.tag)
     }
 
@@ -219,41 +204,3 @@ struct TagSet: Sendable {
     }
 }
 
-/// The allowed values of one field, for a membership test without allocating.
-struct EnumSet: Sendable {
-    /// Values of up to seven bytes, packed into integers, sorted.
-    private let short: [UInt64]
-    /// Longer values.
-    private let long: Set<[UInt8]>
-
-    init(_ values: [String]) {
-        var s: [UInt64] = []
-        var l = Set<[UInt8]>()
-        for v in values {
-            let b = Array(v.utf8)
-            if b.count <= 7 { s.append(EnumSet.pack(b)) } else { l.insert(b) }
-        }
-        short = s.sorted()
-        long = l
-    }
-
-    @inline(__always)
-    static func pack<C: Collection<UInt8>>(_ b: C) -> UInt64 {
-        var k: UInt64 = 0
-        for c in b { k = k << 8 | UInt64(c) }
-        return k | UInt64(b.count) << 60  // the length keeps "0" apart from "00"
-    }
-
-    func contains(_ v: UnsafeRawBufferPointer) -> Bool {
-        if v.count <= 7 {
-            let k = EnumSet.pack(v)
-            var lo = 0, hi = short.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if short[mid] < k { lo = mid + 1 } else { hi = mid }
-            }
-            return lo < short.count && short[lo] == k
-        }
-        return long.contains(Array(v))
-    }
-}

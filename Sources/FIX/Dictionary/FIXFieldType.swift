@@ -49,8 +49,10 @@ public enum FIXFieldType: String, Sendable, CaseIterable {
             return v.count == 1
         case .boolean:
             return v.count == 1 && (v[0] == UInt8(ascii: "Y") || v[0] == UInt8(ascii: "N"))
-        case .utcTimestamp, .tzTimestamp:
-            return self == .utcTimestamp ? UTCTimestamp(ascii: v) != nil : v.count >= 17
+        case .utcTimestamp:
+            return isUTCTimestamp(v)
+        case .tzTimestamp:
+            return v.count >= 17
         case .utcTimeOnly, .localMktTime:
             return isTimeOnly(v)
         case .tzTimeOnly:
@@ -76,6 +78,15 @@ private func isDigits(_ v: UnsafeRawBufferPointer) -> Bool {
 private func isDate(_ v: UnsafeRawBufferPointer, _ at: Int) -> Bool {
     guard let y = digits(v, at, 4), let m = digits(v, at + 4, 2), let d = digits(v, at + 6, 2) else { return false }
     return (1...12).contains(m) && d >= 1 && d <= daysInMonth(y, m)
+}
+
+/// `YYYYMMDD-HH:MM:SS` with an optional fraction of 3, 6 or 9 digits, every part in range and
+/// the year one that ``UTCTimestamp`` can hold.
+private func isUTCTimestamp(_ v: UnsafeRawBufferPointer) -> Bool {
+    let n = v.count
+    guard n == 17 || n == 21 || n == 24 || n == 27, v[8] == UInt8(ascii: "-"), isDate(v, 0),
+          let year = digits(v, 0, 4), UTCTimestamp.representableYears.contains(year) else { return false }
+    return isTimeOnly(UnsafeRawBufferPointer(rebasing: v[9...]))
 }
 
 private func isTimeOnly(_ v: UnsafeRawBufferPointer) -> Bool {

@@ -19,19 +19,26 @@ public struct FIXValidator: Sendable {
     public let dictionary: DataDictionary
     public var settings: ValidationSettings
 
-    /// Stamp of the scope in which each tag was last seen at the top level of the message.
+    /// The dictionary's flattened tables, held here so the loop reaches them directly.
+    private let layouts: CompiledLayouts
+    private let enums: CompiledEnums
+    private let types: [FIXFieldType?]
+    /// Stamp of the message in which each tag was last seen at the top level.
     private var topSeen: [UInt32]
     /// Stamp of the group instance in which each tag was last seen.
     private var groupSeen: [UInt32]
     private var topStamp: UInt32 = 0
     private var groupStamp: UInt32 = 0
-    /// Open groups while walking the fields.
+    /// Open groups while walking the fields, innermost last.
     private var stack: [Frame] = []
 
     private struct Frame {
-        var group: GroupDefinition
-        var span: Int
-        var declared: Int?
+        var countTag: Int32
+        var delimiter: Int32
+        var layout: Int32
+        var span: Int32
+        /// The NumInGroup value, or -1 when it is not a number.
+        var declared: Int
         var stamp: UInt32
         var depth: UInt8
         /// Whether the current instance has had its delimiter (it has unless it was opened,
@@ -39,9 +46,19 @@ public struct FIXValidator: Sendable {
         var delimiterSeen: Bool
     }
 
+    /// A first problem found, with the index of the field it concerns.
+    private struct Found {
+        var reason: SessionRejectReason
+        var tag: Int
+        var index: Int
+    }
+
     public init(dictionary: DataDictionary, settings: ValidationSettings = .strict) {
         self.dictionary = dictionary
         self.settings = settings
+        layouts = dictionary.layouts
+        enums = dictionary.enums
+        types = dictionary.typeTable
         topSeen = [UInt32](repeating: 0, count: dictionary.tableSize)
         groupSeen = [UInt32](repeating: 0, count: dictionary.tableSize)
         stack.reserveCapacity(8)
@@ -56,29 +73,24 @@ public struct FIXValidator: Sendable {
               message.fields[0].tag == Int32(Tag.beginString),
               message.fields[1].tag == Int32(Tag.bodyLength),
               message.fields[2].tag == Int32(Tag.msgType) else {
-            // Without 8, 9, 35 first a message is garbled; the framer and parser normally catch this.
+            // Without 8, 9, 35 first a message is garbled; the parser normally catches this.
             return FIXReject(.tagSpecifiedOutOfRequiredOrder, tag: Self.firstMisplaced(message))
         }
         let msgTypeField = message.fields[2]
-        let definition = message.withValue(msgTypeField) { dictionary.message(bytes: $0) }
-        let msgType = message.withValue(msgTypeField) { String(decoding: $0, as: UTF8.self) }
+        let body = message.withValue(msgTypeField) { layouts.body($0) }
 
         nextTopStamp()
         stack.removeAll(keepingCapacity: true)
         message.groupSpans.removeAll(keepingCapacity: true)
         message.instanceStarts.removeAll(keepingCapacity: true)
 
-        var outOfOrder: FIXReject?
-        var requiredMissing: FIXReject?
-        var fieldError: FIXReject?
-        var fieldErrorIndex = Int.max
+        var outOfOrder: Found?
+        var requiredMissing: Found?
+        var fieldError: Found?
+        let checkOrder = settings.checkFieldsOutOfOrder
 
         // 0 header, 1 body, 2 trailer
         var section = 0
-        let header = dictionary.header
-        let trailer = dictionary.trailer
-        let body = definition?.body
-
         topSeen[Tag.beginString] = topStamp
         topSeen[Tag.bodyLength] = topStamp
         topSeen[Tag.msgType] = topStamp
@@ -89,194 +101,196 @@ public struct FIXValidator: Sendable {
             let tag = Int(field.tag)
 
             // Inside groups: does the field continue the innermost open group?
+            var layout: Int32 = -1  // -1: a body field of a message type the dictionary lacks
             var depth: UInt8 = 0
             var inGroup = false
-            while let top = stack.last {
-                if tag == top.group.delimiterTag && !top.delimiterSeen {
-                    // The delimiter of an instance opened by another member belongs to it.
-                    stack[stack.count - 1].delimiterSeen = true
-                    inGroup = true
-                    depth = top.depth
-                    break
-                }
-                if tag == top.group.delimiterTag {
-                    nextGroupStamp()
-                    stack[stack.count - 1].stamp = groupStamp
-                    message.instanceStarts.append(Int32(i))
-                    message.groupSpans[top.span].instanceCount += 1
-                    inGroup = true
-                    depth = top.depth
-                    break
-                }
-                if top.group.layout.contains(tag) {
-                    if message.groupSpans[top.span].instanceCount == 0 {
-                        // The group's first field must open each instance.
-                        if settings.checkFieldsOutOfOrder && i < fieldErrorIndex {
-                            fieldError = FIXReject(.repeatingGroupFieldsOutOfOrder, tag: tag, msgType: msgType)
-                            fieldErrorIndex = i
-                        }
-                        nextGroupStamp()
-                        stack[stack.count - 1].stamp = groupStamp
-                        stack[stack.count - 1].delimiterSeen = false
-                        message.instanceStarts.append(Int32(i))
-                        message.groupSpans[top.span].instanceCount += 1
+            while !stack.isEmpty {
+                let top = stack.count - 1
+                let frame = stack[top]
+                if field.tag == frame.delimiter {
+                    if frame.delimiterSeen {
+                        openInstance(&message, top, at: i)
+                    } else {
+                        // The delimiter of an instance opened by another member belongs to it.
+                        stack[top].delimiterSeen = true
                     }
-                    inGroup = true
-                    depth = top.depth
-                    break
+                } else if layouts.contains(frame.layout, tag) {
+                    if message.groupSpans[Int(frame.span)].instanceCount == 0 {
+                        // The group's first field must open each instance.
+                        if checkOrder { record(.repeatingGroupFieldsOutOfOrder, tag, i, &fieldError) }
+                        openInstance(&message, top, at: i)
+                        stack[top].delimiterSeen = false
+                    }
+                } else {
+                    closeGroup(&message, at: i, &fieldError, &requiredMissing)
+                    continue
                 }
-                closeGroup(&message, at: i, msgType: msgType, fieldError: &fieldError, fieldErrorIndex: &fieldErrorIndex,
-                           requiredMissing: &requiredMissing)
+                inGroup = true
+                depth = frame.depth
+                layout = frame.layout
+                break
             }
-            message.fields[i].depth = depth
+            if depth != 0 { message.fields[i].depth = depth }
 
-            // Which layout the field belongs to.
-            let layout: FieldLayout?
             if inGroup {
-                layout = stack[stack.count - 1].group.layout
-                if groupSeen[safe: tag] == stack[stack.count - 1].stamp {
-                    record(.tagAppearsMoreThanOnce, tag, i, msgType, &fieldError, &fieldErrorIndex)
+                let stamp = stack[stack.count - 1].stamp
+                if tag >= 0 && tag < groupSeen.count {
+                    if groupSeen[tag] == stamp { record(.tagAppearsMoreThanOnce, tag, i, &fieldError) }
+                    groupSeen[tag] = stamp
                 }
-                setSeen(&groupSeen, tag, stack[stack.count - 1].stamp)
             } else {
                 if tag == Tag.checkSum && i == fieldCount - 1 {
-                    layout = trailer
-                } else if header.contains(tag) {
-                    if section != 0 && outOfOrder == nil && settings.checkFieldsOutOfOrder {
-                        outOfOrder = FIXReject(.tagSpecifiedOutOfRequiredOrder, tag: tag, msgType: msgType)
+                    layout = layouts.trailer
+                } else if layouts.contains(layouts.header, tag) {
+                    if section != 0 && outOfOrder == nil && checkOrder {
+                        outOfOrder = Found(reason: .tagSpecifiedOutOfRequiredOrder, tag: tag, index: i)
                     }
-                    layout = header
-                } else if trailer.contains(tag) {
+                    layout = layouts.header
+                } else if layouts.contains(layouts.trailer, tag) {
                     section = 2
-                    layout = trailer
+                    layout = layouts.trailer
                 } else {
-                    if section == 2 && outOfOrder == nil && settings.checkFieldsOutOfOrder {
-                        outOfOrder = FIXReject(.tagSpecifiedOutOfRequiredOrder, tag: tag, msgType: msgType)
+                    if section == 2 && outOfOrder == nil && checkOrder {
+                        outOfOrder = Found(reason: .tagSpecifiedOutOfRequiredOrder, tag: tag, index: i)
                     }
-                    section = max(section, 1)
+                    if section == 0 { section = 1 }
                     layout = body
                 }
-                if topSeen[safe: tag] == topStamp {
-                    record(.tagAppearsMoreThanOnce, tag, i, msgType, &fieldError, &fieldErrorIndex)
+                if tag >= 0 && tag < topSeen.count {
+                    if topSeen[tag] == topStamp { record(.tagAppearsMoreThanOnce, tag, i, &fieldError) }
+                    topSeen[tag] = topStamp
                 }
-                setSeen(&topSeen, tag, topStamp)
             }
 
             // The field's own checks, in order, up to the first failure.
-            if i < fieldErrorIndex {
-                if let reason = check(message, field, tag: tag, layout: layout, known: definition != nil) {
-                    record(reason, tag, i, msgType, &fieldError, &fieldErrorIndex)
+            if fieldError == nil || i < fieldError!.index {
+                if let reason = check(message, field, tag: tag, layout: layout, knownType: body >= 0) {
+                    record(reason, tag, i, &fieldError)
                 }
             }
 
             // A NumInGroup field opens a group.
-            if let layout, layout.groupTags.contains(tag), let group = layout.groups[tag] {
-                let declared = message.withValue(field) { parseFIXInt($0) }
+            if layout >= 0, let group = layouts.group(layout, tag) {
+                let declared = message.withValue(field) { parseFIXInt($0) } ?? -1
                 message.groupSpans.append(FIXGroupSpan(countIndex: Int32(i), firstInstance: Int32(message.instanceStarts.count),
                                                        instanceCount: 0, end: Int32(i + 1)))
-                stack.append(Frame(group: group, span: message.groupSpans.count - 1, declared: declared,
+                stack.append(Frame(countTag: group.countTag, delimiter: group.delimiter, layout: group.layout,
+                                   span: Int32(message.groupSpans.count - 1), declared: declared,
                                    stamp: 0, depth: depth + 1, delimiterSeen: true))
             }
             i += 1
         }
         while !stack.isEmpty {
-            closeGroup(&message, at: fieldCount - 1, msgType: msgType, fieldError: &fieldError,
-                       fieldErrorIndex: &fieldErrorIndex, requiredMissing: &requiredMissing)
+            closeGroup(&message, at: fieldCount - 1, &fieldError, &requiredMissing)
         }
         message.groupsResolved = true
 
-        if let outOfOrder { return outOfOrder }
-        guard let definition else { return FIXReject(.invalidMsgType, msgType: msgType) }
-        if let missing = firstMissing(header) { return FIXReject(.requiredTagMissing, tag: missing, msgType: msgType) }
-        if let missing = firstMissing(definition.body) { return FIXReject(.requiredTagMissing, tag: missing, msgType: msgType) }
-        if let requiredMissing { return requiredMissing }
-        if let missing = firstMissing(trailer) { return FIXReject(.requiredTagMissing, tag: missing, msgType: msgType) }
-        return fieldError
+        func reject(_ f: Found?) -> FIXReject? {
+            guard let f else { return nil }
+            let msgType = message.withValue(msgTypeField) { String(decoding: $0, as: UTF8.self) }
+            return FIXReject(f.reason, tag: f.tag, msgType: msgType)
+        }
+        if let outOfOrder { return reject(outOfOrder) }
+        guard body >= 0 else {
+            let msgType = message.withValue(msgTypeField) { String(decoding: $0, as: UTF8.self) }
+            return FIXReject(.invalidMsgType, msgType: msgType)
+        }
+        if let missing = firstMissing(layouts.header) ?? firstMissing(body) {
+            return reject(Found(reason: .requiredTagMissing, tag: missing, index: 0))
+        }
+        if let requiredMissing { return reject(requiredMissing) }
+        if let missing = firstMissing(layouts.trailer) {
+            return reject(Found(reason: .requiredTagMissing, tag: missing, index: 0))
+        }
+        return reject(fieldError)
     }
 
     /// Checks one field's value and place; nil when it is fine.
     @inline(__always)
-    private func check(_ message: FIXMessage, _ field: FIXField, tag: Int, layout: FieldLayout?, known: Bool) -> SessionRejectReason? {
+    private func check(_ message: FIXMessage, _ field: FIXField, tag: Int, layout: Int32, knownType: Bool) -> SessionRejectReason? {
         if tag <= 0 { return .invalidTagNumber }
-        let userDefined = tag >= Tag.userDefinedMin
+        let type: FIXFieldType? = tag < types.count ? types[tag] : nil
         if field.valueLength == 0 {
             // An empty value is an error only when values are checked; either way there is
             // nothing more to check in it.
             if settings.checkFieldsHaveValues { return .tagSpecifiedWithoutValue }
-        } else if let type = dictionary.type(of: field.tag) {
+        } else if let type {
             let reason: SessionRejectReason? = message.withValue(field) { v in
                 if !type.accepts(v) { return .incorrectDataFormat }
-                if let values = dictionary.enumTable[tag], !Self.allowed(v, values, multiple: type.isMultipleValue) {
+                if enums.hasValues(tag) && !allowed(tag, v, multiple: type.isMultipleValue) {
                     return .valueIncorrect
                 }
                 return nil
             }
             if let reason { return reason }
         }
-        if userDefined && !settings.checkUserDefinedFields { return nil }
-        if dictionary.type(of: field.tag) == nil { return .invalidTagNumber }
-        if known && layout == nil { return .tagNotDefinedForMessageType }
-        if let layout, !layout.contains(tag) { return .tagNotDefinedForMessageType }
+        if tag >= Tag.userDefinedMin && !settings.checkUserDefinedFields { return nil }
+        if type == nil { return .invalidTagNumber }
+        if knownType && (layout < 0 || !layouts.contains(layout, tag)) { return .tagNotDefinedForMessageType }
         return nil
     }
 
-    private static func allowed(_ v: UnsafeRawBufferPointer, _ values: EnumSet, multiple: Bool) -> Bool {
-        guard multiple else { return values.contains(v) }
+    private func allowed(_ tag: Int, _ v: UnsafeRawBufferPointer, multiple: Bool) -> Bool {
+        guard multiple else { return enums.contains(tag, v) }
         var start = 0
         for i in 0...v.count where i == v.count || v[i] == UInt8(ascii: " ") {
-            if i > start && !values.contains(UnsafeRawBufferPointer(rebasing: v[start..<i])) { return false }
+            if i > start && !enums.contains(tag, UnsafeRawBufferPointer(rebasing: v[start..<i])) { return false }
             start = i + 1
         }
         return true
     }
 
-    /// Ends the innermost open group at field index `end`: checks the count and the last instance.
-    private mutating func closeGroup(_ message: inout FIXMessage, at end: Int, msgType: String,
-                                     fieldError: inout FIXReject?, fieldErrorIndex: inout Int,
-                                     requiredMissing: inout FIXReject?) {
+    /// Starts a new instance of the group at `frame` with field `i`.
+    private mutating func openInstance(_ message: inout FIXMessage, _ frame: Int, at i: Int) {
+        nextGroupStamp()
+        stack[frame].stamp = groupStamp
+        message.instanceStarts.append(Int32(i))
+        message.groupSpans[Int(stack[frame].span)].instanceCount += 1
+    }
+
+    /// Ends the innermost open group at field index `end`: checks the count and each instance's
+    /// required fields.
+    private mutating func closeGroup(_ message: inout FIXMessage, at end: Int, _ fieldError: inout Found?,
+                                     _ requiredMissing: inout Found?) {
         let frame = stack.removeLast()
-        message.groupSpans[frame.span].end = Int32(end)
-        let span = message.groupSpans[frame.span]
-        if let declared = frame.declared, declared != Int(span.instanceCount), Int(span.countIndex) < fieldErrorIndex {
-            fieldError = FIXReject(.incorrectNumInGroupCount, tag: frame.group.countTag, msgType: msgType)
-            fieldErrorIndex = Int(span.countIndex)
+        message.groupSpans[Int(frame.span)].end = Int32(end)
+        let span = message.groupSpans[Int(frame.span)]
+        if frame.declared >= 0 && frame.declared != Int(span.instanceCount) {
+            record(.incorrectNumInGroupCount, Int(frame.countTag), Int(span.countIndex), &fieldError)
         }
-        // Required fields of each instance.
-        guard requiredMissing == nil, !frame.group.layout.requiredTags.isEmpty else { return }
+        let required = layouts.requiredTags(frame.layout)
+        guard requiredMissing == nil, !required.isEmpty else { return }
         for k in 0..<Int(span.instanceCount) {
             let first = Int(message.instanceStarts[Int(span.firstInstance) + k])
             let last = k + 1 < Int(span.instanceCount) ? Int(message.instanceStarts[Int(span.firstInstance) + k + 1]) : end
-            for required in frame.group.layout.requiredTags {
+            for r in required {
+                let tag = layouts.required[r]
                 var found = false
-                for j in first..<last where Int(message.fields[j].tag) == required && message.fields[j].depth == frame.depth {
+                for j in first..<last where message.fields[j].tag == tag && message.fields[j].depth == frame.depth {
                     found = true
                     break
                 }
                 if !found {
-                    requiredMissing = FIXReject(.requiredTagMissing, tag: required, msgType: msgType)
+                    requiredMissing = Found(reason: .requiredTagMissing, tag: Int(tag), index: first)
                     return
                 }
             }
         }
     }
 
-    private func firstMissing(_ layout: FieldLayout) -> Int? {
-        for tag in layout.requiredTags where topSeen[tag] != topStamp { return tag }
+    private func firstMissing(_ layout: Int32) -> Int? {
+        for r in layouts.requiredTags(layout) {
+            let tag = Int(layouts.required[r])
+            if topSeen[tag] != topStamp { return tag }
+        }
         return nil
     }
 
     @inline(__always)
-    private func record(_ reason: SessionRejectReason, _ tag: Int, _ index: Int, _ msgType: String,
-                        _ error: inout FIXReject?, _ errorIndex: inout Int) {
-        if index < errorIndex {
-            error = FIXReject(reason, tag: tag, msgType: msgType)
-            errorIndex = index
+    private func record(_ reason: SessionRejectReason, _ tag: Int, _ index: Int, _ found: inout Found?) {
+        if found == nil || index < found!.index {
+            found = Found(reason: reason, tag: tag, index: index)
         }
-    }
-
-    @inline(__always)
-    private func setSeen(_ table: inout [UInt32], _ tag: Int, _ stamp: UInt32) {
-        if tag >= 0 && tag < table.count { table[tag] = stamp }
     }
 
     private mutating func nextTopStamp() {
@@ -301,13 +315,6 @@ public struct FIXValidator: Sendable {
             return k < message.fields.count ? Int(message.fields[k].tag) : t
         }
         return nil
-    }
-}
-
-extension Array where Element == UInt32 {
-    @inline(__always)
-    subscript(safe index: Int) -> UInt32 {
-        index >= 0 && index < count ? self[index] : UInt32.max
     }
 }
 
