@@ -26,9 +26,9 @@ struct EncoderTests {
     static let header = FIXHeader(senderCompID: "CLIENT", targetCompID: "VENUE", msgSeqNum: 7, sendingTime: sendingTime)
 
     @Test func heartbeatIsExactlyTheExpectedText() {
-        var e = FIXEncoder()
+        let e = FIXEncoder()
         e.start(msgType: "0")
-        Self.header.write(into: &e)
+        Self.header.write(into: e)
         e.append(Tag.testReqID, "PING")
         let out = Array(e.finish())
         // SendingTime is written with milliseconds, whatever the value's own precision.
@@ -43,11 +43,11 @@ struct EncoderTests {
     }
 
     @Test func headerAndTrailerPlaces() throws {
-        var e = FIXEncoder()
+        let e = FIXEncoder()
         e.start(msgType: "D")
         FIXHeader(senderCompID: "S", targetCompID: "T", msgSeqNum: 1, sendingTime: Self.sendingTime, possDupFlag: true,
                   possResend: false, senderSubID: "SS", targetSubID: "TS", onBehalfOfCompID: "OB",
-                  origSendingTime: Self.sendingTime, deliverToCompID: "DT", lastMsgSeqNumProcessed: 0).write(into: &e)
+                  origSendingTime: Self.sendingTime, deliverToCompID: "DT", lastMsgSeqNumProcessed: 0).write(into: e)
         e.append(Tag.clOrdID, "X")
         let m = try FIXMessage(bytes: e.finish())
         let tags = m.fields.map(\.tag)
@@ -66,7 +66,7 @@ struct EncoderTests {
 
     struct ValueCase: Sendable, CustomTestStringConvertible {
         var name: String
-        var write: @Sendable (inout FIXEncoder) -> Void
+        var write: @Sendable (FIXEncoder) -> Void
         var text: String
         var testDescription: String { name }
     }
@@ -105,9 +105,9 @@ struct EncoderTests {
 
     @Test(arguments: valueCases)
     func fieldValues(_ c: ValueCase) throws {
-        var e = FIXEncoder()
+        let e = FIXEncoder()
         e.start(msgType: "0")
-        c.write(&e)
+        c.write(e)
         let out = Array(e.finish())
         #expect(show(out) == show(expectedFrame(soh("35=0|") + Array(c.text.utf8) + [1])))
         let m = try FIXMessage(bytes: out)
@@ -125,9 +125,9 @@ struct EncoderTests {
     }
 
     @Test func typedValuesReadBack() throws {
-        var e = FIXEncoder()
+        let e = FIXEncoder()
         e.start(msgType: "8")
-        Self.header.write(into: &e)
+        Self.header.write(into: e)
         e.append(44, FIXDecimal(mantissa: -10125, scale: 3))
         e.append(5001, -42)
         e.append(43, true)
@@ -146,11 +146,11 @@ struct EncoderTests {
 
     /// BodyLength of every size from 1 to 4 digits: the prefix is right-aligned against the body.
     @Test func bodyLengthOfEveryWidth() {
-        var e = FIXEncoder()
+        let e = FIXEncoder()
         for n in [0, 1, 2, 50, 60, 80, 84, 85, 86, 90, 900, 983, 984, 985, 986, 9_980, 9_981, 9_982, 12_345] {
             let text = String(repeating: "x", count: n)
             e.start(msgType: "0")
-            Self.header.write(into: &e)
+            Self.header.write(into: e)
             e.append(Tag.text, text)
             let out = Array(e.finish())
             let expected = expectedFrame(soh("35=0|34=7|49=CLIENT|52=20240808-12:00:00.123|56=VENUE|58=\(text)|"))
@@ -160,17 +160,17 @@ struct EncoderTests {
     }
 
     @Test func otherBeginString() {
-        var e = FIXEncoder(beginString: "FIXT.1.1")
+        let e = FIXEncoder(beginString: "FIXT.1.1")
         e.start(msgType: "0")
         e.append(Tag.testReqID, "T")
         #expect(Array(e.finish()) == expectedFrame(soh("35=0|112=T|"), beginString: "FIXT.1.1"))
     }
 
-    static func encode(_ i: Int, into e: inout FIXEncoder) -> [UInt8] {
+    static func encode(_ i: Int, into e: FIXEncoder) -> [UInt8] {
         let types = ["0", "D", "8", "W", "A"]
         e.start(msgType: types[i % types.count])
         FIXHeader(senderCompID: "C\(i % 7)", targetCompID: "V", msgSeqNum: i + 1,
-                  sendingTime: UTCTimestamp(nanosecondsSinceEpoch: 1_723_118_400_000_000_000 + Int64(i) * 1_234_567_891)).write(into: &e)
+                  sendingTime: UTCTimestamp(nanosecondsSinceEpoch: 1_723_118_400_000_000_000 + Int64(i) * 1_234_567_891)).write(into: e)
         for k in 0..<(i % 13) {
             e.append(5000 + k, FIXDecimal(mantissa: Int64(i * 1000 + k) - 5000, scale: Int8(k % 5)))
         }
@@ -179,20 +179,20 @@ struct EncoderTests {
     }
 
     @Test func reuseGivesIdenticalOutput() throws {
-        var shared = FIXEncoder()
+        let shared = FIXEncoder()
         var stream: [UInt8] = []
         var singles: [[UInt8]] = []
         for i in 0..<500 {
-            var fresh = FIXEncoder()
-            let a = Self.encode(i, into: &shared)
-            let b = Self.encode(i, into: &fresh)
+            let fresh = FIXEncoder()
+            let a = Self.encode(i, into: shared)
+            let b = Self.encode(i, into: fresh)
             #expect(a == b, "message \(i)")
             singles.append(a)
             stream += a
         }
         // Encoding the first message again after all the others: the same bytes.
-        #expect(Self.encode(0, into: &shared) == singles[0])
-        #expect(Self.encode(499, into: &shared) == singles[499])
+        #expect(Self.encode(0, into: shared) == singles[0])
+        #expect(Self.encode(499, into: shared) == singles[499])
 
         // Every message parses and frames back.
         var framer = FIXFramer()
@@ -217,9 +217,9 @@ struct EncoderTests {
 
     @Test func encoderOutputValidates() throws {
         let dictionary = try DataDictionary.fix44()
-        var e = FIXEncoder()
+        let e = FIXEncoder()
         e.start(msgType: "D")
-        Self.header.write(into: &e)
+        Self.header.write(into: e)
         e.append(Tag.clOrdID, "ORD-1")
         e.append(Tag.handlInst, char: UInt8(ascii: "1"))
         e.append(Tag.symbol, "BTCUSDT")

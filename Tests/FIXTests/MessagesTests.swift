@@ -44,8 +44,8 @@ struct MessagesTests {
 
     /// Encodes `m` with the test header, checks the framing, parses the bytes and reads `M` back.
     static func roundTrip<M: FIXMessageBody & Equatable>(_ m: M) throws -> M {
-        var e = FIXEncoder()
-        let bytes = Array(m.encode(header: header, into: &e))
+        let e = FIXEncoder()
+        let bytes = Array(m.encode(header: header, into: e))
         checkFraming(bytes)
         let parsed = try FIXMessage(bytes: bytes)
         #expect(parsed.msgType == M.msgType)
@@ -55,8 +55,8 @@ struct MessagesTests {
 
     /// Round trip, plus: body tags (after the header) are in ascending order.
     static func roundTripAscending<M: FIXMessageBody & Equatable>(_ m: M) throws -> M {
-        var e = FIXEncoder()
-        let parsed = try FIXMessage(bytes: m.encode(header: header, into: &e))
+        let e = FIXEncoder()
+        let parsed = try FIXMessage(bytes: m.encode(header: header, into: e))
         let tags = parsed.fields.map(\.tag).filter { !headerTags.contains($0) && $0 != 10 }
         #expect(tags == tags.sorted(), "body of \(M.msgType) not in ascending tag order: \(tags)")
         return try roundTrip(m)
@@ -64,9 +64,9 @@ struct MessagesTests {
 
     /// A message of type `msgType` with the test header and the given body fields, as written.
     static func raw(_ msgType: String, _ body: [(Int, String)]) throws -> FIXMessage {
-        var e = FIXEncoder()
+        let e = FIXEncoder()
         e.start(msgType: msgType)
-        header.write(into: &e)
+        header.write(into: e)
         for (tag, value) in body { e.append(tag, value) }
         return try FIXMessage(bytes: e.finish())
     }
@@ -84,8 +84,8 @@ struct MessagesTests {
 
     /// The encoded message as text with `|` for SOH.
     static func wire<M: FIXMessageBody>(_ m: M) -> String {
-        var e = FIXEncoder()
-        return String(decoding: m.encode(header: header, into: &e).map { $0 == 1 ? UInt8(ascii: "|") : $0 }, as: UTF8.self)
+        let e = FIXEncoder()
+        return String(decoding: m.encode(header: header, into: e).map { $0 == 1 ? UInt8(ascii: "|") : $0 }, as: UTF8.self)
     }
 
     /// The full expected message for `body` (from 35= to the SOH before 10=, `|` for SOH), with
@@ -114,7 +114,7 @@ struct MessagesTests {
                                      orderQty: 100, ordType: .market)
         #expect(try Self.roundTripAscending(minimal) == minimal)
         // Decimals keep their scale on the wire.
-        let m = try FIXMessage(bytes: { var e = FIXEncoder(); return full.encode(header: Self.header, into: &e) }())
+        let m = try FIXMessage(bytes: { let e = FIXEncoder(); return Array(full.encode(header: Self.header, into: e)) }())
         #expect(m.string(Tag.stopPx) == "1.08200")
         #expect(m.string(Tag.transactTime) == "20240315-13:45:30.123456")
     }
@@ -314,7 +314,7 @@ struct MessagesTests {
         }
         #expect(try NewOrderSingle(Self.raw("D", Self.nosBody)).price == Self.dec("10.5"))
 
-        let er = try FIXMessage(bytes: { var e = FIXEncoder(); return Self.fullExecutionReport.encode(header: Self.header, into: &e) }())
+        let er = try FIXMessage(bytes: { let e = FIXEncoder(); return Array(Self.fullExecutionReport.encode(header: Self.header, into: e)) }())
         for tag in [Tag.orderID, Tag.execID, Tag.execType, Tag.ordStatus, Tag.symbol, Tag.side,
                     Tag.leavesQty, Tag.cumQty, Tag.avgPx] {
             let without = try Self.raw("8", Self.bodyFields(er).filter { $0.0 != tag })
@@ -360,7 +360,7 @@ struct MessagesTests {
         // Another message type.
         Self.expectError(OrderCancelRequest.self, try Self.raw("D", Self.nosBody), .malformed(Tag.msgType))
         // ExecType 1 and 2 are not FIX 4.4.
-        let er = try FIXMessage(bytes: { var e = FIXEncoder(); return Self.fullExecutionReport.encode(header: Self.header, into: &e) }())
+        let er = try FIXMessage(bytes: { let e = FIXEncoder(); return Array(Self.fullExecutionReport.encode(header: Self.header, into: e)) }())
         for bad in ["1", "2", "X"] {
             let m = try Self.raw("8", Self.bodyFields(er).map { $0.0 == Tag.execType ? ($0.0, bad) : $0 })
             Self.expectError(ExecutionReport.self, m, .malformed(Tag.execType))
@@ -418,9 +418,9 @@ struct MessagesTests {
     @Test func groupsReadWithResolvedDepths() throws {
         // Marks the depths as a dictionary would, then reads: the instances are found from the
         // depths, including a member the layout lists (Symbol) and one it does not (9999 at depth 1).
-        var e = FIXEncoder()
+        let e = FIXEncoder()
         e.start(msgType: "X")
-        Self.header.write(into: &e)
+        Self.header.write(into: e)
         e.append(262, "MD-1")
         e.append(268, 2)
         e.append(279, "0"); e.append(269, "0"); e.append(55, "ABC"); e.append(270, FIXDecimal(5)); e.append(1, "in-group")
@@ -444,7 +444,7 @@ struct MessagesTests {
     // MARK: - Values
 
     @Test func reasonCodesAreOpen() throws {
-        let er = try FIXMessage(bytes: { var e = FIXEncoder(); return Self.fullExecutionReport.encode(header: Self.header, into: &e) }())
+        let er = try FIXMessage(bytes: { let e = FIXEncoder(); return Array(Self.fullExecutionReport.encode(header: Self.header, into: e)) }())
         let m = try Self.raw("8", Self.bodyFields(er).map { $0.0 == Tag.ordRejReason ? ($0.0, "1234") : $0 })
         #expect(try ExecutionReport(m).ordRejReason == OrdRejReason(rawValue: 1234))
         let j = try Self.raw("j", [(372, "D"), (380, "18")])

@@ -183,9 +183,9 @@ private struct MessageGenerator {
     }
 }
 
-private func encode(_ m: GMessage, _ e: inout FIXEncoder) -> [UInt8] {
+private func encode(_ m: GMessage, _ e: FIXEncoder) -> [UInt8] {
     e.start(msgType: m.msgType)
-    m.header.write(into: &e)
+    m.header.write(into: e)
     for f in m.fields {
         switch f.value {
         case .text(let s): e.append(f.tag, s)
@@ -238,11 +238,11 @@ struct PropertyTests {
     /// typed values back, and re-encode the parsed fields in order: the same bytes.
     @Test func validMessagesRoundTrip() async throws {
         let dictionary = try DataDictionary.fix44()
-        var encoder = FIXEncoder()
+        let encoder = FIXEncoder()
         await propertyCheck(count: 1000, input: Gen.int(in: 0...(Self.types.count - 1)), Gen.uint64()) { typeIndex, seed in
             var generator = MessageGenerator(dictionary: dictionary, seed: seed)
             let generated = generator.message(type: Self.types[typeIndex])
-            let bytes = encode(generated, &encoder)
+            let bytes = encode(generated, encoder)
             let context = "seed \(seed), \(show(bytes))"
 
             var framer = FIXFramer()
@@ -265,7 +265,7 @@ struct PropertyTests {
             #expect(reject == nil, "\(reject.map(String.init(describing:)) ?? ""): \(context)")
 
             // Re-encoding the parsed fields in the same order gives the same bytes.
-            var again = FIXEncoder()
+            let again = FIXEncoder()
             again.start(msgType: try #require(m.msgType))
             for f in m.fields[3..<(m.fields.count - 1)] { again.append(Int(f.tag), bytes: m.bytes[f.valueRange]) }
             #expect(Array(again.finish()) == bytes, "\(context)")
@@ -377,11 +377,11 @@ struct PropertyTests {
     /// parser) or parses and validates to nil or to a reject with a standard reason and text.
     @Test func mutatedMessagesNeverCrash() async throws {
         let dictionary = try DataDictionary.fix44()
-        var encoder = FIXEncoder()
+        let encoder = FIXEncoder()
         var outcomes: [String: Int] = [:]
         await propertyCheck(count: 1500, input: Gen.int(in: 0...(Self.types.count - 1)), Gen.uint64()) { typeIndex, seed in
             var generator = MessageGenerator(dictionary: dictionary, seed: seed)
-            let original = encode(generator.message(type: Self.types[typeIndex]), &encoder)
+            let original = encode(generator.message(type: Self.types[typeIndex]), encoder)
             var rng = SplitMix64(seed: seed ^ 0xA5A5_A5A5_5A5A_5A5A)
             var mutated = try Self.mutate(original, &rng)
             if Bool.random(using: &rng), (try? FIXMessage(bytes: mutated.bytes)) != nil,

@@ -39,10 +39,10 @@ let sampleTime = UTCTimestamp(year: 2024, month: 6, day: 11, hour: 14, minute: 3
 
 /// A buy-side client's NewOrderSingle: header 34/49/52/56, body 1, 11, 21, 38, 40, 44, 54, 55, 59, 60.
 func sampleNewOrderSingle() -> [UInt8] {
-    var e = FIXEncoder()
+    let e = FIXEncoder()
     e.start(msgType: "D")
     FIXHeader(senderCompID: "CLIENT-BUYSIDE", targetCompID: "MM-SELLSIDE", msgSeqNum: 1_234_567,
-              sendingTime: sampleTime).write(into: &e)
+              sendingTime: sampleTime).write(into: e)
     e.append(Tag.account, "ACC-7781")
     e.append(Tag.clOrdID, "CLORD-20240611-000001")
     e.append(Tag.handlInst, char: UInt8(ascii: "1"))
@@ -59,10 +59,10 @@ func sampleNewOrderSingle() -> [UInt8] {
 /// A MarketDataIncrementalRefresh with 262 and `entries` NoMDEntries instances of
 /// 279, 269, 55, 270, 271.
 func sampleIncrementalRefresh(entries: Int) -> [UInt8] {
-    var e = FIXEncoder()
+    let e = FIXEncoder()
     e.start(msgType: "X")
     FIXHeader(senderCompID: "MM-SELLSIDE", targetCompID: "CLIENT-BUYSIDE", msgSeqNum: 7_654_321,
-              sendingTime: sampleTime).write(into: &e)
+              sendingTime: sampleTime).write(into: e)
     e.append(Tag.mdReqID, "MDR-AAPL-1")
     e.append(Tag.noMDEntries, entries)
     for k in 0..<entries {
@@ -136,7 +136,7 @@ let sampleHeader = FIXHeader(senderCompID: "MM-SELLSIDE", targetCompID: "CLIENT-
                              msgSeqNum: 1, sendingTime: sampleTime)
 
 struct EncodeExecutionReport {
-    var encoder = FIXEncoder()
+    let encoder = FIXEncoder()
     var header = sampleHeader
     var report = sampleReport
 
@@ -166,14 +166,14 @@ struct EncodeExecutionReport {
 
     @inline(__always)
     mutating func encodeTyped() -> ArraySlice<UInt8> {
-        report.encode(header: header, into: &encoder)
+        report.encode(header: header, into: encoder)
     }
 
     /// The same message written field by field with the encoder, in ascending tag order.
     @inline(__always)
     mutating func encodeRaw() -> ArraySlice<UInt8> {
         encoder.start(msgType: "8")
-        header.write(into: &encoder)
+        header.write(into: encoder)
         encoder.append(Tag.avgPx, FIXDecimal(mantissa: 10125, scale: 2))
         encoder.append(Tag.clOrdID, "CLORD-20240611-000001")
         encoder.append(Tag.cumQty, FIXDecimal(mantissa: 500))

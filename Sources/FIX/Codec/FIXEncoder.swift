@@ -4,188 +4,344 @@
 /// MsgType, then the other header tags in ascending order, as ``FIXHeader/write(into:)`` does),
 /// then the body, then ``finish()``. BeginString (8) and BodyLength (9) are put in front and
 /// CheckSum (10) at the end, so the message is built in one pass with no copy of the body.
-/// After the first messages no call allocates.
-public struct FIXEncoder: Sendable {
+///
+/// An encoder is a buffer that one thread (one event loop, one session) reuses for every message
+/// it sends: it is a class, not shared across threads, and after its buffer has grown to the
+/// largest message nothing it does allocates. Values are written straight into the buffer,
+/// digits by table, and the date part of timestamps is cached.
+public final class FIXEncoder {
     /// Room left in front of the body for `8=...<SOH>9=...<SOH>`.
     @usableFromInline static let reserve = 40
 
-    @usableFromInline var buffer: [UInt8]
+    @usableFromInline var storage: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
+    /// Bytes written, counted from the start of the storage (the reserve included).
+    @usableFromInline var length: Int
     @usableFromInline var messageStart: Int = 0
     @usableFromInline let beginStringField: [UInt8]
+    /// The day (since 1970) whose `YYYYMMDD` is in `cachedDate`.
+    @usableFromInline var cachedDay: Int64 = .min
+    @usableFromInline var cachedDate: UInt64 = 0
 
     /// An encoder for messages of the given BeginString (default `FIX.4.4`).
-    public init(beginString: String = "FIX.4.4") {
+    public init(beginString: String = "FIX.4.4", initialCapacity: Int = 1024) {
         precondition(beginString.utf8.count <= 16, "BeginString too long")
         beginStringField = Array("8=\(beginString)\u{01}9=".utf8)
-        buffer = []
-        buffer.reserveCapacity(1024)
+        capacity = max(initialCapacity, 128)
+        storage = .allocate(capacity: capacity)
+        length = Self.reserve
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// Makes room for `count` more bytes.
+    @inline(__always) @usableFromInline
+    func ensure(_ count: Int) {
+        if length + count > capacity { grow(length + count) }
+    }
+
+    @usableFromInline
+    func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        new.update(from: storage, count: length)
+        storage.deallocate()
+        storage = new
+        capacity = newCapacity
     }
 
     /// Starts a new message of type `msgType`, discarding any earlier one.
     @inlinable
-    public mutating func start(msgType: String) {
-        buffer.removeAll(keepingCapacity: true)
-        for _ in 0..<Self.reserve { buffer.append(0) }
+    public func start(msgType: String) {
+        length = Self.reserve
         messageStart = 0
         append(Tag.msgType, msgType)
     }
 
-    /// Appends `tag=` to the buffer.
-    @inlinable
-    mutating func appendTag(_ tag: Int) {
-        appendInteger(tag)
-        buffer.append(UInt8(ascii: "="))
+    // MARK: Raw writes (capacity already ensured)
+
+    @inline(__always) @usableFromInline
+    func put(_ byte: UInt8) {
+        storage[length] = byte
+        length &+= 1
     }
 
-    @inlinable
-    mutating func appendInteger(_ value: Int) {
-        if value < 0 {
-            buffer.append(UInt8(ascii: "-"))
-            appendUnsigned(UInt64(value.magnitude))
-        } else {
-            appendUnsigned(UInt64(value))
-        }
+    @inline(__always) @usableFromInline
+    func putTwoDigits(_ value: Int) {
+        let pair = digitPairs[value]
+        storage[length] = UInt8(truncatingIfNeeded: pair >> 8)
+        storage[length &+ 1] = UInt8(truncatingIfNeeded: pair)
+        length &+= 2
     }
 
-    @inlinable
-    mutating func appendUnsigned(_ value: UInt64) {
+    /// Writes a non-negative integer (at most 20 digits).
+    @inline(__always) @usableFromInline
+    func putUnsigned(_ value: UInt64) {
         if value < 10 {
-            buffer.append(UInt8(truncatingIfNeeded: value) &+ 48)
+            put(UInt8(truncatingIfNeeded: value) &+ 48)
             return
         }
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &tmp) { raw in
-            var v = value
-            var len = 0
-            while v != 0 {
-                raw[len] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-                v /= 10
-                len += 1
-            }
-            while len > 0 {
-                len -= 1
-                buffer.append(raw[len])
-            }
+        if value < 100 {
+            putTwoDigits(Int(value))
+            return
+        }
+        var digits = 1
+        var v = value
+        while v >= 10 {
+            v /= 10
+            digits &+= 1
+        }
+        var p = length &+ digits
+        length = p
+        v = value
+        while v >= 100 {
+            let q = v / 100
+            let pair = digitPairs[Int(v &- q &* 100)]
+            p &-= 2
+            storage[p] = UInt8(truncatingIfNeeded: pair >> 8)
+            storage[p &+ 1] = UInt8(truncatingIfNeeded: pair)
+            v = q
+        }
+        if v >= 10 {
+            let pair = digitPairs[Int(v)]
+            storage[p &- 2] = UInt8(truncatingIfNeeded: pair >> 8)
+            storage[p &- 1] = UInt8(truncatingIfNeeded: pair)
+        } else {
+            storage[p &- 1] = UInt8(truncatingIfNeeded: v) &+ 48
         }
     }
+
+    /// Writes `tag=`.
+    @inline(__always) @usableFromInline
+    func putTag(_ tag: Int) {
+        if tag >= 0 {
+            putUnsigned(UInt64(tag))
+        } else {
+            put(UInt8(ascii: "-"))
+            putUnsigned(UInt64(tag.magnitude))
+        }
+        put(UInt8(ascii: "="))
+    }
+
+    @inline(__always) @usableFromInline
+    func putBytes(_ p: UnsafeRawBufferPointer) {
+        guard let base = p.baseAddress, p.count > 0 else { return }
+        (storage + length).update(from: base.assumingMemoryBound(to: UInt8.self), count: p.count)
+        length &+= p.count
+    }
+
+    // MARK: Fields
 
     /// Appends a string field.
     @inlinable
-    public mutating func append(_ tag: Int, _ value: String) {
-        appendTag(tag)
+    public func append(_ tag: Int, _ value: String) {
         var v = value
-        v.withUTF8 { buffer.append(contentsOf: $0) }
-        buffer.append(1)
+        v.withUTF8 { u in
+            ensure(u.count + 24)
+            putTag(tag)
+            putBytes(UnsafeRawBufferPointer(u))
+            put(1)
+        }
     }
 
     /// Appends a field whose value is known at compile time.
     @inlinable
-    public mutating func append(_ tag: Int, _ value: StaticString) {
-        appendTag(tag)
-        buffer.append(contentsOf: UnsafeBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
-        buffer.append(1)
+    public func append(_ tag: Int, _ value: StaticString) {
+        ensure(value.utf8CodeUnitCount + 24)
+        putTag(tag)
+        putBytes(UnsafeRawBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
+        put(1)
     }
 
     /// Appends a field with raw value bytes.
     @inlinable
-    public mutating func append(_ tag: Int, bytes: some Collection<UInt8>) {
-        appendTag(tag)
-        buffer.append(contentsOf: bytes)
-        buffer.append(1)
+    public func append(_ tag: Int, bytes: some Collection<UInt8>) {
+        ensure(bytes.count + 24)
+        putTag(tag)
+        if bytes.withContiguousStorageIfAvailable({ putBytes(UnsafeRawBufferPointer($0)) }) == nil {
+            for b in bytes { put(b) }
+        }
+        put(1)
     }
 
     /// Appends an integer field.
     @inlinable
-    public mutating func append(_ tag: Int, _ value: Int) {
-        appendTag(tag)
-        appendInteger(value)
-        buffer.append(1)
+    public func append(_ tag: Int, _ value: Int) {
+        ensure(48)
+        putTag(tag)
+        if value < 0 { put(UInt8(ascii: "-")) }
+        putUnsigned(UInt64(value.magnitude))
+        put(1)
     }
 
     /// Appends a decimal field (price, quantity, amount) exactly as the decimal's scale says.
     @inlinable
-    public mutating func append(_ tag: Int, _ value: FIXDecimal) {
-        appendTag(tag)
-        value.write(into: &buffer)
-        buffer.append(1)
+    public func append(_ tag: Int, _ value: FIXDecimal) {
+        ensure(64)
+        putTag(tag)
+        if value.mantissa < 0 { put(UInt8(ascii: "-")) }
+        let m = value.mantissa.magnitude
+        let scale = Int(value.scale)
+        if scale == 0 {
+            putUnsigned(m)
+        } else {
+            var divisor: UInt64 = 1
+            for _ in 0..<scale { divisor &*= 10 }
+            putUnsigned(m / divisor)
+            put(UInt8(ascii: "."))
+            // The fraction, left-padded with zeros to `scale` digits.
+            var fraction = m % divisor
+            var p = length &+ scale
+            length = p
+            for _ in 0..<scale {
+                p &-= 1
+                storage[p] = UInt8(truncatingIfNeeded: fraction % 10) &+ 48
+                fraction /= 10
+            }
+        }
+        put(1)
     }
 
     /// Appends a single-character field.
     @inlinable
-    public mutating func append(_ tag: Int, char value: UInt8) {
-        appendTag(tag)
-        buffer.append(value)
-        buffer.append(1)
+    public func append(_ tag: Int, char value: UInt8) {
+        ensure(24)
+        putTag(tag)
+        put(value)
+        put(1)
     }
 
     /// Appends a single-character field.
     @inlinable
-    public mutating func append(_ tag: Int, _ value: Character) {
-        append(tag, String(value))
+    public func append(_ tag: Int, _ value: Character) {
+        if let ascii = value.asciiValue {
+            append(tag, char: ascii)
+        } else {
+            append(tag, String(value))
+        }
     }
 
     /// Appends a boolean field as `Y` or `N`.
     @inlinable
-    public mutating func append(_ tag: Int, _ value: Bool) {
+    public func append(_ tag: Int, _ value: Bool) {
         append(tag, char: value ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
     }
 
-    /// Appends a UTCTimestamp field with `fractionDigits` (default: milliseconds).
+    /// Appends a UTCTimestamp field with `fractionDigits` (0, 3, 6 or 9; default: milliseconds).
     @inlinable
-    public mutating func append(_ tag: Int, _ value: UTCTimestamp, fractionDigits: Int8 = 3) {
-        appendTag(tag)
-        value.write(into: &buffer, fractionDigits: fractionDigits)
-        buffer.append(1)
+    public func append(_ tag: Int, _ value: UTCTimestamp, fractionDigits: Int8 = 3) {
+        ensure(64)
+        putTag(tag)
+        var seconds = value.nanosecondsSinceEpoch / 1_000_000_000
+        var nanos = value.nanosecondsSinceEpoch % 1_000_000_000
+        if nanos < 0 {
+            nanos += 1_000_000_000
+            seconds -= 1
+        }
+        var day = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            day -= 1
+        }
+        if day != cachedDay { cacheDate(day) }
+        UnsafeMutableRawPointer(storage + length).storeBytes(of: cachedDate, as: UInt64.self)
+        length &+= 8
+        put(UInt8(ascii: "-"))
+        let s = Int(secondOfDay)
+        putTwoDigits(s / 3600)
+        put(UInt8(ascii: ":"))
+        putTwoDigits(s / 60 % 60)
+        put(UInt8(ascii: ":"))
+        putTwoDigits(s % 60)
+        let digits = Int(fractionDigits)
+        if digits > 0 {
+            put(UInt8(ascii: "."))
+            var f = Int(nanos)
+            for _ in 0..<(9 - min(digits, 9)) { f /= 10 }
+            var p = length &+ digits
+            length = p
+            for _ in 0..<digits {
+                p &-= 1
+                storage[p] = UInt8(truncatingIfNeeded: f % 10) &+ 48
+                f /= 10
+            }
+        }
+        put(1)
     }
 
-    /// Writes BeginString, BodyLength and CheckSum; returns the finished message, which stays
-    /// valid until the next ``start(msgType:)``.
+    /// Works out `YYYYMMDD` for a day and keeps it for the next timestamps of the same day.
+    @usableFromInline
+    func cacheDate(_ day: Int64) {
+        let (y, m, d) = civilFromDays(Int(day))
+        var text: [UInt8] = []
+        appendDigits(&text, y, 4)
+        appendDigits(&text, m, 2)
+        appendDigits(&text, d, 2)
+        cachedDate = text.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        cachedDay = day
+    }
+
+    // MARK: Finishing
+
+    /// Writes BeginString, BodyLength and CheckSum and returns the finished message. The bytes
+    /// stay valid until the next ``start(msgType:)`` and must not be used after it (copy them,
+    /// for example with `Array(...)`, to keep them).
     @inlinable
     @discardableResult
-    public mutating func finish() -> ArraySlice<UInt8> {
-        let bodyLength = buffer.count - Self.reserve
-        // Prefix: 8=FIX.4.4<SOH>9=<len><SOH>, right-aligned against the body.
-        var lenDigits: (UInt64, UInt64) = (0, 0)
-        var lenCount = 0
-        withUnsafeMutableBytes(of: &lenDigits) { raw in
-            var v = bodyLength
-            repeat {
-                raw[lenCount] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-                v /= 10
-                lenCount += 1
-            } while v != 0
+    public func finish() -> UnsafeRawBufferPointer {
+        let bodyLength = length - Self.reserve
+        var lengthDigits = 1
+        var v = bodyLength
+        while v >= 10 {
+            v /= 10
+            lengthDigits += 1
         }
-        let prefixLength = beginStringField.count + lenCount + 1
+        let prefixLength = beginStringField.count + lengthDigits + 1
         messageStart = Self.reserve - prefixLength
-        buffer.withUnsafeMutableBufferPointer { b in
-            var p = messageStart
-            for c in beginStringField {
-                b[p] = c
-                p += 1
-            }
-            withUnsafeBytes(of: &lenDigits) { raw in
-                var k = lenCount
-                while k > 0 {
-                    k -= 1
-                    b[p] = raw[k]
-                    p += 1
-                }
-            }
-            b[p] = 1
+        var p = messageStart
+        for c in beginStringField {
+            storage[p] = c
+            p += 1
         }
-        let sum = buffer.withUnsafeBytes { FIXChecksum.compute(UnsafeRawBufferPointer(rebasing: $0[messageStart...])) }
-        buffer.append(49)  // 1
-        buffer.append(48)  // 0
-        buffer.append(61)  // =
-        buffer.append(UInt8(truncatingIfNeeded: sum / 100) &+ 48)
-        buffer.append(UInt8(truncatingIfNeeded: sum / 10 % 10) &+ 48)
-        buffer.append(UInt8(truncatingIfNeeded: sum % 10) &+ 48)
-        buffer.append(1)
-        return buffer[messageStart...]
+        v = bodyLength
+        var q = p + lengthDigits
+        while q > p {
+            q -= 1
+            storage[q] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+            v /= 10
+        }
+        storage[p + lengthDigits] = 1
+        let sum = FIXChecksum.compute(UnsafeRawBufferPointer(start: storage + messageStart, count: length - messageStart))
+        ensure(7)
+        put(49)  // 1
+        put(48)  // 0
+        put(61)  // =
+        put(UInt8(truncatingIfNeeded: sum / 100) &+ 48)
+        put(UInt8(truncatingIfNeeded: sum / 10 % 10) &+ 48)
+        put(UInt8(truncatingIfNeeded: sum % 10) &+ 48)
+        put(1)
+        return message
     }
 
-    /// The last finished message.
-    public var message: ArraySlice<UInt8> { buffer[messageStart...] }
+    /// The last finished message, valid until the next ``start(msgType:)``.
+    public var message: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage + messageStart, count: length - messageStart)
+    }
+
+    /// A copy of the last finished message.
+    public var messageBytes: [UInt8] { Array(message) }
+}
+
+/// "00" to "99" as two ASCII digits in one 16-bit value (high byte first).
+@usableFromInline
+let digitPairs: [UInt16] = (0..<100).map { (n: Int) -> UInt16 in
+    let tens = UInt16(48 + n / 10)
+    let ones = UInt16(48 + n % 10)
+    return tens << 8 | ones
 }
 
 /// The standard header fields the engine writes, in the order it writes them: MsgType first
@@ -238,7 +394,7 @@ public struct FIXHeader: Sendable, Equatable {
 
     /// Appends the header fields in ascending tag order (34, 43, 49, 50, 52, 56, 57, 97, 115, 122, 128, 369).
     @inlinable
-    public func write(into e: inout FIXEncoder) {
+    public func write(into e: FIXEncoder) {
         e.append(Tag.msgSeqNum, msgSeqNum)
         if let possDupFlag { e.append(Tag.possDupFlag, possDupFlag) }
         e.append(Tag.senderCompID, senderCompID)

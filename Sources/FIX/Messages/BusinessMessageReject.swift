@@ -35,7 +35,7 @@ public struct BusinessMessageReject: FIXMessageBody, Equatable {
         text = try r.stringIfPresent(Tag.text)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.refSeqNum, refSeqNum)
         e.writeFieldIfPresent(Tag.text, text)
         e.writeField(Tag.refMsgType, refMsgType)

@@ -143,7 +143,7 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
         text = try r.stringIfPresent(Tag.text)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.account, account)
         e.writeField(Tag.avgPx, avgPx)
         e.writeFieldIfPresent(Tag.clOrdID, clOrdID)

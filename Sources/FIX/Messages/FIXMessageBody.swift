@@ -15,17 +15,17 @@ public protocol FIXMessageBody: Sendable {
     init(_ message: some FIXFieldContainer) throws(FIXMessageDecodeError)
 
     /// Appends the body fields (everything after the standard header, before the trailer).
-    func writeBody(into encoder: inout FIXEncoder)
+    func writeBody(into encoder: FIXEncoder)
 }
 
 extension FIXMessageBody {
     /// Encodes the whole message: MsgType, the header fields, the body, then BeginString,
     /// BodyLength and CheckSum. The result stays valid until the encoder's next message.
     @discardableResult
-    public func encode(header: FIXHeader, into encoder: inout FIXEncoder) -> ArraySlice<UInt8> {
+    public func encode(header: FIXHeader, into encoder: FIXEncoder) -> UnsafeRawBufferPointer {
         encoder.start(msgType: Self.msgType)
-        header.write(into: &encoder)
-        writeBody(into: &encoder)
+        header.write(into: encoder)
+        writeBody(into: encoder)
         return encoder.finish()
     }
 }
@@ -43,18 +43,18 @@ extension SessionRejectReason: FIXIntCode {}
 // MARK: - Writing helpers
 
 extension FIXEncoder {
-    mutating func writeField(_ tag: Int, _ value: String) { append(tag, value) }
-    mutating func writeField(_ tag: Int, _ value: Int) { append(tag, value) }
-    mutating func writeField(_ tag: Int, _ value: FIXDecimal) { append(tag, value) }
-    mutating func writeField(_ tag: Int, _ value: Bool) { append(tag, value) }
+    func writeField(_ tag: Int, _ value: String) { append(tag, value) }
+    func writeField(_ tag: Int, _ value: Int) { append(tag, value) }
+    func writeField(_ tag: Int, _ value: FIXDecimal) { append(tag, value) }
+    func writeField(_ tag: Int, _ value: Bool) { append(tag, value) }
 
     /// Writes a timestamp with as many fraction digits as it carries, so a value read from a
     /// message writes back as it was.
-    mutating func writeField(_ tag: Int, _ value: UTCTimestamp) {
+    func writeField(_ tag: Int, _ value: UTCTimestamp) {
         append(tag, value, fractionDigits: value.fractionDigits)
     }
 
-    mutating func writeField<T: FIXCharCode>(_ tag: Int, _ value: T) {
+    func writeField<T: FIXCharCode>(_ tag: Int, _ value: T) {
         if let b = value.rawValue.asciiValue {
             append(tag, char: b)
         } else {
@@ -62,15 +62,15 @@ extension FIXEncoder {
         }
     }
 
-    mutating func writeField<T: FIXIntCode>(_ tag: Int, _ value: T) { append(tag, value.rawValue) }
+    func writeField<T: FIXIntCode>(_ tag: Int, _ value: T) { append(tag, value.rawValue) }
 
-    mutating func writeFieldIfPresent(_ tag: Int, _ value: String?) { if let value { append(tag, value) } }
-    mutating func writeFieldIfPresent(_ tag: Int, _ value: Int?) { if let value { append(tag, value) } }
-    mutating func writeFieldIfPresent(_ tag: Int, _ value: FIXDecimal?) { if let value { append(tag, value) } }
-    mutating func writeFieldIfPresent(_ tag: Int, _ value: Bool?) { if let value { append(tag, value) } }
-    mutating func writeFieldIfPresent(_ tag: Int, _ value: UTCTimestamp?) { if let value { writeField(tag, value) } }
-    mutating func writeFieldIfPresent<T: FIXCharCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
-    mutating func writeFieldIfPresent<T: FIXIntCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
+    func writeFieldIfPresent(_ tag: Int, _ value: String?) { if let value { append(tag, value) } }
+    func writeFieldIfPresent(_ tag: Int, _ value: Int?) { if let value { append(tag, value) } }
+    func writeFieldIfPresent(_ tag: Int, _ value: FIXDecimal?) { if let value { append(tag, value) } }
+    func writeFieldIfPresent(_ tag: Int, _ value: Bool?) { if let value { append(tag, value) } }
+    func writeFieldIfPresent(_ tag: Int, _ value: UTCTimestamp?) { if let value { writeField(tag, value) } }
+    func writeFieldIfPresent<T: FIXCharCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
+    func writeFieldIfPresent<T: FIXIntCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
 }
 
 /// Tags used by the typed messages that ``Tag`` does not list.

@@ -17,7 +17,7 @@ public struct Heartbeat: FIXMessageBody, Equatable {
         testReqID = try r.stringIfPresent(Tag.testReqID)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.testReqID, testReqID)
     }
 }

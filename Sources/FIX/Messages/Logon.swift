@@ -42,7 +42,7 @@ public struct Logon: FIXMessageBody, Equatable {
         password = try r.stringIfPresent(Tag.password)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeField(Tag.encryptMethod, encryptMethod)
         e.writeField(Tag.heartBtInt, heartBtInt)
         e.writeFieldIfPresent(Tag.resetSeqNumFlag, resetSeqNumFlag)

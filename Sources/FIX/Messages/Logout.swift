@@ -16,7 +16,7 @@ public struct Logout: FIXMessageBody, Equatable {
         text = try r.stringIfPresent(Tag.text)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.text, text)
     }
 }

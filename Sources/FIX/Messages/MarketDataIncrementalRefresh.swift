@@ -25,10 +25,10 @@ public struct MarketDataIncrementalRefresh: FIXMessageBody, Equatable {
         mdReqID = try r.stringIfPresent(Tag.mdReqID)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.mdReqID, mdReqID)
         e.writeField(Tag.noMDEntries, entries.count)
-        for entry in entries { entry.write(into: &e) }
+        for entry in entries { entry.write(into: e) }
     }
 }
 
@@ -99,7 +99,7 @@ public struct MDIncrementalEntry: Sendable, Equatable {
     }
 
     /// Appends the entry's fields in the FIX 4.4 group order, MDUpdateAction first.
-    func write(into e: inout FIXEncoder) {
+    func write(into e: FIXEncoder) {
         e.writeField(Tag.mdUpdateAction, action)
         e.writeFieldIfPresent(Tag.mdEntryType, type)
         e.writeFieldIfPresent(Tag.mdEntryID, id)

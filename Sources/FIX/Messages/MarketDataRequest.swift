@@ -51,7 +51,7 @@ public struct MarketDataRequest: FIXMessageBody, Equatable {
         aggregatedBook = try r.boolIfPresent(MessageTag.aggregatedBook)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeField(Tag.noRelatedSym, symbols.count)
         for s in symbols { e.writeField(Tag.symbol, s) }
         e.writeField(Tag.mdReqID, mdReqID)

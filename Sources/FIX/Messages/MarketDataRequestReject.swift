@@ -24,7 +24,7 @@ public struct MarketDataRequestReject: FIXMessageBody, Equatable {
         text = try r.stringIfPresent(Tag.text)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.text, text)
         e.writeField(Tag.mdReqID, mdReqID)
         e.writeFieldIfPresent(Tag.mdReqRejReason, reason)

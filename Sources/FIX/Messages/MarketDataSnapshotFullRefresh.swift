@@ -38,13 +38,13 @@ public struct MarketDataSnapshotFullRefresh: FIXMessageBody, Equatable {
         securityIDSource = try r.stringIfPresent(Tag.securityIDSource)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.securityIDSource, securityIDSource)
         e.writeFieldIfPresent(Tag.securityID, securityID)
         e.writeField(Tag.symbol, symbol)
         e.writeFieldIfPresent(Tag.mdReqID, mdReqID)
         e.writeField(Tag.noMDEntries, entries.count)
-        for entry in entries { entry.write(into: &e) }
+        for entry in entries { entry.write(into: e) }
     }
 }
 
@@ -94,7 +94,7 @@ public struct MDEntry: Sendable, Equatable {
     }
 
     /// Appends the entry's fields in the group's order, MDEntryType first.
-    func write(into e: inout FIXEncoder) {
+    func write(into e: FIXEncoder) {
         e.writeField(Tag.mdEntryType, type)
         e.writeFieldIfPresent(Tag.mdEntryID, id)
         e.writeFieldIfPresent(Tag.mdEntryPx, price)

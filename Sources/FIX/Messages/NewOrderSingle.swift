@@ -90,7 +90,7 @@ public struct NewOrderSingle: FIXMessageBody, Equatable {
         text = try r.stringIfPresent(Tag.text)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.account, account)
         e.writeField(Tag.clOrdID, clOrdID)
         e.writeFieldIfPresent(Tag.currency, currency)

@@ -54,7 +54,7 @@ public struct OrderCancelReject: FIXMessageBody, Equatable {
         text = try r.stringIfPresent(Tag.text)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.account, account)
         e.writeField(Tag.clOrdID, clOrdID)
         e.writeField(Tag.orderID, orderID)

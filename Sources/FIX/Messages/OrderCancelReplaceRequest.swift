@@ -98,7 +98,7 @@ public struct OrderCancelReplaceRequest: FIXMessageBody, Equatable {
         text = try r.stringIfPresent(Tag.text)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.account, account)
         e.writeField(Tag.clOrdID, clOrdID)
         e.writeFieldIfPresent(Tag.currency, currency)

@@ -58,7 +58,7 @@ public struct OrderCancelRequest: FIXMessageBody, Equatable {
         text = try r.stringIfPresent(Tag.text)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeFieldIfPresent(Tag.account, account)
         e.writeField(Tag.clOrdID, clOrdID)
         e.writeFieldIfPresent(Tag.securityIDSource, securityIDSource)

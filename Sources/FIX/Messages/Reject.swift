@@ -39,7 +39,7 @@ public struct Reject: FIXMessageBody, Equatable {
         text = try r.stringIfPresent(Tag.text)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeField(Tag.refSeqNum, refSeqNum)
         e.writeFieldIfPresent(Tag.text, text)
         e.writeFieldIfPresent(Tag.refTagID, refTagID)

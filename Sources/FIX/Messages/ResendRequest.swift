@@ -22,7 +22,7 @@ public struct ResendRequest: FIXMessageBody, Equatable {
         endSeqNo = try r.int(Tag.endSeqNo)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeField(Tag.beginSeqNo, beginSeqNo)
         e.writeField(Tag.endSeqNo, endSeqNo)
     }

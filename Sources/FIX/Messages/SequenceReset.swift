@@ -22,7 +22,7 @@ public struct SequenceReset: FIXMessageBody, Equatable {
         gapFillFlag = try r.boolIfPresent(Tag.gapFillFlag)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeField(Tag.newSeqNo, newSeqNo)
         e.writeFieldIfPresent(Tag.gapFillFlag, gapFillFlag)
     }

@@ -16,7 +16,7 @@ public struct TestRequest: FIXMessageBody, Equatable {
         testReqID = try r.string(Tag.testReqID)
     }
 
-    public func writeBody(into e: inout FIXEncoder) {
+    public func writeBody(into e: FIXEncoder) {
         e.writeField(Tag.testReqID, testReqID)
     }
 }
