@@ -428,7 +428,7 @@ struct MessagesTests {
         var m = try FIXMessage(bytes: e.finish())
         let countIndex = try #require(m.index(of: 268))
         let trailer = try #require(m.fields.lastIndex { $0.tag == 10 })
-        for i in (countIndex + 1)..<trailer { m.fields[i].depth = 1 }
+        for i in (countIndex + 1)..<trailer { m.fieldStorage[i].depth = 1 }
         m.groupsResolved = true
         let inc = try MarketDataIncrementalRefresh(m)
         #expect(inc == MarketDataIncrementalRefresh(mdReqID: "MD-1", entries: [

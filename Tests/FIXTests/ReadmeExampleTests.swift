@@ -11,7 +11,7 @@ struct ReadmeExampleTests {
 
         var framer = FIXFramer()
         var message = FIXMessage()
-        var validator = FIXValidator(dictionary: try DataDictionary.fix44())
+        let validator = FIXValidator(dictionary: try DataDictionary.fix44())
 
         framer.append(bytesFromSocket)
         while let event = framer.next() {

@@ -165,13 +165,13 @@ struct EncodeExecutionReport {
     }
 
     @inline(__always)
-    mutating func encodeTyped() -> ArraySlice<UInt8> {
+    mutating func encodeTyped() -> UnsafeRawBufferPointer {
         report.encode(header: header, into: encoder)
     }
 
     /// The same message written field by field with the encoder, in ascending tag order.
     @inline(__always)
-    mutating func encodeRaw() -> ArraySlice<UInt8> {
+    mutating func encodeRaw() -> UnsafeRawBufferPointer {
         encoder.start(msgType: "8")
         header.write(into: encoder)
         encoder.append(Tag.avgPx, FIXDecimal(mantissa: 10125, scale: 2))

@@ -13,15 +13,18 @@ public final class FIXEncoder {
     /// Room left in front of the body for `8=...<SOH>9=...<SOH>`.
     @usableFromInline static let reserve = 40
 
-    @usableFromInline var storage: UnsafeMutablePointer<UInt8>
-    @usableFromInline var capacity: Int
+    // The encoder is used by one thread and its methods never overlap, so the run-time
+    // exclusivity checks a class's stored properties would otherwise get on every write (a call
+    // into the runtime per byte written) are turned off.
+    @exclusivity(unchecked) @usableFromInline var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
     /// Bytes written, counted from the start of the storage (the reserve included).
-    @usableFromInline var length: Int
-    @usableFromInline var messageStart: Int = 0
+    @exclusivity(unchecked) @usableFromInline var length: Int
+    @exclusivity(unchecked) @usableFromInline var messageStart: Int = 0
     @usableFromInline let beginStringField: [UInt8]
     /// The day (since 1970) whose `YYYYMMDD` is in `cachedDate`.
-    @usableFromInline var cachedDay: Int64 = .min
-    @usableFromInline var cachedDate: UInt64 = 0
+    @exclusivity(unchecked) @usableFromInline var cachedDay: Int64 = .min
+    @exclusivity(unchecked) @usableFromInline var cachedDate: UInt64 = 0
 
     /// An encoder for messages of the given BeginString (default `FIX.4.4`).
     public init(beginString: String = "FIX.4.4", initialCapacity: Int = 1024) {

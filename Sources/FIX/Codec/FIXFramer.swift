@@ -89,6 +89,16 @@ public struct FIXFramer: Sendable {
     }
 
     /// Adds bytes received from the stream.
+    public mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    /// Adds bytes received from the stream.
+    public mutating func append(_ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    /// Adds bytes received from the stream.
     public mutating func append(_ bytes: some Sequence<UInt8>) {
         compact()
         buffer.append(contentsOf: bytes)

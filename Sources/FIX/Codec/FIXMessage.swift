@@ -12,7 +12,12 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
     /// The message bytes, from `8=` to the SOH after the checksum.
     public internal(set) var bytes: [UInt8]
     /// The fields in the order they appear.
-    public internal(set) var fields: [FIXField]
+    public var fields: ArraySlice<FIXField> { fieldStorage[0..<fieldCount] }
+    /// The field table; only the first `fieldCount` entries are this message's. It keeps its
+    /// size between parses so that parsing again writes it in place.
+    @usableFromInline internal var fieldStorage: [FIXField]
+    /// How many fields the message has.
+    public internal(set) var fieldCount: Int
     /// Repeating groups found by the last group resolution.
     @usableFromInline internal var groupSpans: [FIXGroupSpan]
     /// Field index of the first field of each group instance, referenced by `groupSpans`.
@@ -23,12 +28,13 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
     /// An empty message, to parse into.
     public init() {
         bytes = []
-        fields = []
+        fieldStorage = []
+        fieldCount = 0
         groupSpans = []
         instanceStarts = []
         groupsResolved = false
         bytes.reserveCapacity(512)
-        fields.reserveCapacity(64)
+        fieldStorage.reserveCapacity(64)
     }
 
     /// Parses a message from bytes.
@@ -47,90 +53,121 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
 
     /// Parses `input` into this message, replacing what it held and reusing its storage.
     public mutating func parse(_ input: UnsafeRawBufferPointer) throws(FIXParseError) {
-        bytes.removeAll(keepingCapacity: true)
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
         bytes.append(contentsOf: input)
         try reparse()
     }
 
     /// Parses `input` into this message, replacing what it held and reusing its storage.
     public mutating func parse(_ input: ArraySlice<UInt8>) throws(FIXParseError) {
-        bytes.removeAll(keepingCapacity: true)
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
         bytes.append(contentsOf: input)
         try reparse()
     }
 
     /// Rebuilds the field table from `bytes`.
     internal mutating func reparse() throws(FIXParseError) {
-        fields.removeAll(keepingCapacity: true)
-        groupSpans.removeAll(keepingCapacity: true)
-        instanceStarts.removeAll(keepingCapacity: true)
+        if !groupSpans.isEmpty { groupSpans.removeAll(keepingCapacity: true) }
+        if !instanceStarts.isEmpty { instanceStarts.removeAll(keepingCapacity: true) }
         groupsResolved = false
         let n = bytes.count
+        fieldCount = 0
         guard n > 0 else { throw FIXParseError(.empty, offset: 0) }
         guard n < Int(Int32.max) else { throw FIXParseError(.tooLarge, offset: 0) }
+        // A field takes at least three bytes (`1=<SOH>`): make the table that large, then write
+        // it through a pointer.
+        let bound = n / 3 + 1
+        if fieldStorage.count < bound {
+            fieldStorage.append(contentsOf: repeatElement(FIXField(tag: 0, valueOffset: 0, valueLength: 0),
+                                                          count: bound - fieldStorage.count))
+        }
+        var count = 0
         let error: FIXParseError? = bytes.withUnsafeBufferPointer { b in
-            var i = 0
-            while i < n {
-                // Tag: optional '-', 1...9 digits, then '='.
-                let tagStart = i
-                var negative = false
-                if b[i] == UInt8(ascii: "-") {
-                    negative = true
+            fieldStorage.withUnsafeMutableBufferPointer { out in
+                var i = 0
+                while i < n {
+                    // Tag: optional '-', 1...9 digits, then '='.
+                    let tagStart = i
+                    var negative = false
+                    if b[i] == UInt8(ascii: "-") {
+                        negative = true
+                        i += 1
+                    }
+                    var tag: Int32 = 0
+                    var digits = 0
+                    while i < n {
+                        let c = b[i]
+                        if c &- 48 < 10 {
+                            tag = tag &* 10 &+ Int32(c &- 48)
+                            digits += 1
+                            i += 1
+                        } else {
+                            break
+                        }
+                    }
+                    if i >= n { return FIXParseError(.missingEquals, offset: tagStart) }
+                    if b[i] == 1 && digits > 0 && !negative {
+                        return FIXParseError(.missingEquals, offset: tagStart)
+                    }
+                    if b[i] != UInt8(ascii: "=") || digits == 0 || digits > 9 {
+                        return FIXParseError(.invalidTag, offset: tagStart)
+                    }
+                    i += 1
+                    let valueStart = i
+                    // Value: up to SOH. Data fields may hold SOH: their length comes from the
+                    // preceding length field.
+                    if count > 0, let dataLength = Self.dataLength(for: tag, after: out[count - 1], b) {
+                        let end = valueStart + dataLength
+                        if end < n, b[end] == 1 { i = end }
+                    }
+                    i = Self.nextSOH(b, from: i)
+                    if i >= n { return FIXParseError(.missingDelimiter, offset: valueStart) }
+                    out[count] = FIXField(tag: negative ? -tag : tag, valueOffset: Int32(valueStart),
+                                          valueLength: Int32(i - valueStart))
+                    count += 1
                     i += 1
                 }
-                var tag: Int32 = 0
-                var digits = 0
-                while i < n {
-                    let c = b[i]
-                    if c &- 48 < 10 {
-                        tag = tag &* 10 &+ Int32(c &- 48)
-                        digits += 1
-                        i += 1
-                    } else {
-                        break
-                    }
-                }
-                if i >= n { return FIXParseError(.missingEquals, offset: tagStart) }
-                if b[i] == 1 && digits > 0 && !negative {
-                    return FIXParseError(.missingEquals, offset: tagStart)
-                }
-                if b[i] != UInt8(ascii: "=") || digits == 0 || digits > 9 {
-                    return FIXParseError(.invalidTag, offset: tagStart)
-                }
-                i += 1
-                let valueStart = i
-                // Value: up to SOH. Data fields may hold SOH: their length comes from the
-                // preceding length field.
-                if let dataLength = dataLengthFor(tag: tag, b) {
-                    let end = valueStart + dataLength
-                    if dataLength >= 0, end < n, b[end] == 1 {
-                        i = end
-                    }
-                }
-                while i < n && b[i] != 1 { i += 1 }
-                if i >= n { return FIXParseError(.missingDelimiter, offset: valueStart) }
-                fields.append(FIXField(tag: negative ? -tag : tag, valueOffset: Int32(valueStart),
-                                       valueLength: Int32(i - valueStart)))
-                i += 1
+                return nil
             }
-            return nil
         }
         if let error { throw error }
-        let c = fields.count
-        guard c >= 4, fields[0].tag == 8, fields[1].tag == 9, fields[2].tag == 35, fields[c - 1].tag == 10 else {
+        fieldCount = count
+        let f = fieldStorage
+        guard count >= 4, f[0].tag == 8, f[1].tag == 9, f[2].tag == 35, f[count - 1].tag == 10 else {
             throw FIXParseError(.badStructure, offset: 0)
         }
     }
 
-    /// For a data field (RawData, SecureData, XmlData, Signature, EncodedText and the like),
-    /// the length declared by the field just before it; nil for other fields.
+    /// The index of the first SOH at or after `from`, or `b.count`; eight bytes at a time.
     @inline(__always)
-    private func dataLengthFor(tag: Int32, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let lengthTag = FIXMessage.lengthTag(forDataTag: tag), let last = fields.last,
-              last.tag == lengthTag else { return nil }
+    static func nextSOH(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        let n = b.count
+        var i = from
+        #if _endian(little)
+        if let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while n - i >= 8 {
+                // A byte equal to 1 becomes 0 after the xor; the classic zero-byte test finds the
+                // lowest such byte exactly (false hits only come after a true one).
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0101_0101_0101_0101
+                let z = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+                if z != 0 { return i + z.trailingZeroBitCount >> 3 }
+                i += 8
+            }
+        }
+        #endif
+        while i < n && b[i] != 1 { i += 1 }
+        return i
+    }
+
+    /// For a data field (RawData, SecureData, XmlData, Signature, EncodedText and the like),
+    /// the length declared by the field just before it (`previous`); nil for other fields.
+    @inline(__always)
+    private static func dataLength(for tag: Int32, after previous: FIXField, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard tag >= 89, let lengthTag = lengthTag(forDataTag: tag), previous.tag == lengthTag else { return nil }
         var v = 0
-        var i = Int(last.valueOffset)
-        let end = i + Int(last.valueLength)
+        var i = Int(previous.valueOffset)
+        let end = i + Int(previous.valueLength)
         guard end > i, end - i <= 9 else { return nil }
         while i < end {
             let c = b[i]
@@ -168,7 +205,7 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
     // MARK: - FIXFieldContainer
 
     public var message: FIXMessage { self }
-    public var fieldRange: Range<Int> { 0..<fields.count }
+    public var fieldRange: Range<Int> { 0..<fieldCount }
     public var depth: UInt8 { 0 }
 
     // MARK: - Header shortcuts

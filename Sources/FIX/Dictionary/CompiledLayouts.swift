@@ -122,18 +122,22 @@ struct CompiledEnums: Sendable {
     private var start: [Int32]
     private var count: [Int32]
     private var packed: [UInt64] = []
-    /// Per tag: whether it also has values longer than seven bytes.
+    /// Per tag: whether it has enum values at all.
+    private var has: [Bool]
+    /// Values longer than seven bytes, by tag.
     private var long: [Int: Set<[UInt8]>] = [:]
 
     init(fields: [Int: FieldDefinition], tableSize: Int) {
         start = [Int32](repeating: 0, count: tableSize)
         count = [Int32](repeating: 0, count: tableSize)
+        has = [Bool](repeating: false, count: tableSize)
         for (tag, f) in fields.sorted(by: { $0.key < $1.key }) where !f.values.isEmpty {
             var short: [UInt64] = []
             for v in f.values {
                 let b = Array(v.value.utf8)
                 if b.count <= 7 { short.append(Self.pack(b)) } else { long[tag, default: []].insert(b) }
             }
+            has[tag] = true
             start[tag] = Int32(packed.count)
             count[tag] = Int32(short.count)
             packed.append(contentsOf: short.sorted())
@@ -144,7 +148,7 @@ struct CompiledEnums: Sendable {
     /// Whether the field has enum values at all.
     @inline(__always)
     func hasValues(_ tag: Int) -> Bool {
-        tag >= 0 && tag < count.count && (count[tag] > 0 || long[tag] != nil)
+        tag >= 0 && tag < has.count && has[tag]
     }
 
     @inline(__always)

@@ -13,24 +13,27 @@
 ///    type (373=2), is a NumInGroup whose count differs from the instances that follow (373=16),
 ///    or starts a group instance with a field other than the group's first (373=15).
 ///
-/// The validator keeps scratch tables indexed by tag; reuse one per thread so validation
-/// allocates nothing.
-public struct FIXValidator: Sendable {
+/// A validator keeps scratch tables indexed by tag; keep one per thread (it is not to be shared
+/// between threads) so validation allocates nothing.
+public final class FIXValidator {
     public let dictionary: DataDictionary
-    public var settings: ValidationSettings
+    public let settings: ValidationSettings
 
     /// The dictionary's flattened tables, held here so the loop reaches them directly.
     private let layouts: CompiledLayouts
     private let enums: CompiledEnums
     private let types: [FIXFieldType?]
+    private let tableSize: Int
+    // Scratch state. A validator belongs to one thread and its calls never overlap, so the
+    // run-time exclusivity checks on these stored properties are turned off.
     /// Stamp of the message in which each tag was last seen at the top level.
-    private var topSeen: [UInt32]
+    @exclusivity(unchecked) private var topSeen: UnsafeMutablePointer<UInt32>
     /// Stamp of the group instance in which each tag was last seen.
-    private var groupSeen: [UInt32]
-    private var topStamp: UInt32 = 0
-    private var groupStamp: UInt32 = 0
+    @exclusivity(unchecked) private var groupSeen: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) private var topStamp: UInt32 = 0
+    @exclusivity(unchecked) private var groupStamp: UInt32 = 0
     /// Open groups while walking the fields, innermost last.
-    private var stack: [Frame] = []
+    @exclusivity(unchecked) private var stack: [Frame] = []
 
     private struct Frame {
         var countTag: Int32
@@ -53,36 +56,46 @@ public struct FIXValidator: Sendable {
         var index: Int
     }
 
+    /// A validator for one thread (a session, an event loop): it keeps scratch tables indexed by
+    /// tag and reuses them for every message, so validation allocates nothing.
     public init(dictionary: DataDictionary, settings: ValidationSettings = .strict) {
         self.dictionary = dictionary
         self.settings = settings
         layouts = dictionary.layouts
         enums = dictionary.enums
         types = dictionary.typeTable
-        topSeen = [UInt32](repeating: 0, count: dictionary.tableSize)
-        groupSeen = [UInt32](repeating: 0, count: dictionary.tableSize)
+        tableSize = dictionary.tableSize
+        topSeen = .allocate(capacity: tableSize)
+        topSeen.initialize(repeating: 0, count: tableSize)
+        groupSeen = .allocate(capacity: tableSize)
+        groupSeen.initialize(repeating: 0, count: tableSize)
         stack.reserveCapacity(8)
+    }
+
+    deinit {
+        topSeen.deallocate()
+        groupSeen.deallocate()
     }
 
     /// Resolves the message's groups and checks it; returns the first problem, or nil when the
     /// message is valid. Groups are resolved (``FIXFieldContainer/group(_:)`` works) either way,
     /// as far as the dictionary knows the message type.
-    public mutating func validate(_ message: inout FIXMessage) -> FIXReject? {
-        let fieldCount = message.fields.count
+    public func validate(_ message: inout FIXMessage) -> FIXReject? {
+        let fieldCount = message.fieldCount
         guard fieldCount >= 4,
-              message.fields[0].tag == Int32(Tag.beginString),
-              message.fields[1].tag == Int32(Tag.bodyLength),
-              message.fields[2].tag == Int32(Tag.msgType) else {
+              message.fieldStorage[0].tag == Int32(Tag.beginString),
+              message.fieldStorage[1].tag == Int32(Tag.bodyLength),
+              message.fieldStorage[2].tag == Int32(Tag.msgType) else {
             // Without 8, 9, 35 first a message is garbled; the parser normally catches this.
             return FIXReject(.tagSpecifiedOutOfRequiredOrder, tag: Self.firstMisplaced(message))
         }
-        let msgTypeField = message.fields[2]
+        let msgTypeField = message.fieldStorage[2]
         let body = message.withValue(msgTypeField) { layouts.body($0) }
 
         nextTopStamp()
-        stack.removeAll(keepingCapacity: true)
-        message.groupSpans.removeAll(keepingCapacity: true)
-        message.instanceStarts.removeAll(keepingCapacity: true)
+        if !stack.isEmpty { stack.removeAll(keepingCapacity: true) }
+        if !message.groupSpans.isEmpty { message.groupSpans.removeAll(keepingCapacity: true) }
+        if !message.instanceStarts.isEmpty { message.instanceStarts.removeAll(keepingCapacity: true) }
 
         var outOfOrder: Found?
         var requiredMissing: Found?
@@ -97,7 +110,7 @@ public struct FIXValidator: Sendable {
 
         var i = 3
         while i < fieldCount {
-            let field = message.fields[i]
+            let field = message.fieldStorage[i]
             let tag = Int(field.tag)
 
             // Inside groups: does the field continue the innermost open group?
@@ -130,11 +143,11 @@ public struct FIXValidator: Sendable {
                 layout = frame.layout
                 break
             }
-            if depth != 0 { message.fields[i].depth = depth }
+            if depth != 0 { message.fieldStorage[i].depth = depth }
 
             if inGroup {
                 let stamp = stack[stack.count - 1].stamp
-                if tag >= 0 && tag < groupSeen.count {
+                if tag >= 0 && tag < tableSize {
                     if groupSeen[tag] == stamp { record(.tagAppearsMoreThanOnce, tag, i, &fieldError) }
                     groupSeen[tag] = stamp
                 }
@@ -156,7 +169,7 @@ public struct FIXValidator: Sendable {
                     if section == 0 { section = 1 }
                     layout = body
                 }
-                if tag >= 0 && tag < topSeen.count {
+                if tag >= 0 && tag < tableSize {
                     if topSeen[tag] == topStamp { record(.tagAppearsMoreThanOnce, tag, i, &fieldError) }
                     topSeen[tag] = topStamp
                 }
@@ -241,7 +254,7 @@ public struct FIXValidator: Sendable {
     }
 
     /// Starts a new instance of the group at `frame` with field `i`.
-    private mutating func openInstance(_ message: inout FIXMessage, _ frame: Int, at i: Int) {
+    private func openInstance(_ message: inout FIXMessage, _ frame: Int, at i: Int) {
         nextGroupStamp()
         stack[frame].stamp = groupStamp
         message.instanceStarts.append(Int32(i))
@@ -250,7 +263,7 @@ public struct FIXValidator: Sendable {
 
     /// Ends the innermost open group at field index `end`: checks the count and each instance's
     /// required fields.
-    private mutating func closeGroup(_ message: inout FIXMessage, at end: Int, _ fieldError: inout Found?,
+    private func closeGroup(_ message: inout FIXMessage, at end: Int, _ fieldError: inout Found?,
                                      _ requiredMissing: inout Found?) {
         let frame = stack.removeLast()
         message.groupSpans[Int(frame.span)].end = Int32(end)
@@ -266,7 +279,7 @@ public struct FIXValidator: Sendable {
             for r in required {
                 let tag = layouts.required[r]
                 var found = false
-                for j in first..<last where message.fields[j].tag == tag && message.fields[j].depth == frame.depth {
+                for j in first..<last where message.fieldStorage[j].tag == tag && message.fieldStorage[j].depth == frame.depth {
                     found = true
                     break
                 }
@@ -293,26 +306,26 @@ public struct FIXValidator: Sendable {
         }
     }
 
-    private mutating func nextTopStamp() {
+    private func nextTopStamp() {
         topStamp &+= 1
         if topStamp == 0 {
-            for k in topSeen.indices { topSeen[k] = 0 }
+            topSeen.update(repeating: 0, count: tableSize)
             topStamp = 1
         }
     }
 
-    private mutating func nextGroupStamp() {
+    private func nextGroupStamp() {
         groupStamp &+= 1
         if groupStamp == 0 {
-            for k in groupSeen.indices { groupSeen[k] = 0 }
+            groupSeen.update(repeating: 0, count: tableSize)
             groupStamp = 1
         }
     }
 
     private static func firstMisplaced(_ message: FIXMessage) -> Int? {
         let expected = [Tag.beginString, Tag.bodyLength, Tag.msgType]
-        for (k, t) in expected.enumerated() where k >= message.fields.count || Int(message.fields[k].tag) != t {
-            return k < message.fields.count ? Int(message.fields[k].tag) : t
+        for (k, t) in expected.enumerated() where k >= message.fieldCount || Int(message.fieldStorage[k].tag) != t {
+            return k < message.fieldCount ? Int(message.fieldStorage[k].tag) : t
         }
         return nil
     }
@@ -322,8 +335,7 @@ extension DataDictionary {
     /// Validates one message with a fresh validator (convenient; hot paths keep a
     /// ``FIXValidator`` and reuse it).
     public func validate(_ message: inout FIXMessage, settings: ValidationSettings = .strict) -> FIXReject? {
-        var v = FIXValidator(dictionary: self, settings: settings)
-        return v.validate(&message)
+        FIXValidator(dictionary: self, settings: settings).validate(&message)
     }
 
     /// Resolves a message's repeating groups without reporting problems.
