@@ -96,7 +96,7 @@ func fail(_ message: String) -> ExitCode {
 /// The state of one `mm decode` run: counts and buffered output.
 struct DecodeRun {
     let formatter: FIXMessageFormatter
-    var validator: FIXValidator
+    let validator: FIXValidator
     let validate: Bool
     let json: Bool
     var count = 0

@@ -81,7 +81,7 @@ struct FrameParseValidate {
     let input: [UInt8]
     var framer = FIXFramer()
     var message = FIXMessage()
-    var validator: FIXValidator
+    let validator: FIXValidator
 
     init() throws {
         input = sampleNewOrderSingle()
@@ -150,7 +150,7 @@ struct EncodeExecutionReport {
         framer.append(typed)
         guard case .message(let frame)? = framer.next() else { preconditionFailure("ExecutionReport does not frame") }
         var message = try FIXMessage(bytes: frame)
-        var validator = FIXValidator(dictionary: try DataDictionary.fix44())
+        let validator = FIXValidator(dictionary: try DataDictionary.fix44())
         precondition(validator.validate(&message) == nil, "ExecutionReport does not validate")
         let body = message.fields.map { Int($0.tag) }.filter { ![8, 9, 35, 34, 49, 52, 56, 10].contains($0) }
         precondition(body == [6, 11, 14, 17, 31, 32, 37, 38, 39, 40, 44, 54, 55, 60, 150, 151], "body: \(body)")
@@ -214,7 +214,7 @@ struct ParseIncrementalRefresh {
     static let entries = 10
     let input: ArraySlice<UInt8>
     var message = FIXMessage()
-    var validator: FIXValidator
+    let validator: FIXValidator
 
     init() throws {
         input = sampleIncrementalRefresh(entries: Self.entries)[...]

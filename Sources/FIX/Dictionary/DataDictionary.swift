@@ -28,6 +28,8 @@ public final class DataDictionary: Sendable {
     let tableSize: Int
     /// Allowed enum values, flattened for validation.
     let enums: CompiledEnums
+    /// Per tag, what validation needs to know first, in one load: see ``FieldInfo``.
+    let fieldInfo: [UInt8]
     /// Layouts, flattened for validation.
     let layouts: CompiledLayouts
 
@@ -82,6 +84,23 @@ public final class DataDictionary: Sendable {
         typeTable = types
         enums = CompiledEnums(fields: fields, tableSize: tableSize)
         layouts = CompiledLayouts(header: header, trailer: trailer, messages: messages)
+        var info = [UInt8](repeating: 0, count: tableSize)
+        for (tag, f) in fields {
+            info[tag] |= FieldInfo.defined
+            if !f.values.isEmpty { info[tag] |= FieldInfo.hasEnum }
+        }
+        for item in header.items { info[item.tag] |= FieldInfo.header }
+        for item in trailer.items { info[item.tag] |= FieldInfo.trailer }
+        func markGroups(_ layout: FieldLayout) {
+            for (tag, g) in layout.groups {
+                info[tag] |= FieldInfo.groupCount
+                markGroups(g.layout)
+            }
+        }
+        markGroups(header)
+        markGroups(trailer)
+        for m in messages.values { markGroups(m.body) }
+        fieldInfo = info
     }
 
     // MARK: Lookup
@@ -107,6 +126,16 @@ public final class DataDictionary: Sendable {
         return t >= 0 && t < tableSize ? typeTable[t] : nil
     }
 
+}
+
+/// Flags of ``DataDictionary/fieldInfo``.
+enum FieldInfo {
+    static let defined: UInt8 = 1
+    static let hasEnum: UInt8 = 2
+    static let header: UInt8 = 4
+    static let trailer: UInt8 = 8
+    /// The NumInGroup field of a group somewhere in the dictionary.
+    static let groupCount: UInt8 = 16
 }
 
 /// A field of the dictionary: tag, name, type and its enum values, if any.

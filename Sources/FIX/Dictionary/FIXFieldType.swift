@@ -84,9 +84,25 @@ private func isDate(_ v: UnsafeRawBufferPointer, _ at: Int) -> Bool {
 /// the year one that ``UTCTimestamp`` can hold.
 private func isUTCTimestamp(_ v: UnsafeRawBufferPointer) -> Bool {
     let n = v.count
-    guard n == 17 || n == 21 || n == 24 || n == 27, v[8] == UInt8(ascii: "-"), isDate(v, 0),
-          let year = digits(v, 0, 4), UTCTimestamp.representableYears.contains(year) else { return false }
-    return isTimeOnly(UnsafeRawBufferPointer(rebasing: v[9...]))
+    guard n == 17 || n == 21 || n == 24 || n == 27, v[8] == UInt8(ascii: "-"), v[11] == UInt8(ascii: ":"),
+          v[14] == UInt8(ascii: ":") else { return false }
+    let c = twoDigits(v, 0), y = twoDigits(v, 2), m = twoDigits(v, 4), d = twoDigits(v, 6)
+    let h = twoDigits(v, 9), mi = twoDigits(v, 12), s = twoDigits(v, 15)
+    guard c >= 0, y >= 0, m >= 1, m <= 12, d >= 1, h >= 0, h < 24, mi >= 0, mi < 60, s >= 0, s <= 60 else { return false }
+    let year = c * 100 + y
+    guard UTCTimestamp.representableYears.contains(year), d <= daysInMonth(year, m) else { return false }
+    if n > 17 {
+        guard v[17] == UInt8(ascii: ".") else { return false }
+        for i in 18..<n where v[i] &- 48 >= 10 { return false }
+    }
+    return true
+}
+
+/// The two-digit number at `i`, or -1 when the bytes are not digits.
+@inline(__always)
+private func twoDigits(_ v: UnsafeRawBufferPointer, _ i: Int) -> Int {
+    let a = v[i] &- 48, b = v[i + 1] &- 48
+    return a < 10 && b < 10 ? Int(a) * 10 + Int(b) : -1
 }
 
 private func isTimeOnly(_ v: UnsafeRawBufferPointer) -> Bool {

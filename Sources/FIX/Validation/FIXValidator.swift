@@ -23,6 +23,7 @@ public final class FIXValidator {
     private let layouts: CompiledLayouts
     private let enums: CompiledEnums
     private let types: [FIXFieldType?]
+    private let info: [UInt8]
     private let tableSize: Int
     // Scratch state. A validator belongs to one thread and its calls never overlap, so the
     // run-time exclusivity checks on these stored properties are turned off.
@@ -64,6 +65,7 @@ public final class FIXValidator {
         layouts = dictionary.layouts
         enums = dictionary.enums
         types = dictionary.typeTable
+        info = dictionary.fieldInfo
         tableSize = dictionary.tableSize
         topSeen = .allocate(capacity: tableSize)
         topSeen.initialize(repeating: 0, count: tableSize)
@@ -112,6 +114,7 @@ public final class FIXValidator {
         while i < fieldCount {
             let field = message.fieldStorage[i]
             let tag = Int(field.tag)
+            let flags = tag >= 0 && tag < tableSize ? info[tag] : 0
 
             // Inside groups: does the field continue the innermost open group?
             var layout: Int32 = -1  // -1: a body field of a message type the dictionary lacks
@@ -154,12 +157,12 @@ public final class FIXValidator {
             } else {
                 if tag == Tag.checkSum && i == fieldCount - 1 {
                     layout = layouts.trailer
-                } else if layouts.contains(layouts.header, tag) {
+                } else if flags & FieldInfo.header != 0 {
                     if section != 0 && outOfOrder == nil && checkOrder {
                         outOfOrder = Found(reason: .tagSpecifiedOutOfRequiredOrder, tag: tag, index: i)
                     }
                     layout = layouts.header
-                } else if layouts.contains(layouts.trailer, tag) {
+                } else if flags & FieldInfo.trailer != 0 {
                     section = 2
                     layout = layouts.trailer
                 } else {
@@ -177,13 +180,13 @@ public final class FIXValidator {
 
             // The field's own checks, in order, up to the first failure.
             if fieldError == nil || i < fieldError!.index {
-                if let reason = check(message, field, tag: tag, layout: layout, knownType: body >= 0) {
+                if let reason = check(message, field, tag: tag, flags: flags, layout: layout, knownType: body >= 0) {
                     record(reason, tag, i, &fieldError)
                 }
             }
 
             // A NumInGroup field opens a group.
-            if layout >= 0, let group = layouts.group(layout, tag) {
+            if flags & FieldInfo.groupCount != 0, layout >= 0, let group = layouts.group(layout, tag) {
                 let declared = message.withValue(field) { parseFIXInt($0) } ?? -1
                 message.groupSpans.append(FIXGroupSpan(countIndex: Int32(i), firstInstance: Int32(message.instanceStarts.count),
                                                        instanceCount: 0, end: Int32(i + 1)))
@@ -220,9 +223,10 @@ public final class FIXValidator {
 
     /// Checks one field's value and place; nil when it is fine.
     @inline(__always)
-    private func check(_ message: FIXMessage, _ field: FIXField, tag: Int, layout: Int32, knownType: Bool) -> SessionRejectReason? {
+    private func check(_ message: FIXMessage, _ field: FIXField, tag: Int, flags: UInt8, layout: Int32,
+                       knownType: Bool) -> SessionRejectReason? {
         if tag <= 0 { return .invalidTagNumber }
-        let type: FIXFieldType? = tag < types.count ? types[tag] : nil
+        let type: FIXFieldType? = flags & FieldInfo.defined != 0 ? types[tag] : nil
         if field.valueLength == 0 {
             // An empty value is an error only when values are checked; either way there is
             // nothing more to check in it.
@@ -230,7 +234,7 @@ public final class FIXValidator {
         } else if let type {
             let reason: SessionRejectReason? = message.withValue(field) { v in
                 if !type.accepts(v) { return .incorrectDataFormat }
-                if enums.hasValues(tag) && !allowed(tag, v, multiple: type.isMultipleValue) {
+                if flags & FieldInfo.hasEnum != 0 && !allowed(tag, v, multiple: type.isMultipleValue) {
                     return .valueIncorrect
                 }
                 return nil
