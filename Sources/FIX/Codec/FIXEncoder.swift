@@ -7,8 +7,8 @@
 ///
 /// An encoder is a buffer that one thread (one event loop, one session) reuses for every message
 /// it sends: it is a class, not shared across threads, and after its buffer has grown to the
-/// largest message nothing it does allocates. Values are written straight into the buffer,
-/// digits by table, and the date part of timestamps is cached.
+/// largest message nothing it does allocates. Values are written straight into the buffer and
+/// the text of the last two timestamps' seconds is cached.
 public final class FIXEncoder {
     /// Room left in front of the body for `8=...<SOH>9=...<SOH>`.
     @usableFromInline static let reserve = 40
@@ -22,9 +22,13 @@ public final class FIXEncoder {
     @exclusivity(unchecked) @usableFromInline var length: Int
     @exclusivity(unchecked) @usableFromInline var messageStart: Int = 0
     @usableFromInline let beginStringField: [UInt8]
-    /// The day (since 1970) whose `YYYYMMDD` is in `cachedDate`.
-    @exclusivity(unchecked) @usableFromInline var cachedDay: Int64 = .min
-    @exclusivity(unchecked) @usableFromInline var cachedDate: UInt64 = 0
+    /// Two seconds (since 1970) whose `YYYYMMDD-HH:MM:SS` texts are cached (a message often
+    /// carries two timestamps, SendingTime and TransactTime, of different seconds).
+    @exclusivity(unchecked) @usableFromInline var cachedSecond: (Int64, Int64) = (.min, .min)
+    @exclusivity(unchecked) @usableFromInline var cachedText: ((UInt64, UInt64, UInt8), (UInt64, UInt64, UInt8)) =
+        ((0, 0, 0), (0, 0, 0))
+    /// Which slot the next new second replaces.
+    @exclusivity(unchecked) @usableFromInline var nextSlot = 0
 
     /// An encoder for messages of the given BeginString (default `FIX.4.4`).
     public init(beginString: String = "FIX.4.4", initialCapacity: Int = 1024) {
@@ -74,9 +78,9 @@ public final class FIXEncoder {
 
     @inline(__always) @usableFromInline
     func putTwoDigits(_ value: Int) {
-        let pair = digitPairs[value]
-        storage[length] = UInt8(truncatingIfNeeded: pair >> 8)
-        storage[length &+ 1] = UInt8(truncatingIfNeeded: pair)
+        let tens = value / 10
+        storage[length] = UInt8(truncatingIfNeeded: tens) &+ 48
+        storage[length &+ 1] = UInt8(truncatingIfNeeded: value &- tens &* 10) &+ 48
         length &+= 2
     }
 
@@ -100,26 +104,45 @@ public final class FIXEncoder {
         var p = length &+ digits
         length = p
         v = value
-        while v >= 100 {
-            let q = v / 100
-            let pair = digitPairs[Int(v &- q &* 100)]
-            p &-= 2
-            storage[p] = UInt8(truncatingIfNeeded: pair >> 8)
-            storage[p &+ 1] = UInt8(truncatingIfNeeded: pair)
+        repeat {
+            let q = v / 10
+            p &-= 1
+            storage[p] = UInt8(truncatingIfNeeded: v &- q &* 10) &+ 48
             v = q
-        }
-        if v >= 10 {
-            let pair = digitPairs[Int(v)]
-            storage[p &- 2] = UInt8(truncatingIfNeeded: pair >> 8)
-            storage[p &- 1] = UInt8(truncatingIfNeeded: pair)
-        } else {
-            storage[p &- 1] = UInt8(truncatingIfNeeded: v) &+ 48
-        }
+        } while v != 0
     }
 
     /// Writes `tag=`.
     @inline(__always) @usableFromInline
     func putTag(_ tag: Int) {
+        if tag >= 0 && tag < 10_000 {
+            // Tags are short: write them without a loop.
+            let p = storage + length
+            if tag < 10 {
+                p[0] = UInt8(truncatingIfNeeded: tag) &+ 48
+                p[1] = UInt8(ascii: "=")
+                length &+= 2
+            } else if tag < 100 {
+                p[0] = UInt8(truncatingIfNeeded: tag / 10) &+ 48
+                p[1] = UInt8(truncatingIfNeeded: tag % 10) &+ 48
+                p[2] = UInt8(ascii: "=")
+                length &+= 3
+            } else if tag < 1000 {
+                p[0] = UInt8(truncatingIfNeeded: tag / 100) &+ 48
+                p[1] = UInt8(truncatingIfNeeded: tag / 10 % 10) &+ 48
+                p[2] = UInt8(truncatingIfNeeded: tag % 10) &+ 48
+                p[3] = UInt8(ascii: "=")
+                length &+= 4
+            } else {
+                p[0] = UInt8(truncatingIfNeeded: tag / 1000) &+ 48
+                p[1] = UInt8(truncatingIfNeeded: tag / 100 % 10) &+ 48
+                p[2] = UInt8(truncatingIfNeeded: tag / 10 % 10) &+ 48
+                p[3] = UInt8(truncatingIfNeeded: tag % 10) &+ 48
+                p[4] = UInt8(ascii: "=")
+                length &+= 5
+            }
+            return
+        }
         if tag >= 0 {
             putUnsigned(UInt64(tag))
         } else {
@@ -131,9 +154,19 @@ public final class FIXEncoder {
 
     @inline(__always) @usableFromInline
     func putBytes(_ p: UnsafeRawBufferPointer) {
-        guard let base = p.baseAddress, p.count > 0 else { return }
-        (storage + length).update(from: base.assumingMemoryBound(to: UInt8.self), count: p.count)
-        length &+= p.count
+        guard let base = p.baseAddress else { return }
+        let n = p.count
+        let out = UnsafeMutableRawPointer(storage + length)
+        if n >= 8 && n <= 16 {
+            // Two overlapping eight-byte moves beat a call to memmove for short values.
+            out.storeBytes(of: base.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            out.storeBytes(of: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        } else if n < 8 {
+            for i in 0..<n { out.storeBytes(of: base.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+        } else {
+            out.copyMemory(from: base, byteCount: n)
+        }
+        length &+= n
     }
 
     // MARK: Fields
@@ -141,12 +174,16 @@ public final class FIXEncoder {
     /// Appends a string field.
     @inlinable
     public func append(_ tag: Int, _ value: String) {
-        var v = value
-        v.withUTF8 { u in
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { u in
             ensure(u.count + 24)
             putTag(tag)
             putBytes(UnsafeRawBufferPointer(u))
             put(1)
+        }
+        if done == nil {
+            var v = value
+            v.makeContiguousUTF8()
+            append(tag, v)
         }
     }
 
@@ -191,19 +228,33 @@ public final class FIXEncoder {
         if scale == 0 {
             putUnsigned(m)
         } else {
-            var divisor: UInt64 = 1
-            for _ in 0..<scale { divisor &*= 10 }
-            putUnsigned(m / divisor)
-            put(UInt8(ascii: "."))
-            // The fraction, left-padded with zeros to `scale` digits.
-            var fraction = m % divisor
-            var p = length &+ scale
-            length = p
-            for _ in 0..<scale {
-                p &-= 1
-                storage[p] = UInt8(truncatingIfNeeded: fraction % 10) &+ 48
-                fraction /= 10
+            // Digits right to left, the point `scale` digits from the end, and at least one digit
+            // before it (`0.05`).
+            var digits = 1
+            var v = m
+            while v >= 10 {
+                v /= 10
+                digits &+= 1
             }
+            let total = max(digits, scale &+ 1) &+ 1
+            var p = length &+ total
+            let point = p &- scale &- 1
+            length = p
+            v = m
+            while p > point &+ 1 {
+                let q = v / 10
+                p &-= 1
+                storage[p] = UInt8(truncatingIfNeeded: v &- q &* 10) &+ 48
+                v = q
+            }
+            p &-= 1
+            storage[p] = UInt8(ascii: ".")
+            repeat {
+                let q = v / 10
+                p &-= 1
+                storage[p] = UInt8(truncatingIfNeeded: v &- q &* 10) &+ 48
+                v = q
+            } while p > point &- (max(digits &- scale, 1))
         }
         put(1)
     }
@@ -244,22 +295,19 @@ public final class FIXEncoder {
             nanos += 1_000_000_000
             seconds -= 1
         }
-        var day = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            day -= 1
+        let text: (UInt64, UInt64, UInt8)
+        if seconds == cachedSecond.0 {
+            text = cachedText.0
+        } else if seconds == cachedSecond.1 {
+            text = cachedText.1
+        } else {
+            text = cacheSecond(seconds)
         }
-        if day != cachedDay { cacheDate(day) }
-        UnsafeMutableRawPointer(storage + length).storeBytes(of: cachedDate, as: UInt64.self)
-        length &+= 8
-        put(UInt8(ascii: "-"))
-        let s = Int(secondOfDay)
-        putTwoDigits(s / 3600)
-        put(UInt8(ascii: ":"))
-        putTwoDigits(s / 60 % 60)
-        put(UInt8(ascii: ":"))
-        putTwoDigits(s % 60)
+        let p = UnsafeMutableRawPointer(storage + length)
+        p.storeBytes(of: text.0, as: UInt64.self)
+        p.storeBytes(of: text.1, toByteOffset: 8, as: UInt64.self)
+        p.storeBytes(of: text.2, toByteOffset: 16, as: UInt8.self)
+        length &+= 17
         let digits = Int(fractionDigits)
         if digits > 0 {
             put(UInt8(ascii: "."))
@@ -276,16 +324,45 @@ public final class FIXEncoder {
         put(1)
     }
 
-    /// Works out `YYYYMMDD` for a day and keeps it for the next timestamps of the same day.
+    /// Works out `YYYYMMDD-HH:MM:SS` for a second and keeps it for the next timestamps of the
+    /// same second.
     @usableFromInline
-    func cacheDate(_ day: Int64) {
+    func cacheSecond(_ seconds: Int64) -> (UInt64, UInt64, UInt8) {
+        var day = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            day -= 1
+        }
         let (y, m, d) = civilFromDays(Int(day))
-        var text: [UInt8] = []
-        appendDigits(&text, y, 4)
-        appendDigits(&text, m, 2)
-        appendDigits(&text, d, 2)
-        cachedDate = text.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-        cachedDay = day
+        let s = Int(secondOfDay)
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { t in
+            func two(_ at: Int, _ v: Int) {
+                t[at] = UInt8(truncatingIfNeeded: v / 10) &+ 48
+                t[at + 1] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+            }
+            two(0, y / 100)
+            two(2, y % 100)
+            two(4, m)
+            two(6, d)
+            t[8] = UInt8(ascii: "-")
+            two(9, s / 3600)
+            t[11] = UInt8(ascii: ":")
+            two(12, s / 60 % 60)
+            t[14] = UInt8(ascii: ":")
+            two(15, s % 60)
+            let value = (t.load(as: UInt64.self), t.load(fromByteOffset: 8, as: UInt64.self), t[16])
+            if nextSlot == 0 {
+                cachedText.0 = value
+                cachedSecond.0 = seconds
+            } else {
+                cachedText.1 = value
+                cachedSecond.1 = seconds
+            }
+            nextSlot ^= 1
+        }
+        return nextSlot == 1 ? cachedText.0 : cachedText.1
     }
 
     // MARK: Finishing
@@ -337,14 +414,6 @@ public final class FIXEncoder {
 
     /// A copy of the last finished message.
     public var messageBytes: [UInt8] { Array(message) }
-}
-
-/// "00" to "99" as two ASCII digits in one 16-bit value (high byte first).
-@usableFromInline
-let digitPairs: [UInt16] = (0..<100).map { (n: Int) -> UInt16 in
-    let tens = UInt16(48 + n / 10)
-    let ones = UInt16(48 + n % 10)
-    return tens << 8 | ones
 }
 
 /// The standard header fields the engine writes, in the order it writes them: MsgType first
