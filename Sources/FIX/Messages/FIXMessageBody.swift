@@ -55,10 +55,13 @@ extension FIXEncoder {
     }
 
     func writeField<T: FIXCharCode>(_ tag: Int, _ value: T) {
-        if let b = value.rawValue.asciiValue {
-            append(tag, char: b)
+        // The code values are single ASCII characters: write the byte without going through
+        // Character's Unicode machinery.
+        let utf8 = value.rawValue.utf8
+        if utf8.count == 1 {
+            append(tag, char: utf8.first!)
         } else {
-            append(tag, value.rawValue)
+            append(tag, String(value.rawValue))
         }
     }
 
