@@ -119,6 +119,32 @@ struct ValidationTests {
         try conformance.get()
     }
 
+    /// A validator remembers the structure of valid messages and then checks only the values of
+    /// messages with the same tags: the answers must be those of a fresh validator.
+    @Test func repeatedShapesGiveTheSameAnswers() throws {
+        let dictionary = try DataDictionary.fix44()
+        let reused = FIXValidator(dictionary: dictionary)
+        let order = "11=ID|21=1|40=2|44=10.5|54=1|38=200|55=INTC|60=20240808-12:00:00|"
+        let bodies = [
+            order,
+            order.replacingOccurrences(of: "21=1", with: "21=4"),
+            order.replacingOccurrences(of: "38=200", with: "38=2x0"),
+            order.replacingOccurrences(of: "55=INTC", with: "55="),
+            order.replacingOccurrences(of: "60=20240808-12:00:00", with: "60=20241308-12:00:00"),
+            order,
+            order.replacingOccurrences(of: "11=ID|", with: ""),
+            order.replacingOccurrences(of: "55=INTC|", with: "55=INTC|55=X|"),
+            order,
+        ]
+        for (k, b) in bodies.enumerated() {
+            var first = try parsed("35=D|\(Self.header)\(b)")
+            var second = first
+            let expected = FIXValidator(dictionary: dictionary).validate(&first)
+            #expect(reused.validate(&second) == expected, "message \(k): \(b)")
+            #expect(second.groupsResolved)
+        }
+    }
+
     @Test func groupsAreResolvedWithNesting() throws {
         let dictionary = try DataDictionary.fix44()
         var m = try parsed("35=W|\(Self.header)262=R|55=BTCUSDT|268=3|269=0|270=100.5|271=2|269=1|270=101|271=3|269=2|270=100.75|271=1|")

@@ -83,6 +83,9 @@ struct CompiledLayouts: Sendable {
         return tag >= 0 && w < Int(wordCount[Int(layout)]) && bits[Int(offset) + w] & (1 << UInt64(tag & 63)) != 0
     }
 
+    /// How many layouts there are.
+    var count: Int { memberOffset.count }
+
     /// Whether `tag` is directly in `layout`.
     @inline(__always)
     func contains(_ layout: Int32, _ tag: Int) -> Bool {
@@ -124,6 +127,10 @@ struct CompiledEnums: Sendable {
     private var packed: [UInt64] = []
     /// Per tag: whether it has enum values at all.
     private var has: [Bool]
+    /// Per tag whose values are all single ASCII characters: the allowed characters as a
+    /// 128-bit mask (low and high halves); zero for other tags.
+    private var charMaskLow: [UInt64]
+    private var charMaskHigh: [UInt64]
     /// Values longer than seven bytes, by tag.
     private var long: [Int: Set<[UInt8]>] = [:]
 
@@ -131,6 +138,8 @@ struct CompiledEnums: Sendable {
         start = [Int32](repeating: 0, count: tableSize)
         count = [Int32](repeating: 0, count: tableSize)
         has = [Bool](repeating: false, count: tableSize)
+        charMaskLow = [UInt64](repeating: 0, count: tableSize)
+        charMaskHigh = [UInt64](repeating: 0, count: tableSize)
         for (tag, f) in fields.sorted(by: { $0.key < $1.key }) where !f.values.isEmpty {
             var short: [UInt64] = []
             for v in f.values {
@@ -138,6 +147,12 @@ struct CompiledEnums: Sendable {
                 if b.count <= 7 { short.append(Self.pack(b)) } else { long[tag, default: []].insert(b) }
             }
             has[tag] = true
+            let bytes = f.values.map { Array($0.value.utf8) }
+            if bytes.allSatisfy({ $0.count == 1 && $0[0] < 128 }) {
+                for b in bytes {
+                    if b[0] < 64 { charMaskLow[tag] |= 1 << UInt64(b[0]) } else { charMaskHigh[tag] |= 1 << UInt64(b[0] - 64) }
+                }
+            }
             start[tag] = Int32(packed.count)
             count[tag] = Int32(short.count)
             packed.append(contentsOf: short.sorted())
@@ -159,7 +174,19 @@ struct CompiledEnums: Sendable {
     }
 
     /// Whether `v` is one of the allowed values of `tag`.
+    @inline(__always)
     func contains(_ tag: Int, _ v: UnsafeRawBufferPointer) -> Bool {
+        let low = charMaskLow[tag], high = charMaskHigh[tag]
+        if low | high != 0 {
+            // All values are single characters: one bit test.
+            guard v.count == 1 else { return false }
+            let c = v[0]
+            return c < 64 ? low & (1 << UInt64(c)) != 0 : c < 128 && high & (1 << UInt64(c &- 64)) != 0
+        }
+        return containsPacked(tag, v)
+    }
+
+    private func containsPacked(_ tag: Int, _ v: UnsafeRawBufferPointer) -> Bool {
         if v.count <= 7 {
             let key = Self.pack(v)
             var lo = Int(start[tag]), hi = lo + Int(count[tag])

@@ -35,6 +35,13 @@ public final class FIXValidator {
     @exclusivity(unchecked) private var groupStamp: UInt32 = 0
     /// Open groups while walking the fields, innermost last.
     @exclusivity(unchecked) private var stack: [Frame] = []
+    /// Tag sequences (after 8, 9, 35) of messages without repeating groups that were found
+    /// valid, a few per message type. A message with one of them has the same structure, so
+    /// only its values need checking: see ``validate(_:)``.
+    @exclusivity(unchecked) private var shapes: [[Int32]]
+    /// Per message type, the shape slot to replace next.
+    @exclusivity(unchecked) private var nextShape: [Int]
+    private static let shapesPerType = 4
 
     private struct Frame {
         var countTag: Int32
@@ -72,6 +79,8 @@ public final class FIXValidator {
         groupSeen = .allocate(capacity: tableSize)
         groupSeen.initialize(repeating: 0, count: tableSize)
         stack.reserveCapacity(8)
+        shapes = [[Int32]](repeating: [], count: dictionary.layouts.count * Self.shapesPerType)
+        nextShape = [Int](repeating: 0, count: dictionary.layouts.count)
     }
 
     deinit {
@@ -94,6 +103,63 @@ public final class FIXValidator {
         let msgTypeField = message.fieldStorage[2]
         let body = message.withValue(msgTypeField) { layouts.body($0) }
 
+        if body >= 0 && hasKnownShape(message, body) {
+            if !message.groupSpans.isEmpty { message.groupSpans.removeAll(keepingCapacity: true) }
+            if !message.instanceStarts.isEmpty { message.instanceStarts.removeAll(keepingCapacity: true) }
+            message.groupsResolved = true
+            return checkValues(message)
+        }
+        let result = validateFully(&message, body: body)
+        if result == nil && body >= 0 && message.groupSpans.isEmpty { rememberShape(message, body) }
+        return result
+    }
+
+    /// Whether the message's tags, after 8, 9 and 35, are those of a message of the same type
+    /// found valid before.
+    private func hasKnownShape(_ message: FIXMessage, _ body: Int32) -> Bool {
+        let n = message.fieldCount - 3
+        let first = Int(body) * Self.shapesPerType
+        return message.fieldStorage.withUnsafeBufferPointer { fields in
+            for slot in first..<(first + Self.shapesPerType) {
+                let same: Bool = shapes[slot].withUnsafeBufferPointer { shape in
+                    guard shape.count == n else { return false }
+                    for k in 0..<n where shape[k] != fields[k + 3].tag { return false }
+                    return true
+                }
+                if same { return true }
+            }
+            return false
+        }
+    }
+
+    /// Keeps the tags of a valid message without groups, reusing the storage of the shape it
+    /// replaces.
+    private func rememberShape(_ message: FIXMessage, _ body: Int32) {
+        let slot = Int(body) * Self.shapesPerType + nextShape[Int(body)]
+        nextShape[Int(body)] = (nextShape[Int(body)] + 1) % Self.shapesPerType
+        shapes[slot].removeAll(keepingCapacity: true)
+        for i in 3..<message.fieldCount { shapes[slot].append(message.fieldStorage[i].tag) }
+    }
+
+    /// The value checks alone (empty value, format, enum), for a message whose structure is known
+    /// to be valid: the same first problem the full validation would find.
+    private func checkValues(_ message: FIXMessage) -> FIXReject? {
+        for i in 3..<message.fieldCount {
+            let field = message.fieldStorage[i]
+            let tag = Int(field.tag)
+            let flags = tag >= 0 && tag < tableSize ? info[tag] : 0
+            if let reason = checkValue(message, field, tag: tag, flags: flags) {
+                let msgType = message.withValue(message.fieldStorage[2]) { String(decoding: $0, as: UTF8.self) }
+                return FIXReject(reason, tag: tag, msgType: msgType)
+            }
+        }
+        return nil
+    }
+
+    /// Everything: structure, groups, required fields and values.
+    private func validateFully(_ message: inout FIXMessage, body: Int32) -> FIXReject? {
+        let fieldCount = message.fieldCount
+        let msgTypeField = message.fieldStorage[2]
         nextTopStamp()
         if !stack.isEmpty { stack.removeAll(keepingCapacity: true) }
         if !message.groupSpans.isEmpty { message.groupSpans.removeAll(keepingCapacity: true) }
@@ -226,25 +292,31 @@ public final class FIXValidator {
     private func check(_ message: FIXMessage, _ field: FIXField, tag: Int, flags: UInt8, layout: Int32,
                        knownType: Bool) -> SessionRejectReason? {
         if tag <= 0 { return .invalidTagNumber }
+        if let reason = checkValue(message, field, tag: tag, flags: flags) { return reason }
         let type: FIXFieldType? = flags & FieldInfo.defined != 0 ? types[tag] : nil
-        if field.valueLength == 0 {
-            // An empty value is an error only when values are checked; either way there is
-            // nothing more to check in it.
-            if settings.checkFieldsHaveValues { return .tagSpecifiedWithoutValue }
-        } else if let type {
-            let reason: SessionRejectReason? = message.withValue(field) { v in
-                if !type.accepts(v) { return .incorrectDataFormat }
-                if flags & FieldInfo.hasEnum != 0 && !allowed(tag, v, multiple: type.isMultipleValue) {
-                    return .valueIncorrect
-                }
-                return nil
-            }
-            if let reason { return reason }
-        }
         if tag >= Tag.userDefinedMin && !settings.checkUserDefinedFields { return nil }
         if type == nil { return .invalidTagNumber }
         if knownType && (layout < 0 || !layouts.contains(layout, tag)) { return .tagNotDefinedForMessageType }
         return nil
+    }
+
+    /// Checks a field's value: present (when values are checked), of its type's format, one of
+    /// its enum values.
+    @inline(__always)
+    private func checkValue(_ message: FIXMessage, _ field: FIXField, tag: Int, flags: UInt8) -> SessionRejectReason? {
+        if field.valueLength == 0 {
+            // An empty value is an error only when values are checked; either way there is
+            // nothing more to check in it.
+            return settings.checkFieldsHaveValues ? .tagSpecifiedWithoutValue : nil
+        }
+        guard flags & FieldInfo.defined != 0, let type = types[tag] else { return nil }
+        return message.withValue(field) { v in
+            if !type.accepts(v) { return .incorrectDataFormat }
+            if flags & FieldInfo.hasEnum != 0 && !allowed(tag, v, multiple: type.isMultipleValue) {
+                return .valueIncorrect
+            }
+            return nil
+        }
     }
 
     private func allowed(_ tag: Int, _ v: UnsafeRawBufferPointer, multiple: Bool) -> Bool {
