@@ -332,25 +332,10 @@ struct XMLReaderTests {
 
     // MARK: Robustness
 
-    /// A small deterministic generator (SplitMix64) so failures can be reproduced.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int {
-            Int(next() % UInt64(bound))
-        }
-    }
-
     @Test func randomMutationsNeverCrash() {
         let original = Array(Self.sample.utf8)
         let interesting: [UInt8] = Array("<>/&;#x'\"=!-[]?CDATA \n\r\tamp".utf8) + [0x00, 0xC3, 0xA9, 0xFF, 0xE2, 0x80]
-        var random = SplitMix64(state: 0x5EED_F1C5_2024)
+        var random = SplitMix64(seed: 0x5EED_F1C5_2024)
         var parsed = 0
         var rejected = 0
         let lineCount = original.count(where: { $0 == 0x0A }) + 1

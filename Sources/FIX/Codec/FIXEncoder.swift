@@ -328,14 +328,9 @@ public final class FIXEncoder {
     /// same second.
     @usableFromInline
     func cacheSecond(_ seconds: Int64) -> (UInt64, UInt64, UInt8) {
-        var day = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            day -= 1
-        }
-        let (y, m, d) = civilFromDays(Int(day))
-        let s = Int(secondOfDay)
+        let c = UTCTimestamp(nanosecondsSinceEpoch: seconds &* 1_000_000_000).components
+        let (y, m, d) = (c.year, c.month, c.day)
+        let s = c.hour * 3600 + c.minute * 60 + c.second
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &text) { t in
             func two(_ at: Int, _ v: Int) {
