@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "mm", targets: ["mm"]),
         .library(name: "FIX", targets: ["FIX"]),
+        .library(name: "FIXSession", targets: ["FIXSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -17,6 +18,11 @@ let package = Package(
         .target(
             name: "FIX",
             resources: [.copy("Resources/FIX44.xml")]
+        ),
+        // Session state machine (pure), message stores, message and event logs, settings files.
+        .target(
+            name: "FIXSession",
+            dependencies: ["FIX"]
         ),
         // The command-line tool: every mode of the engine is a subcommand. Thin.
         .executableTarget(
@@ -30,6 +36,10 @@ let package = Package(
         .testTarget(
             name: "mmTests",
             dependencies: ["mm"]
+        ),
+        .testTarget(
+            name: "FIXSessionTests",
+            dependencies: ["FIXSession"]
         ),
         .testTarget(
             name: "FIXTests",
