@@ -1,0 +1,91 @@
+import FIX
+
+/// How one session behaves: its identity and role, timers, resets and checks.
+public struct SessionConfiguration: Sendable {
+    public var sessionID: SessionID
+    /// Which side of the connection this session is: the initiator connects and sends the
+    /// Logon; the acceptor answers it.
+    public var role: ConnectionType
+    /// HeartBtInt (108) in seconds: the initiator proposes it; the acceptor uses the initiator's.
+    public var heartBtInt: Int
+    /// Sequence numbers start again at 1 on each Logon (ResetOnLogon).
+    public var resetOnLogon: Bool
+    /// ... after each Logout (ResetOnLogout).
+    public var resetOnLogout: Bool
+    /// ... after each disconnection (ResetOnDisconnect).
+    public var resetOnDisconnect: Bool
+    /// Largest difference allowed between SendingTime and our clock, in seconds; nil: not checked.
+    public var sendingTimeAccuracy: Int?
+    /// Largest range one ResendRequest asks for (0: everything at once).
+    public var resendRequestChunkSize: Int
+    /// Seconds to wait for the Logon answer before disconnecting.
+    public var logonTimeout: Int
+    /// Seconds to wait for the Logout answer before disconnecting.
+    public var logoutTimeout: Int
+    /// Sent messages are kept for resend; when off, a ResendRequest is answered with a gap fill.
+    public var persistMessages: Bool
+    /// Whether received messages are checked against the dictionary.
+    public var useDataDictionary: Bool
+    /// Which dictionary checks are made.
+    public var validation: ValidationSettings
+    /// Application message types the application handles; others get a BusinessMessageReject
+    /// (j, reason 3). nil: all of them.
+    public var supportedMessageTypes: Set<String>?
+
+    public init(sessionID: SessionID, role: ConnectionType, heartBtInt: Int = 30, resetOnLogon: Bool = false,
+                resetOnLogout: Bool = false, resetOnDisconnect: Bool = false, sendingTimeAccuracy: Int? = 120,
+                resendRequestChunkSize: Int = 0, logonTimeout: Int = 10, logoutTimeout: Int = 2,
+                persistMessages: Bool = true, useDataDictionary: Bool = true,
+                validation: ValidationSettings = .strict, supportedMessageTypes: Set<String>? = nil) {
+        self.sessionID = sessionID
+        self.role = role
+        self.heartBtInt = heartBtInt
+        self.resetOnLogon = resetOnLogon
+        self.resetOnLogout = resetOnLogout
+        self.resetOnDisconnect = resetOnDisconnect
+        self.sendingTimeAccuracy = sendingTimeAccuracy
+        self.resendRequestChunkSize = resendRequestChunkSize
+        self.logonTimeout = logonTimeout
+        self.logoutTimeout = logoutTimeout
+        self.persistMessages = persistMessages
+        self.useDataDictionary = useDataDictionary
+        self.validation = validation
+        self.supportedMessageTypes = supportedMessageTypes
+    }
+
+    /// The configuration a settings file gives a session.
+    public init(_ settings: SessionSettings, supportedMessageTypes: Set<String>? = nil) {
+        self.init(sessionID: settings.sessionID, role: settings.connectionType, heartBtInt: settings.heartBtInt,
+                  resetOnLogon: settings.resetOnLogon, resetOnLogout: settings.resetOnLogout,
+                  resetOnDisconnect: settings.resetOnDisconnect,
+                  sendingTimeAccuracy: settings.checkLatency ? settings.maxLatency : nil,
+                  resendRequestChunkSize: settings.resendRequestChunkSize, logonTimeout: settings.logonTimeout,
+                  logoutTimeout: settings.logoutTimeout, persistMessages: settings.persistMessages,
+                  useDataDictionary: settings.useDataDictionary, validation: settings.validation,
+                  supportedMessageTypes: supportedMessageTypes)
+    }
+}
+
+/// What the session asks its driver (the transport, or a test) to do.
+public enum SessionAction: Sendable {
+    /// Write these bytes to the peer (already stored when they are to be kept for resend).
+    case send([UInt8])
+    /// An application message for the application, in sequence.
+    case deliver(FIXMessage)
+    /// Something the application and the event log should know.
+    case event(SessionEvent)
+    /// Close the connection.
+    case disconnect
+}
+
+/// Session events, for the application and the event log.
+public enum SessionEvent: Sendable, Equatable {
+    /// The session is logged on.
+    case loggedOn
+    /// The session logged out (the text says why, when there is one).
+    case loggedOut(String?)
+    /// A received message was rejected (Reject 3, or BusinessMessageReject j when `business`).
+    case rejected(refSeqNum: Int, reason: String, business: Bool)
+    /// Anything else worth a line in the event log.
+    case note(String)
+}

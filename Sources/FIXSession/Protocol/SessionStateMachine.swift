@@ -1,0 +1,689 @@
+import FIX
+
+/// The FIX session protocol for one session, as a state machine: events in (connected, bytes
+/// received, a clock tick, an application send, logout, disconnected), actions out
+/// (``SessionAction``: send bytes, deliver a message, report an event, disconnect).
+///
+/// It does no I/O of its own but through its ``MessageStore``, and reads no clock: every event
+/// carries the time, so tests drive it with a manual clock and no sockets. The rules follow the
+/// FIX 4.4 session protocol as widely used engines implement it: Logon (with
+/// ResetSeqNumFlag, HeartBtInt and an authentication hook), heartbeats and TestRequests,
+/// ResendRequest and gap fills, SequenceReset, PossDupFlag and OrigSendingTime, SendingTime
+/// accuracy, CompID and BeginString checks, Reject and BusinessMessageReject, Logout.
+public struct SessionStateMachine {
+    public let configuration: SessionConfiguration
+    public let store: any MessageStore
+    public let dictionary: DataDictionary
+
+    /// Checks a Logon before any state changes: nil accepts it, a text refuses it (the text goes
+    /// in the Logout sent before disconnecting).
+    public var authenticate: (@Sendable (FIXMessage) -> String?)?
+    /// Whether a stored application message may be sent again on a ResendRequest; a veto turns
+    /// it into a gap fill.
+    public var allowResend: (@Sendable (FIXMessage) -> Bool)?
+
+    private let validator: FIXValidator
+    private let encoder: FIXEncoder
+
+    private enum State: Equatable {
+        case disconnected
+        /// Connected (acceptor), waiting for the Logon, since the given time.
+        case awaitingLogon(since: Int64)
+        /// Logon sent (initiator), waiting for the answer since the given time.
+        case logonSent(since: Int64)
+        case active
+        /// Logout sent, waiting for the answer since the given time.
+        case logoutSent(since: Int64)
+    }
+
+    private var state: State = .disconnected
+    /// The heartbeat interval in force, in seconds.
+    public private(set) var heartBtInt: Int
+    private var lastSent: Int64 = 0
+    private var lastReceived: Int64 = 0
+    private var testRequestsSent = 0
+    /// Messages received ahead of sequence, waiting for the gap to be filled.
+    private var queue: [Int: FIXMessage] = [:]
+    /// The range a ResendRequest of ours asked for, until it is satisfied.
+    private var resendRange: ClosedRange<Int>?
+    private var receivedReset = false
+    private var sentReset = false
+    private var actions: [SessionAction] = []
+    private var message = FIXMessage()
+
+    public init(configuration: SessionConfiguration, store: any MessageStore, dictionary: DataDictionary) {
+        self.configuration = configuration
+        self.store = store
+        self.dictionary = dictionary
+        validator = FIXValidator(dictionary: dictionary, settings: configuration.validation)
+        encoder = FIXEncoder(beginString: configuration.sessionID.beginString)
+        heartBtInt = configuration.heartBtInt
+    }
+
+    // MARK: - State
+
+    /// Whether the session is logged on (Logon exchanged, no Logout sent).
+    public var isLoggedOn: Bool { state == .active }
+
+    /// Whether a connection is up (from connected to disconnected).
+    public var isConnected: Bool { state != .disconnected }
+
+    /// Next MsgSeqNum we send.
+    public var nextSenderMsgSeqNum: Int { store.nextSenderMsgSeqNum }
+
+    /// Next MsgSeqNum we expect.
+    public var nextTargetMsgSeqNum: Int { store.nextTargetMsgSeqNum }
+
+    // MARK: - Events
+
+    /// A connection is up. An initiator sends its Logon.
+    public mutating func connected(now: UTCTimestamp) -> [SessionAction] {
+        begin()
+        let t = now.nanosecondsSinceEpoch
+        lastReceived = t
+        lastSent = t
+        testRequestsSent = 0
+        queue.removeAll()
+        resendRange = nil
+        switch configuration.role {
+        case .acceptor:
+            state = .awaitingLogon(since: t)
+        case .initiator:
+            if configuration.resetOnLogon { resetStore(now) }
+            sendLogon(now: now, reset: configuration.resetOnLogon || sentReset)
+            state = .logonSent(since: t)
+        }
+        return end()
+    }
+
+    /// The connection is gone.
+    public mutating func disconnected(now: UTCTimestamp) -> [SessionAction] {
+        begin()
+        if state == .active { emit(.event(.loggedOut(nil))) }
+        state = .disconnected
+        queue.removeAll()
+        resendRange = nil
+        receivedReset = false
+        sentReset = false
+        if configuration.resetOnDisconnect { resetStore(now) }
+        try? store.flush()
+        return end()
+    }
+
+    /// A framed message arrived (bytes from `8=` to the CheckSum, as the framer returns them).
+    public mutating func received(_ bytes: some Collection<UInt8>, now: UTCTimestamp) -> [SessionAction] {
+        begin()
+        var m = message
+        message = FIXMessage()
+        defer { message = m }
+        do {
+            if let slice = bytes as? ArraySlice<UInt8> {
+                try m.parse(slice)
+            } else {
+                try m.parse(ArraySlice(bytes))
+            }
+        } catch {
+            note("Garbled message ignored: \(error)")
+            return end()
+        }
+        process(&m, now: now)
+        return end()
+    }
+
+    /// Time passes: heartbeats, TestRequests and the logon, logout and heartbeat timeouts.
+    public mutating func tick(now: UTCTimestamp) -> [SessionAction] {
+        begin()
+        let t = now.nanosecondsSinceEpoch
+        let second: Int64 = 1_000_000_000
+        switch state {
+        case .disconnected:
+            break
+        case .awaitingLogon(let since), .logonSent(let since):
+            if t - since >= Int64(configuration.logonTimeout) * second {
+                note("Timed out waiting for logon")
+                disconnect()
+            }
+        case .logoutSent(let since):
+            if t - since >= Int64(configuration.logoutTimeout) * second {
+                note("Timed out waiting for logout response")
+                disconnect()
+            }
+        case .active:
+            guard heartBtInt > 0 else { break }
+            let interval = Int64(heartBtInt) * second
+            let silent = t - lastReceived
+            // TestRequest after HeartBtInt plus 20%; disconnect after a further interval.
+            if silent >= interval * 12 / 10 * Int64(testRequestsSent + 1) {
+                if testRequestsSent >= 1 {
+                    note("Timed out waiting for heartbeat")
+                    disconnect()
+                    break
+                }
+                sendAdmin("1", now: now) { $0.append(Tag.testReqID, "TEST") }
+                testRequestsSent += 1
+                note("Sent test request TEST")
+            } else if t - lastSent >= interval && testRequestsSent == 0 {
+                sendAdmin("0", now: now) { _ in }
+            }
+        }
+        return end()
+    }
+
+    /// Sends an application message (MsgType and body written by `body`). It is stored first;
+    /// when the session is not logged on it is only stored, and goes out on the peer's
+    /// ResendRequest. Returns the actions (the bytes to send when logged on).
+    public mutating func send(msgType: String, now: UTCTimestamp, body: (FIXEncoder) -> Void) throws(StoreError) -> [SessionAction] {
+        begin()
+        let seq = store.nextSenderMsgSeqNum
+        let bytes = build(msgType, seq: seq, now: now, body: body)
+        if configuration.persistMessages {
+            try store.storeSent(seqNum: seq, message: bytes)
+        } else {
+            try store.setNextSenderMsgSeqNum(seq + 1)
+        }
+        if state == .active {
+            emit(.send(bytes))
+            lastSent = now.nanosecondsSinceEpoch
+        }
+        return end()
+    }
+
+    /// Sends a typed application message (see ``send(msgType:now:body:)``).
+    public mutating func send(_ body: some FIXMessageBody, now: UTCTimestamp) throws(StoreError) -> [SessionAction] {
+        try send(msgType: type(of: body).msgType, now: now) { body.writeBody(into: $0) }
+    }
+
+    /// Starts the Logout handshake (or disconnects when not logged on).
+    public mutating func logout(text: String? = nil, now: UTCTimestamp) -> [SessionAction] {
+        begin()
+        switch state {
+        case .active:
+            sendLogout(text: text, now: now)
+        case .disconnected, .logoutSent:
+            break
+        case .awaitingLogon, .logonSent:
+            disconnect()
+        }
+        return end()
+    }
+
+    // MARK: - Processing
+
+    private mutating func process(_ m: inout FIXMessage, now: UTCTimestamp) {
+        let msgType = m.msgType ?? ""
+        switch state {
+        case .disconnected:
+            return
+        case .awaitingLogon, .logonSent:
+            if msgType != "A" && msgType != "5" {
+                note("First message is not a Logon: disconnecting")
+                disconnect()
+                return
+            }
+        default:
+            break
+        }
+
+        if m.beginString != configuration.sessionID.beginString {
+            if msgType == "5" {
+                nextLogout(&m, now: now, verifySequence: false)
+            } else {
+                sendLogout(text: "Incorrect BeginString", now: now)
+                if msgType != "A" { incrementTarget() }
+                if case .awaitingLogon = state { disconnect() }
+            }
+            return
+        }
+
+        if configuration.useDataDictionary, let reject = validator.validate(&m) {
+            if msgType == "A" {
+                sendLogout(text: reject.text, now: now)
+                disconnect()
+                return
+            }
+            sendReject(to: m, reject.reason, tag: reject.refTagID, text: reject.text, now: now)
+            return
+        }
+
+        switch msgType {
+        case "A": nextLogon(&m, now: now)
+        case "0": nextHeartbeat(&m, now: now)
+        case "1": nextTestRequest(&m, now: now)
+        case "2": nextResendRequest(&m, now: now)
+        case "3": nextReject(&m, now: now)
+        case "4": nextSequenceReset(&m, now: now)
+        case "5": nextLogout(&m, now: now, verifySequence: true)
+        default: nextApplication(&m, now: now)
+        }
+    }
+
+    private mutating func nextLogon(_ m: inout FIXMessage, now: UTCTimestamp) {
+        if state == .active {
+            // A Logon on a logged-on session: a session-level error, the session goes on.
+            sendReject(to: m, .other, tag: nil, text: "Logon received on a logged-on session", now: now)
+            return
+        }
+        if let authenticate, let refusal = authenticate(m) {
+            note("Logon refused: \(refusal)")
+            sendLogout(text: refusal, now: now)
+            disconnect()
+            return
+        }
+        let resetFlag = m.bool(Tag.resetSeqNumFlag) ?? false
+        receivedReset = resetFlag
+        if resetFlag {
+            note("Logon contains ResetSeqNumFlag=Y, resetting sequence numbers to 1")
+            if !sentReset { resetStore(now) }
+        }
+        if configuration.role == .acceptor && configuration.resetOnLogon && !resetFlag { resetStore(now) }
+        guard verify(&m, now: now, checkTooHigh: false, checkTooLow: true) else { return }
+
+        if configuration.role == .acceptor || (receivedReset && !sentReset) {
+            heartBtInt = m.int(Tag.heartBtInt) ?? heartBtInt
+            note("Received logon request")
+            sendLogon(now: now, reset: resetFlag, heartBtInt: heartBtInt)
+            note("Responding to logon request")
+        } else {
+            note("Received logon response")
+        }
+        state = .active
+        sentReset = false
+        receivedReset = false
+        let seq = m.msgSeqNum ?? 0
+        if seq > store.nextTargetMsgSeqNum && !resetFlag {
+            queueAndRequestResend(m, seq: seq, now: now)
+        } else {
+            incrementTarget()
+        }
+        emit(.event(.loggedOn))
+        processQueued(now: now)
+    }
+
+    private mutating func nextHeartbeat(_ m: inout FIXMessage, now: UTCTimestamp) {
+        guard verify(&m, now: now) else { return }
+        incrementTarget()
+        processQueued(now: now)
+    }
+
+    private mutating func nextTestRequest(_ m: inout FIXMessage, now: UTCTimestamp) {
+        guard verify(&m, now: now) else { return }
+        let id = m.string(Tag.testReqID) ?? ""
+        sendAdmin("0", now: now) { $0.append(Tag.testReqID, id) }
+        incrementTarget()
+        processQueued(now: now)
+    }
+
+    private mutating func nextReject(_ m: inout FIXMessage, now: UTCTimestamp) {
+        guard verify(&m, now: now, checkTooHigh: false, checkTooLow: true) else { return }
+        incrementTarget()
+        processQueued(now: now)
+    }
+
+    private mutating func nextSequenceReset(_ m: inout FIXMessage, now: UTCTimestamp) {
+        let gapFill = m.bool(Tag.gapFillFlag) ?? false
+        guard verify(&m, now: now, checkTooHigh: gapFill, checkTooLow: gapFill) else { return }
+        guard let newSeqNo = m.int(Tag.newSeqNo) else { return }
+        let expected = store.nextTargetMsgSeqNum
+        note("Received SequenceReset from \(expected) to \(newSeqNo)")
+        if newSeqNo > expected {
+            setTarget(newSeqNo)
+            processQueued(now: now)
+        } else if newSeqNo < expected {
+            sendReject(to: m, .valueIncorrect, tag: nil, text: nil, now: now)
+        }
+    }
+
+    private mutating func nextLogout(_ m: inout FIXMessage, now: UTCTimestamp, verifySequence: Bool) {
+        if verifySequence {
+            guard verify(&m, now: now, checkTooHigh: false, checkTooLow: false) else { return }
+        }
+        if case .logoutSent = state {
+            note("Received logout response")
+        } else {
+            note("Received logout request")
+            sendLogout(text: nil, now: now)
+            note("Sending logout response")
+        }
+        incrementTarget()
+        if configuration.resetOnLogout { resetStore(now) }
+        emit(.event(.loggedOut(m.string(Tag.text))))
+        state = .disconnected
+        emit(.disconnect)
+    }
+
+    private mutating func nextResendRequest(_ m: inout FIXMessage, now: UTCTimestamp) {
+        guard verify(&m, now: now, checkTooHigh: false, checkTooLow: false) else { return }
+        let begin = m.int(Tag.beginSeqNo) ?? 1
+        var end = m.int(Tag.endSeqNo) ?? 0
+        let nextSender = store.nextSenderMsgSeqNum
+        note("Received ResendRequest from \(begin) to \(end)")
+        if end == 0 || end >= nextSender { end = nextSender - 1 }
+        if begin <= end {
+            resend(from: begin, through: end, now: now)
+        }
+        let seq = m.msgSeqNum ?? 0
+        if seq == store.nextTargetMsgSeqNum {
+            incrementTarget()
+            processQueued(now: now)
+        }
+    }
+
+    private mutating func nextApplication(_ m: inout FIXMessage, now: UTCTimestamp) {
+        guard verify(&m, now: now) else { return }
+        incrementTarget()
+        let msgType = m.msgType ?? ""
+        if let supported = configuration.supportedMessageTypes, !supported.contains(msgType) {
+            sendBusinessReject(to: m, reason: 3, text: "Unsupported Message Type", now: now)
+        } else {
+            emit(.deliver(m))
+        }
+        processQueued(now: now)
+    }
+
+    /// Sequence, time and CompID checks common to every message; false when the message must not
+    /// be processed further (the reaction has been emitted).
+    private mutating func verify(_ m: inout FIXMessage, now: UTCTimestamp, checkTooHigh: Bool = true,
+                                 checkTooLow: Bool = true) -> Bool {
+        guard let sendingTime = m.timestamp(Tag.sendingTime), let seq = m.msgSeqNum,
+              let sender = m.string(Tag.senderCompID), let target = m.string(Tag.targetCompID) else {
+            note("Message without a readable header: disconnecting")
+            disconnect()
+            return false
+        }
+        if let accuracy = configuration.sendingTimeAccuracy,
+           abs(now.nanosecondsSinceEpoch - sendingTime.nanosecondsSinceEpoch) > Int64(accuracy) * 1_000_000_000 {
+            sendReject(to: m, .sendingTimeAccuracyProblem, tag: nil, text: nil, now: now)
+            sendLogout(text: nil, now: now)
+            return false
+        }
+        if sender != configuration.sessionID.targetCompID || target != configuration.sessionID.senderCompID {
+            sendReject(to: m, .compIDProblem, tag: nil, text: nil, now: now)
+            sendLogout(text: nil, now: now)
+            return false
+        }
+        let expected = store.nextTargetMsgSeqNum
+        if checkTooHigh && seq > expected {
+            queueAndRequestResend(m, seq: seq, now: now)
+            return false
+        }
+        if checkTooLow && seq < expected {
+            if m.bool(Tag.possDupFlag) == true {
+                // A possible duplicate already received: ignored, after the OrigSendingTime rules.
+                if m.msgType != "4" {
+                    guard let orig = m.timestamp(Tag.origSendingTime) else {
+                        sendReject(to: m, .requiredTagMissing, tag: Tag.origSendingTime, text: nil, now: now)
+                        return false
+                    }
+                    if orig > sendingTime {
+                        sendReject(to: m, .sendingTimeAccuracyProblem, tag: nil, text: nil, now: now)
+                        sendLogout(text: nil, now: now)
+                    }
+                }
+                return false
+            }
+            let text = "MsgSeqNum too low, expecting \(expected) but received \(seq)"
+            note(text)
+            sendLogout(text: text, now: now)
+            disconnect()
+            return false
+        }
+        if let range = resendRange, seq >= range.upperBound {
+            note("ResendRequest for messages from \(range.lowerBound) to \(range.upperBound) has been satisfied")
+            resendRange = nil
+        }
+        lastReceived = now.nanosecondsSinceEpoch
+        testRequestsSent = 0
+        return true
+    }
+
+    /// Keeps a message that came ahead of sequence and asks for the gap (once per gap).
+    private mutating func queueAndRequestResend(_ m: FIXMessage, seq: Int, now: UTCTimestamp) {
+        let expected = store.nextTargetMsgSeqNum
+        note("MsgSeqNum too high, expecting \(expected) but received \(seq)")
+        queue[seq] = m
+        lastReceived = now.nanosecondsSinceEpoch
+        if let range = resendRange, range.contains(expected) {
+            note("Already sent ResendRequest from \(range.lowerBound) to \(range.upperBound); not sending another")
+            return
+        }
+        var end = 0
+        let chunk = configuration.resendRequestChunkSize
+        if chunk > 0 && seq - 1 - expected >= chunk { end = expected + chunk - 1 }
+        sendAdmin("2", now: now) {
+            $0.append(Tag.beginSeqNo, expected)
+            $0.append(Tag.endSeqNo, end)
+        }
+        resendRange = expected...(end == 0 ? seq - 1 : end)
+        note("Sent ResendRequest from \(expected) to \(end)")
+    }
+
+    /// Processes queued messages that have become next in sequence.
+    private mutating func processQueued(now: UTCTimestamp) {
+        while state == .active || isLogoutPending {
+            let expected = store.nextTargetMsgSeqNum
+            guard var q = queue.removeValue(forKey: expected) else { break }
+            note("Processing queued message \(expected)")
+            let msgType = q.msgType ?? ""
+            if msgType == "A" || msgType == "2" {
+                incrementTarget()
+            } else {
+                process(&q, now: now)
+            }
+        }
+        // Messages now behind the expected number will never be processed.
+        if !queue.isEmpty {
+            let expected = store.nextTargetMsgSeqNum
+            queue = queue.filter { $0.key > expected }
+        }
+    }
+
+    private var isLogoutPending: Bool {
+        if case .logoutSent = state { return true }
+        return false
+    }
+
+    // MARK: - Resend
+
+    /// Answers a ResendRequest for `begin...end`: application messages again with PossDupFlag=Y
+    /// and OrigSendingTime; admin messages, vetoed messages and missing numbers as gap fills.
+    private mutating func resend(from begin: Int, through end: Int, now: UTCTimestamp) {
+        var stored: [(seqNum: Int, message: [UInt8])] = []
+        if configuration.persistMessages {
+            do {
+                stored = try store.sentMessages(in: begin...end)
+            } catch {
+                note("Cannot read the store for a resend: \(error); answering with a gap fill")
+            }
+        }
+        var gapStart: Int? = nil
+        var next = begin
+        for (seq, bytes) in stored {
+            if seq > next && gapStart == nil { gapStart = next }
+            next = seq + 1
+            guard let original = try? FIXMessage(bytes: bytes) else {
+                if gapStart == nil { gapStart = seq }
+                continue
+            }
+            let msgType = original.msgType ?? ""
+            let isAdmin = dictionary.message(msgType)?.category == "admin" || ["0", "1", "2", "3", "4", "5", "A"].contains(msgType)
+            if isAdmin || !(allowResend?(original) ?? true) {
+                if gapStart == nil { gapStart = seq }
+                continue
+            }
+            if let start = gapStart {
+                sendGapFill(seq: start, newSeqNo: seq, now: now)
+                gapStart = nil
+            }
+            emit(.send(possDuplicate(of: original, now: now)))
+        }
+        if gapStart == nil && next <= end { gapStart = next }
+        if let start = gapStart {
+            sendGapFill(seq: start, newSeqNo: end + 1, now: now)
+        }
+        lastSent = now.nanosecondsSinceEpoch
+    }
+
+    /// A stored message as it goes out again: PossDupFlag=Y, OrigSendingTime = its SendingTime,
+    /// SendingTime now; everything else as it was.
+    private func possDuplicate(of original: FIXMessage, now: UTCTimestamp) -> [UInt8] {
+        var header: [(tag: Int, value: [UInt8])] = []
+        var body: [(tag: Int, value: [UInt8])] = []
+        var origSendingTime: [UInt8] = []
+        for field in original.fields {
+            let tag = Int(field.tag)
+            let value = original.withValue(field) { Array($0) }
+            switch tag {
+            case Tag.beginString, Tag.bodyLength, Tag.msgType, Tag.checkSum, Tag.possDupFlag, Tag.origSendingTime:
+                continue
+            case Tag.sendingTime:
+                origSendingTime = value
+            default:
+                if dictionary.isHeaderField(tag) { header.append((tag, value)) } else { body.append((tag, value)) }
+            }
+        }
+        header.append((Tag.possDupFlag, Array("Y".utf8)))
+        header.append((Tag.origSendingTime, origSendingTime))
+        var sendingTime: [UInt8] = []
+        now.write(into: &sendingTime, fractionDigits: 3)
+        header.append((Tag.sendingTime, sendingTime))
+        header.sort { $0.tag < $1.tag }
+        encoder.start(msgType: original.msgType ?? "")
+        for (tag, value) in header { encoder.append(tag, bytes: value) }
+        for (tag, value) in body { encoder.append(tag, bytes: value) }
+        return Array(encoder.finish())
+    }
+
+    // MARK: - Sending
+
+    private mutating func begin() { actions.removeAll(keepingCapacity: true) }
+
+    private mutating func end() -> [SessionAction] {
+        let result = actions
+        actions.removeAll(keepingCapacity: true)
+        return result
+    }
+
+    private mutating func emit(_ action: SessionAction) { actions.append(action) }
+
+    private mutating func note(_ text: String) { emit(.event(.note(text))) }
+
+    private mutating func disconnect() {
+        if state == .active { emit(.event(.loggedOut(nil))) }
+        state = .disconnected
+        emit(.disconnect)
+    }
+
+    private func header(seq: Int, now: UTCTimestamp, possDup: Bool = false, origSendingTime: UTCTimestamp? = nil) -> FIXHeader {
+        FIXHeader(senderCompID: configuration.sessionID.senderCompID, targetCompID: configuration.sessionID.targetCompID,
+                  msgSeqNum: seq, sendingTime: now, possDupFlag: possDup ? true : nil, origSendingTime: origSendingTime)
+    }
+
+    private func build(_ msgType: String, seq: Int, now: UTCTimestamp, possDup: Bool = false,
+                       origSendingTime: UTCTimestamp? = nil, body: (FIXEncoder) -> Void) -> [UInt8] {
+        encoder.start(msgType: msgType)
+        header(seq: seq, now: now, possDup: possDup, origSendingTime: origSendingTime).write(into: encoder)
+        body(encoder)
+        return Array(encoder.finish())
+    }
+
+    /// Sends an admin message with the next sequence number, storing it when messages persist.
+    private mutating func sendAdmin(_ msgType: String, now: UTCTimestamp, body: (FIXEncoder) -> Void) {
+        let seq = store.nextSenderMsgSeqNum
+        let bytes = build(msgType, seq: seq, now: now, body: body)
+        do {
+            if configuration.persistMessages {
+                try store.storeSent(seqNum: seq, message: bytes)
+            } else {
+                try store.setNextSenderMsgSeqNum(seq + 1)
+            }
+        } catch {
+            note("Store failed: \(error); disconnecting")
+            disconnect()
+            return
+        }
+        emit(.send(bytes))
+        lastSent = now.nanosecondsSinceEpoch
+    }
+
+    private mutating func sendLogon(now: UTCTimestamp, reset: Bool, heartBtInt: Int? = nil) {
+        let interval = heartBtInt ?? configuration.heartBtInt
+        if reset { sentReset = true }
+        sendAdmin("A", now: now) {
+            $0.append(Tag.encryptMethod, 0)
+            $0.append(Tag.heartBtInt, interval)
+            if reset { $0.append(Tag.resetSeqNumFlag, true) }
+        }
+    }
+
+    private mutating func sendLogout(text: String?, now: UTCTimestamp) {
+        sendAdmin("5", now: now) { e in
+            if let text { e.append(Tag.text, text) }
+        }
+        if state != .disconnected { state = .logoutSent(since: now.nanosecondsSinceEpoch) }
+    }
+
+    private mutating func sendGapFill(seq: Int, newSeqNo: Int, now: UTCTimestamp) {
+        let bytes = build("4", seq: seq, now: now, possDup: true, origSendingTime: now) {
+            $0.append(Tag.gapFillFlag, true)
+            $0.append(Tag.newSeqNo, newSeqNo)
+        }
+        emit(.send(bytes))
+        note("Sent SequenceReset (gap fill) from \(seq) to \(newSeqNo)")
+    }
+
+    /// Reject (3) of a received message; the target sequence number moves past it when it was the
+    /// one expected (not for Logon and SequenceReset).
+    private mutating func sendReject(to m: FIXMessage, _ reason: SessionRejectReason, tag: Int?, text: String?,
+                                     now: UTCTimestamp) {
+        let seq = m.msgSeqNum ?? 0
+        let msgType = m.msgType
+        let text = text ?? reason.text
+        sendAdmin("3", now: now) { e in
+            e.append(Tag.refSeqNum, seq)
+            e.append(Tag.text, text)
+            if let tag { e.append(Tag.refTagID, tag) }
+            if let msgType { e.append(Tag.refMsgType, msgType) }
+            e.append(Tag.sessionRejectReason, reason.rawValue)
+        }
+        emit(.event(.rejected(refSeqNum: seq, reason: text, business: false)))
+        if msgType != "A" && msgType != "4" && seq == store.nextTargetMsgSeqNum {
+            incrementTarget()
+        }
+    }
+
+    private mutating func sendBusinessReject(to m: FIXMessage, reason: Int, text: String, now: UTCTimestamp) {
+        let seq = m.msgSeqNum ?? 0
+        let msgType = m.msgType ?? ""
+        sendAdmin("j", now: now) { e in
+            e.append(Tag.refSeqNum, seq)
+            e.append(Tag.text, text)
+            e.append(Tag.refMsgType, msgType)
+            e.append(Tag.businessRejectReason, reason)
+        }
+        emit(.event(.rejected(refSeqNum: seq, reason: text, business: true)))
+    }
+
+    // MARK: - Store
+
+    private mutating func incrementTarget() {
+        setTarget(store.nextTargetMsgSeqNum + 1)
+    }
+
+    private mutating func setTarget(_ value: Int) {
+        do {
+            try store.setNextTargetMsgSeqNum(value)
+        } catch {
+            note("Store failed: \(error); disconnecting")
+            disconnect()
+        }
+    }
+
+    private mutating func resetStore(_ now: UTCTimestamp) {
+        do {
+            try store.reset(at: now)
+        } catch {
+            note("Store reset failed: \(error); disconnecting")
+            disconnect()
+        }
+    }
+}
