@@ -116,21 +116,24 @@ public struct FIXFramer: Sendable {
 
     /// The next message or run of garbled bytes, or nil when more bytes are needed.
     public mutating func next() -> Event? {
-        while start < buffer.count {
-            switch frame() {
-            case .needMore:
-                return nil
-            case .message(let end):
-                let slice = buffer[start..<end]
-                start = end
-                return .message(slice)
-            case .skip(let length, let reason):
-                let g = Garbled(offset: base + start, length: length, reason: reason)
-                start += length
-                return .garbled(g)
-            }
+        guard start < buffer.count else { return nil }
+        let before = start > 0 ? buffer[start - 1] : byteBeforeBuffer
+        let step = buffer.withUnsafeBytes { raw in
+            FIXFrameScanner(UnsafeRawBufferPointer(rebasing: raw[start...]), byteBefore: before,
+                            maxMessageSize: maxMessageSize).scan()
         }
-        return nil
+        switch step {
+        case .needMore:
+            return nil
+        case .message(let length):
+            let slice = buffer[start..<(start + length)]
+            start += length
+            return .message(slice)
+        case .skip(let length, let reason):
+            let g = Garbled(offset: base + start, length: length, reason: reason)
+            start += length
+            return .garbled(g)
+        }
     }
 
     /// At the end of the stream: call until it returns nil. Messages still framed are returned;
@@ -140,124 +143,150 @@ public struct FIXFramer: Sendable {
     public mutating func finish() -> Event? {
         if let e = next() { return e }
         guard start < buffer.count else { return nil }
-        let startsLikeMessage = hasPrefix8FIX(at: start) || isPrefixOf8FIX(at: start)
-        let end = nextBeginString(from: start + 1) ?? buffer.count
-        let g = Garbled(offset: base + start, length: end - start,
-                        reason: startsLikeMessage ? .truncated : .notBeginString)
-        start = end
+        let before = start > 0 ? buffer[start - 1] : byteBeforeBuffer
+        let (length, truncated) = buffer.withUnsafeBytes { raw in
+            FIXFrameScanner(UnsafeRawBufferPointer(rebasing: raw[start...]), byteBefore: before,
+                            maxMessageSize: maxMessageSize).unfinished()
+        }
+        let g = Garbled(offset: base + start, length: length, reason: truncated ? .truncated : .notBeginString)
+        start += length
         return .garbled(g)
     }
+}
 
-    private enum Step {
+/// Finds the first frame in a run of contiguous bytes: what ``FIXFramer`` does on its buffer, and
+/// what a network decoder does on its own buffer.
+public struct FIXFrameScanner {
+    /// What the bytes start with.
+    public enum Step: Equatable {
+        /// Not enough bytes to tell.
         case needMore
-        case message(end: Int)
-        case skip(Int, Garbled.Reason)
+        /// A complete, well-framed message of this many bytes (checksum verified).
+        case message(length: Int)
+        /// This many bytes are not a message and are to be skipped.
+        case skip(length: Int, reason: FIXFramer.Garbled.Reason)
+    }
+
+    private let b: UnsafeRawBufferPointer
+    private let byteBefore: UInt8
+    private let maxMessageSize: Int
+
+    /// A scanner of `bytes`; `byteBefore` is the stream's byte just before them (SOH at the start
+    /// of the stream), so that `58=FIX` split across reads is not taken for a message start.
+    public init(_ bytes: UnsafeRawBufferPointer, byteBefore: UInt8, maxMessageSize: Int) {
+        b = bytes
+        self.byteBefore = byteBefore
+        self.maxMessageSize = maxMessageSize
     }
 
     private static let prefix: [UInt8] = Array("8=FIX".utf8)
+    private static let checksumTag: [UInt8] = [49, 48, 61]  // "10="
 
     private func hasPrefix8FIX(at i: Int) -> Bool {
-        guard buffer.count - i >= 5 else { return false }
-        return buffer[i] == 56 && buffer[i + 1] == 61 && buffer[i + 2] == 70 && buffer[i + 3] == 73 && buffer[i + 4] == 88
+        guard b.count - i >= 5 else { return false }
+        return b[i] == 56 && b[i + 1] == 61 && b[i + 2] == 70 && b[i + 3] == 73 && b[i + 4] == 88
     }
 
     /// Whether the bytes from `i` to the end are a proper prefix of `8=FIX`.
     private func isPrefixOf8FIX(at i: Int) -> Bool {
-        let n = buffer.count - i
+        let n = b.count - i
         guard n < 5 else { return false }
-        for k in 0..<n where buffer[i + k] != Self.prefix[k] { return false }
+        for k in 0..<n where b[i + k] != Self.prefix[k] { return false }
         return true
     }
 
-    /// Whether the byte before `buffer[i]` in the stream is a digit.
+    /// Whether the byte before `b[i]` in the stream is a digit.
     private func followsDigit(_ i: Int) -> Bool {
-        (i > 0 ? buffer[i - 1] : byteBeforeBuffer) &- 48 < 10
+        (i > 0 ? b[i - 1] : byteBefore) &- 48 < 10
     }
 
     /// Where the next `8=FIX` starts at or after `from` (not preceded by a digit, so `58=FIX`
     /// in a text field does not count), or nil.
     private func nextBeginString(from: Int) -> Int? {
         var i = from
-        while i + 5 <= buffer.count {
-            if buffer[i] == 56 && hasPrefix8FIX(at: i) && !followsDigit(i) {
-                return i
-            }
+        while i + 5 <= b.count {
+            if b[i] == 56 && hasPrefix8FIX(at: i) && !followsDigit(i) { return i }
             i += 1
         }
         return nil
     }
 
-    /// Skips from `start` to the next `8=FIX` after it, or to where a partial one could start.
-    private func resync(_ reason: Garbled.Reason) -> Step {
-        if let next = nextBeginString(from: start + 1) {
-            return .skip(next - start, reason)
-        }
+    /// Skips to the next `8=FIX` after the start, or to where a partial one could start.
+    private func resync(_ reason: FIXFramer.Garbled.Reason) -> Step {
+        if let next = nextBeginString(from: 1) { return .skip(length: next, reason: reason) }
         // Keep a tail that could be the start of `8=FIX`.
         var keep = 0
-        for k in stride(from: min(4, buffer.count - start - 1), through: 1, by: -1)
-        where isPrefixOf8FIX(at: buffer.count - k) && !followsDigit(buffer.count - k) {
+        for k in stride(from: min(4, b.count - 1), through: 1, by: -1)
+        where isPrefixOf8FIX(at: b.count - k) && !followsDigit(b.count - k) {
             keep = k
             break
         }
-        let length = buffer.count - start - keep
-        return length > 0 ? .skip(length, reason) : .needMore
+        let length = b.count - keep
+        return length > 0 ? .skip(length: length, reason: reason) : .needMore
     }
 
-    private func frame() -> Step {
-        let n = buffer.count
+    /// At the end of a stream: how many bytes the unfinished data at the front runs to (up to the
+    /// next `8=FIX`), and whether it looks like a truncated message rather than garbage.
+    public func unfinished() -> (length: Int, truncated: Bool) {
+        let startsLikeMessage = hasPrefix8FIX(at: 0) || isPrefixOf8FIX(at: 0)
+        return (nextBeginString(from: 1) ?? b.count, startsLikeMessage)
+    }
+
+    /// What the bytes start with.
+    public func scan() -> Step {
+        let n = b.count
+        guard n > 0 else { return .needMore }
         // 8=FIX...<SOH>
-        if !hasPrefix8FIX(at: start) || followsDigit(start) {
-            if isPrefixOf8FIX(at: start) && !followsDigit(start) { return .needMore }
+        if !hasPrefix8FIX(at: 0) || followsDigit(0) {
+            if isPrefixOf8FIX(at: 0) && !followsDigit(0) { return .needMore }
             return resync(.notBeginString)
         }
-        var i = start + 5
-        while i < n && buffer[i] != 1 {
+        var i = 5
+        while i < n && b[i] != 1 {
             i += 1
-            if i - start > 32 { return resync(.missingBodyLength) }
+            if i > 32 { return resync(.missingBodyLength) }
         }
         guard i < n else { return .needMore }
         i += 1
         // 9=digits<SOH>
         if n - i < 2 { return .needMore }
-        guard buffer[i] == 57 && buffer[i + 1] == 61 else { return resync(.missingBodyLength) }
+        guard b[i] == 57 && b[i + 1] == 61 else { return resync(.missingBodyLength) }
         i += 2
         var bodyLength = 0
         var digits = 0
-        while i < n && buffer[i] &- 48 < 10 {
-            bodyLength = bodyLength * 10 + Int(buffer[i] &- 48)
+        while i < n && b[i] &- 48 < 10 {
+            bodyLength = bodyLength * 10 + Int(b[i] &- 48)
             digits += 1
             i += 1
             if digits > 9 { return resync(.badBodyLength) }
         }
         guard i < n else { return .needMore }
-        guard digits > 0, buffer[i] == 1 else { return resync(.badBodyLength) }
+        guard digits > 0, b[i] == 1 else { return resync(.badBodyLength) }
         i += 1
         let bodyStart = i
         let checksumStart = bodyStart + bodyLength
         let end = checksumStart + 7
-        if end - start > maxMessageSize { return resync(.tooLarge(limit: maxMessageSize)) }
+        if end > maxMessageSize { return resync(.tooLarge(limit: maxMessageSize)) }
         // Fail early when the bytes where 10= should be are already here and are not 10=.
         for k in 0..<3 where checksumStart + k < n {
-            if buffer[checksumStart + k] != Self.checksumTag[k] { return resync(.bodyLengthMismatch) }
+            if b[checksumStart + k] != Self.checksumTag[k] { return resync(.bodyLengthMismatch) }
         }
-        if checksumStart > bodyStart && checksumStart - 1 < n && buffer[checksumStart - 1] != 1 {
+        if checksumStart > bodyStart && checksumStart - 1 < n && b[checksumStart - 1] != 1 {
             return resync(.bodyLengthMismatch)
         }
         guard end <= n else { return .needMore }
-        let d0 = buffer[checksumStart + 3] &- 48, d1 = buffer[checksumStart + 4] &- 48, d2 = buffer[checksumStart + 5] &- 48
-        guard d0 < 10, d1 < 10, d2 < 10, buffer[checksumStart + 6] == 1 else { return resync(.malformedCheckSum) }
+        let d0 = b[checksumStart + 3] &- 48, d1 = b[checksumStart + 4] &- 48, d2 = b[checksumStart + 5] &- 48
+        guard d0 < 10, d1 < 10, d2 < 10, b[checksumStart + 6] == 1 else { return resync(.malformedCheckSum) }
         let received = Int(d0) * 100 + Int(d1) * 10 + Int(d2)
-        let expected = buffer.withUnsafeBytes { FIXChecksum.compute(UnsafeRawBufferPointer(rebasing: $0[start..<checksumStart])) }
+        let expected = FIXChecksum.compute(UnsafeRawBufferPointer(rebasing: b[0..<checksumStart]))
         guard received == expected else {
             // The frame may be bogus (a stray `8=FIX` whose BodyLength happens to land on `10=`),
             // so a `8=FIX` inside it is where the next message starts; otherwise the frame ends it.
-            let next = min(nextBeginString(from: start + 1) ?? end, end)
-            return .skip(next - start, .checkSumMismatch(expected: expected, received: received))
+            let next = min(nextBeginString(from: 1) ?? end, end)
+            return .skip(length: next, reason: .checkSumMismatch(expected: expected, received: received))
         }
-        return .message(end: end)
+        return .message(length: end)
     }
-
-    private static let checksumTag: [UInt8] = [49, 48, 61]  // "10="
 }
 
 /// The FIX CheckSum: the sum of the bytes modulo 256.
