@@ -8,10 +8,13 @@ let package = Package(
         .executable(name: "mm", targets: ["mm"]),
         .library(name: "FIX", targets: ["FIX"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
+        .library(name: "FIXTransport", targets: ["FIXTransport"]),
+        .executable(name: "fix-at", targets: ["fix-at"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Message model, framer, parser, encoder, data dictionary, validation. Pure: no NIO.
@@ -23,6 +26,22 @@ let package = Package(
         .target(
             name: "FIXSession",
             dependencies: ["FIX"]
+        ),
+        // SwiftNIO initiator and acceptor, thin channel handlers around the session state machine.
+        .target(
+            name: "FIXTransport",
+            dependencies: [
+                "FIX",
+                "FIXSession",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
+        .executableTarget(
+            name: "fix-at",
+            dependencies: ["FIX", "FIXSession", "FIXTransport"],
+            path: "Tools/fix-at"
         ),
         // The command-line tool: every mode of the engine is a subcommand. Thin.
         .executableTarget(
@@ -37,14 +56,31 @@ let package = Package(
             name: "mmTests",
             dependencies: ["mm"]
         ),
+        // Helpers shared by the test targets.
+        .target(
+            name: "FIXTestSupport",
+            dependencies: ["FIX"],
+            path: "Tests/FIXTestSupport"
+        ),
         .testTarget(
             name: "FIXSessionTests",
-            dependencies: ["FIXSession"]
+            dependencies: ["FIXSession", "FIXTestSupport"]
+        ),
+        .testTarget(
+            name: "FIXTransportTests",
+            dependencies: [
+                "FIXTransport",
+                "FIXTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "FIXTests",
             dependencies: [
                 "FIX",
+                "FIXTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

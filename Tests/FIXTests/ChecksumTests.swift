@@ -1,5 +1,6 @@
 import Testing
 @testable import FIX
+import FIXTestSupport
 
 struct ChecksumTests {
     /// The word-at-a-time sum equals the plain byte sum for every length and alignment.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FIX
+import FIXTestSupport
 
 /// `8=<begin>|9=<len>|<body>10=<sum>|` with BodyLength and CheckSum worked out here, byte by
 /// byte, independently of the encoder (and of `fix()`).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FIX
+import FIXTestSupport
 
 /// What a framer produced, in a form that compares and prints well.
 private enum Out: Equatable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FIX
+import FIXTestSupport
 
 /// A reader item in a form that compares and prints well.
 private enum Item: Equatable, CustomStringConvertible {

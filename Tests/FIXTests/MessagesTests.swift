@@ -1,6 +1,7 @@
 import Testing
 
 @testable import FIX
+import FIXTestSupport
 
 @Suite("MessagesTests")
 struct MessagesTests {

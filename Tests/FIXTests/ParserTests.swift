@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FIX
+import FIXTestSupport
 
 /// Raw bytes from text with `|` for SOH (no BodyLength or CheckSum computed).
 private func raw(_ text: String) -> [UInt8] {

@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import FIX
+import FIXTestSupport
 
 // MARK: - Random messages from the dictionary
 

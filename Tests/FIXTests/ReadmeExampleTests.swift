@@ -1,5 +1,6 @@
 import Testing
 @testable import FIX
+import FIXTestSupport
 
 /// The example in README.md, run as written.
 struct ReadmeExampleTests {

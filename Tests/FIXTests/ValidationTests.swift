@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FIX
+import FIXTestSupport
 
 /// The session-level validation failures, each with its SessionRejectReason, RefTagID,
 /// RefMsgType and standard text.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import FIX
+import FIXTestSupport
 
 // Note: the type `XMLElement` is never written out here, because on Apple
 // platforms Foundation has a class of the same name.

@@ -42,6 +42,12 @@ public struct FIXFramer: Sendable {
         public var length: Int
         public var reason: Reason
 
+        public init(offset: Int, length: Int, reason: Reason) {
+            self.offset = offset
+            self.length = length
+            self.reason = reason
+        }
+
         public var description: String {
             switch reason {
             case .notBeginString: return "data does not start with 8=FIX"

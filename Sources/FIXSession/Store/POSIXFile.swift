@@ -1,0 +1,209 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open file descriptor with its path, and the few system calls the stores and logs make,
+/// each failing with a ``StoreError`` that names the path and the system's reason.
+/// Not a class: the owner closes it.
+struct POSIXFile {
+    let fd: Int32
+    let path: String
+
+    /// Opens `path` (`flags` as for open(2); close-on-exec is always added).
+    init(path: String, flags: Int32, mode: mode_t = 0o644) throws(StoreError) {
+        let fd = retryingEINTR { open(path, flags | O_CLOEXEC, mode) }
+        guard fd >= 0 else { throw StoreError(path: path, "cannot open: \(errnoText())") }
+        self.fd = fd
+        self.path = path
+    }
+
+    /// Opens `path` when it exists; nil when it does not.
+    static func openIfExists(path: String, flags: Int32) throws(StoreError) -> POSIXFile? {
+        let fd = retryingEINTR { open(path, flags | O_CLOEXEC) }
+        if fd >= 0 { return POSIXFile(fd: fd, path: path) }
+        if errno == ENOENT { return nil }
+        throw StoreError(path: path, "cannot open: \(errnoText())")
+    }
+
+    private init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    /// The file's size in bytes.
+    func size() throws(StoreError) -> Int64 {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw StoreError(path: path, "cannot stat: \(errnoText())") }
+        return Int64(st.st_size)
+    }
+
+    /// Writes all of `bytes` at `offset`.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(StoreError) {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError(path: path, "cannot write \(bytes.count) bytes at byte \(offset): \(errnoText())")
+            }
+            done += n
+        }
+    }
+
+    /// Writes all of `bytes` at `offset`.
+    func write(_ bytes: [UInt8], at offset: Int64) throws(StoreError) {
+        let result = bytes.withUnsafeBytes { b in
+            Result { () throws(StoreError) in try write(b, at: offset) }
+        }
+        try result.get()
+    }
+
+    /// Reads into `buffer[range]` at `offset`; returns how many bytes were read (fewer than
+    /// `range.count` only at the end of the file).
+    func read(into buffer: inout [UInt8], _ range: Range<Int>, at offset: Int64) throws(StoreError) -> Int {
+        let result = buffer.withUnsafeMutableBytes { b in
+            Result { () throws(StoreError) in try read(into: UnsafeMutableRawBufferPointer(rebasing: b[range]), at: offset) }
+        }
+        return try result.get()
+    }
+
+    /// Appends all of `bytes` at the current position (for files opened with `O_APPEND`).
+    func append(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
+        var done = 0
+        while done < bytes.count {
+            let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError(path: path, "cannot write: \(errnoText())")
+            }
+            done += n
+        }
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset`; fewer only at the end of the file.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(StoreError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError(path: path, "cannot read at byte \(offset): \(errnoText())")
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Makes the file's data (and its size) durable.
+    func sync() throws(StoreError) {
+        #if os(Linux)
+        let rc = retryingEINTR { fdatasync(fd) }
+        #else
+        let rc = retryingEINTR { fsync(fd) }
+        #endif
+        guard rc == 0 else { throw StoreError(path: path, "cannot sync to disk: \(errnoText())") }
+    }
+
+    /// Cuts the file to `length` bytes.
+    func truncate(to length: Int64) throws(StoreError) {
+        let rc = retryingEINTR { ftruncate(fd, off_t(length)) }
+        guard rc == 0 else { throw StoreError(path: path, "cannot truncate to \(length) bytes: \(errnoText())") }
+    }
+
+    /// Takes an exclusive advisory lock (flock), failing at once when another open file holds it.
+    func lockExclusively() throws(StoreError) {
+        let rc = retryingEINTR { flock(fd, LOCK_EX | LOCK_NB) }
+        guard rc == 0 else {
+            if errno == EWOULDBLOCK {
+                throw StoreError(path: path, "is in use by another store (locked)")
+            }
+            throw StoreError(path: path, "cannot lock: \(errnoText())")
+        }
+    }
+
+    func close() {
+        #if canImport(Glibc)
+        _ = Glibc.close(fd)
+        #elseif canImport(Musl)
+        _ = Musl.close(fd)
+        #else
+        _ = Darwin.close(fd)
+        #endif
+    }
+
+    /// Makes the entries of directory `path` (files created, renamed, removed) durable.
+    static func syncDirectory(_ path: String) throws(StoreError) {
+        let dir = try POSIXFile(path: path, flags: O_RDONLY | O_DIRECTORY)
+        defer { dir.close() }
+        let rc = retryingEINTR { fsync(dir.fd) }
+        guard rc == 0 else { throw StoreError(path: path, "cannot sync directory: \(errnoText())") }
+    }
+
+    /// Renames `from` to `to`, replacing `to` atomically.
+    static func rename(_ from: String, to: String) throws(StoreError) {
+        #if canImport(Glibc)
+        let rc = Glibc.rename(from, to)
+        #elseif canImport(Musl)
+        let rc = Musl.rename(from, to)
+        #else
+        let rc = Darwin.rename(from, to)
+        #endif
+        guard rc == 0 else { throw StoreError(path: to, "cannot rename \(from) to it: \(errnoText())") }
+    }
+
+    /// Removes `path`; true when it existed.
+    @discardableResult
+    static func remove(_ path: String) throws(StoreError) -> Bool {
+        if unlink(path) == 0 { return true }
+        if errno == ENOENT { return false }
+        throw StoreError(path: path, "cannot remove: \(errnoText())")
+    }
+
+    /// Creates directory `path` and any missing parents.
+    static func makeDirectories(_ path: String) throws(StoreError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw StoreError(path: path, "cannot create directory \(prefix): \(errnoText())")
+            }
+            prefix += "/"
+        }
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
+            throw StoreError(path: path, "is not a directory")
+        }
+    }
+}
+
+/// write(2), named apart from the methods above.
+@inline(__always)
+private func systemWrite(_ fd: Int32, _ buf: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, buf, count)
+    #elseif canImport(Musl)
+    return Musl.write(fd, buf, count)
+    #else
+    return Darwin.write(fd, buf, count)
+    #endif
+}
+
+@inline(__always)
+private func retryingEINTR(_ call: () -> Int32) -> Int32 {
+    while true {
+        let rc = call()
+        if rc < 0 && errno == EINTR { continue }
+        return rc
+    }
+}
+
+/// The text of the current errno.
+func errnoText() -> String {
+    let e = errno
+    return "\(String(cString: strerror(e))) (errno \(e))"
+}

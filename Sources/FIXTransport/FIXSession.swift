@@ -1,0 +1,168 @@
+import FIX
+import FIXSession
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What an application gets from its sessions. Called on the session's event loop.
+public protocol FIXApplication: AnyObject {
+    /// A session event: logged on, logged out, a message rejected, a note for the event log.
+    func onEvent(_ event: SessionEvent, session: FIXSession)
+    /// An application message, in sequence.
+    func fromApp(_ message: FIXMessage, session: FIXSession)
+}
+
+/// The wall clock as a ``UTCTimestamp``.
+public func systemNow() -> UTCTimestamp {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return UTCTimestamp(nanosecondsSinceEpoch: Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec), fractionDigits: 3)
+}
+
+/// A FIX session on an event loop: the session state machine with its store and log, and the
+/// connection it has now, if any. It outlives connections (the acceptor keeps one per configured
+/// session; the initiator reconnects it).
+///
+/// Everything it holds is touched only on its event loop; the public methods may be called from
+/// anywhere and hop there.
+public final class FIXSession: @unchecked Sendable {
+    public let id: SessionID
+    public let eventLoop: EventLoop
+    private var machine: SessionStateMachine
+    private let log: any SessionLog
+    private let application: (any FIXApplication)?
+    private var channel: Channel?
+    private var timer: RepeatedTask?
+    private let clock: @Sendable () -> UTCTimestamp
+
+    /// How often timers (heartbeats, timeouts) are checked.
+    public static let tickInterval = TimeAmount.milliseconds(200)
+
+    public init(machine: SessionStateMachine, log: any SessionLog, application: (any FIXApplication)?,
+                eventLoop: EventLoop, clock: @escaping @Sendable () -> UTCTimestamp = systemNow) {
+        id = machine.configuration.sessionID
+        self.machine = machine
+        self.log = log
+        self.application = application
+        self.eventLoop = eventLoop
+        self.clock = clock
+    }
+
+    private func onLoop(_ body: @escaping () -> Void) {
+        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
+    }
+
+    // MARK: - Connection events (from the channel handler)
+
+    /// Attaches a new connection; false when the session already has one (a second connection
+    /// for a session is refused).
+    func attach(_ channel: Channel) -> Bool {
+        eventLoop.assertInEventLoop()
+        guard self.channel == nil else {
+            log.onEvent("Second connection refused: the session already has one", at: clock())
+            return false
+        }
+        self.channel = channel
+        log.onEvent("Connected to \(channel.remoteAddress.map { "\($0)" } ?? "peer")", at: clock())
+        perform(machine.connected(now: clock()))
+        timer = eventLoop.scheduleRepeatedTask(initialDelay: Self.tickInterval, delay: Self.tickInterval) { [weak self] _ in
+            guard let self else { return }
+            self.perform(self.machine.tick(now: self.clock()))
+        }
+        return true
+    }
+
+    func received(_ buffer: ByteBuffer, from channel: Channel) {
+        eventLoop.assertInEventLoop()
+        guard channel === self.channel else { return }
+        let now = clock()
+        buffer.withUnsafeReadableBytes { bytes in
+            log.onIncoming(bytes, at: now)
+            perform(machine.received(bytes, now: now))
+        }
+    }
+
+    func garbled(_ garbled: FIXFramer.Garbled, from channel: Channel) {
+        eventLoop.assertInEventLoop()
+        guard channel === self.channel else { return }
+        log.onEvent("Garbled data ignored at byte \(garbled.offset) (\(garbled.length) bytes): \(garbled)", at: clock())
+    }
+
+    func detached(_ channel: Channel) {
+        eventLoop.assertInEventLoop()
+        guard channel === self.channel else { return }
+        self.channel = nil
+        timer?.cancel()
+        timer = nil
+        perform(machine.disconnected(now: clock()))
+        log.onEvent("Disconnected", at: clock())
+        log.flush()
+    }
+
+    // MARK: - Application calls
+
+    /// Whether the session is logged on. Read on the event loop.
+    public var isLoggedOn: Bool {
+        eventLoop.assertInEventLoop()
+        return machine.isLoggedOn
+    }
+
+    /// Whether the session has a connection. Read on the event loop.
+    public var isConnected: Bool {
+        eventLoop.assertInEventLoop()
+        return channel != nil
+    }
+
+    /// Sends an application message: it is stored, then queued for the peer. The future
+    /// succeeds once both are done (or fails with the store's error).
+    public func send(msgType: String, body: @escaping (FIXEncoder) -> Void) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        onLoop {
+            do {
+                let actions = try self.machine.send(msgType: msgType, now: self.clock(), body: body)
+                self.perform(actions)
+                promise.succeed(())
+            } catch {
+                promise.fail(error)
+            }
+        }
+        return promise.futureResult
+    }
+
+    /// Sends a typed application message (see ``send(msgType:body:)``).
+    public func send<M: FIXMessageBody>(_ message: M) -> EventLoopFuture<Void> {
+        send(msgType: M.msgType) { message.writeBody(into: $0) }
+    }
+
+    /// Starts the Logout handshake.
+    public func logout(text: String? = nil) {
+        onLoop { self.perform(self.machine.logout(text: text, now: self.clock())) }
+    }
+
+    // MARK: - Actions
+
+    private func perform(_ actions: [SessionAction]) {
+        for action in actions {
+            switch action {
+            case .send(let bytes):
+                let now = clock()
+                log.onOutgoing(bytes, at: now)
+                if let channel {
+                    var buffer = channel.allocator.buffer(capacity: bytes.count)
+                    buffer.writeBytes(bytes)
+                    channel.writeAndFlush(buffer, promise: nil)
+                }
+            case .deliver(let message):
+                application?.fromApp(message, session: self)
+            case .event(let event):
+                if case .note(let text) = event { log.onEvent(text, at: clock()) }
+                application?.onEvent(event, session: self)
+            case .disconnect:
+                channel?.close(promise: nil)
+            }
+        }
+    }
+}
