@@ -66,7 +66,11 @@ final class AcceptorRoutingHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .message(let buffer) = unwrapInboundIn(data) else { return }  // garbage before a logon
+        guard case .message(let buffer) = unwrapInboundIn(data) else {
+            // A connection must start with a well-framed Logon.
+            context.close(promise: nil)
+            return
+        }
         let message = try? FIXMessage(bytes: buffer.readableBytesView)
         guard let message, let beginString = message.beginString, let theirs = message.string(Tag.senderCompID),
               let ours = message.string(Tag.targetCompID),

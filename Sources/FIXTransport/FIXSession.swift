@@ -118,11 +118,11 @@ public final class FIXSession: @unchecked Sendable {
 
     /// Sends an application message: it is stored, then queued for the peer. The future
     /// succeeds once both are done (or fails with the store's error).
-    public func send(msgType: String, body: @escaping (FIXEncoder) -> Void) -> EventLoopFuture<Void> {
+    public func send(msgType: String, possResend: Bool = false, body: @escaping (FIXEncoder) -> Void) -> EventLoopFuture<Void> {
         let promise = eventLoop.makePromise(of: Void.self)
         onLoop {
             do {
-                let actions = try self.machine.send(msgType: msgType, now: self.clock(), body: body)
+                let actions = try self.machine.send(msgType: msgType, possResend: possResend, now: self.clock(), body: body)
                 self.perform(actions)
                 promise.succeed(())
             } catch {

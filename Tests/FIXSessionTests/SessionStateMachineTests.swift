@@ -248,11 +248,11 @@ struct SessionStateMachineTests {
         h.session.allowResend = { $0.string(Tag.clOrdID) != "O2" }
         let a = h.receive("2", "7=1|16=0|")
         #expect(Self.sent(a) == [
-            "35=4|34=1|43=Y|49=ISLD|52=T|56=TW44|122=T|123=Y|36=2",
+            "35=4|34=1|43=Y|49=ISLD|52=T|56=TW44|122=T|36=2|123=Y",
             "35=8|34=2|43=Y|49=ISLD|52=T|56=TW44|122=T|6=0|11=O1|14=0",
-            "35=4|34=3|43=Y|49=ISLD|52=T|56=TW44|122=T|123=Y|36=4",
+            "35=4|34=3|43=Y|49=ISLD|52=T|56=TW44|122=T|36=4|123=Y",
             "35=8|34=4|43=Y|49=ISLD|52=T|56=TW44|122=T|6=0|11=O3|14=0",
-            "35=4|34=5|43=Y|49=ISLD|52=T|56=TW44|122=T|123=Y|36=6",
+            "35=4|34=5|43=Y|49=ISLD|52=T|56=TW44|122=T|36=6|123=Y",
         ])
         // OrigSendingTime is the first SendingTime.
         let sends = a.compactMap { if case .send(let b) = $0 { b } else { nil } }

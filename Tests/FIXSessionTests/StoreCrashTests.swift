@@ -121,6 +121,9 @@ private final class Child {
         errorPath = directory + "/child-stderr.txt"
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw ChildError("pipe failed") }
+        // Close-on-exec, so no other process spawned meanwhile keeps the pipe open.
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         output = fds[0]
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -39,7 +39,9 @@ do {
 final class EchoApplication: FIXApplication {
     var seenClOrdIDs = Set<String>()
 
-    func onEvent(_ event: SessionEvent, session: FIXSession) {}
+    func onEvent(_ event: SessionEvent, session: FIXSession) {
+        if event == .loggedOn { seenClOrdIDs.removeAll() }
+    }
 
     func fromApp(_ message: FIXMessage, session: FIXSession) {
         let msgType = message.msgType ?? ""
@@ -57,7 +59,7 @@ final class EchoApplication: FIXApplication {
             }
         }
         let ordered = blocks.enumerated().sorted { ($0.element.tag, $0.offset) < ($1.element.tag, $1.offset) }
-        _ = session.send(msgType: msgType) { e in
+        _ = session.send(msgType: msgType, possResend: message.bool(Tag.possResend) == true) { e in
             for (_, block) in ordered {
                 for field in block.fields {
                     message.withValue(field) { e.append(Int(field.tag), bytes: $0) }

@@ -423,8 +423,13 @@ public struct FIXHeader: Sendable, Equatable {
     public var senderSubID: String?
     public var targetSubID: String?
     public var onBehalfOfCompID: String?
+    public var onBehalfOfSubID: String?
+    /// OrigSendingTime (122), written to the second as engines commonly expect.
     public var origSendingTime: UTCTimestamp?
     public var deliverToCompID: String?
+    public var deliverToSubID: String?
+    public var onBehalfOfLocationID: String?
+    public var deliverToLocationID: String?
     public var lastMsgSeqNumProcessed: Int?
 
     public init(senderCompID: String, targetCompID: String, msgSeqNum: Int, sendingTime: UTCTimestamp,
@@ -459,7 +464,8 @@ public struct FIXHeader: Sendable, Equatable {
                   lastMsgSeqNumProcessed: m.int(Tag.lastMsgSeqNumProcessed))
     }
 
-    /// Appends the header fields in ascending tag order (34, 43, 49, 50, 52, 56, 57, 97, 115, 122, 128, 369).
+    /// Appends the header fields in ascending tag order (34, 43, 49, 50, 52, 56, 57, 97, 115, 116,
+    /// 122, 128, 129, 144, 145, 369).
     @inlinable
     public func write(into e: FIXEncoder) {
         e.append(Tag.msgSeqNum, msgSeqNum)
@@ -471,8 +477,12 @@ public struct FIXHeader: Sendable, Equatable {
         if let targetSubID { e.append(Tag.targetSubID, targetSubID) }
         if let possResend { e.append(Tag.possResend, possResend) }
         if let onBehalfOfCompID { e.append(Tag.onBehalfOfCompID, onBehalfOfCompID) }
-        if let origSendingTime { e.append(Tag.origSendingTime, origSendingTime) }
+        if let onBehalfOfSubID { e.append(Tag.onBehalfOfSubID, onBehalfOfSubID) }
+        if let origSendingTime { e.append(Tag.origSendingTime, origSendingTime, fractionDigits: 0) }
         if let deliverToCompID { e.append(Tag.deliverToCompID, deliverToCompID) }
+        if let deliverToSubID { e.append(Tag.deliverToSubID, deliverToSubID) }
+        if let onBehalfOfLocationID { e.append(Tag.onBehalfOfLocationID, onBehalfOfLocationID) }
+        if let deliverToLocationID { e.append(Tag.deliverToLocationID, deliverToLocationID) }
         if let lastMsgSeqNumProcessed { e.append(Tag.lastMsgSeqNumProcessed, lastMsgSeqNumProcessed) }
     }
 }

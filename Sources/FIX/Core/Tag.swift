@@ -55,10 +55,14 @@ public enum Tag {
     public static let minQty = 110
     public static let testReqID = 112
     public static let onBehalfOfCompID = 115
+    public static let onBehalfOfSubID = 116
     public static let origSendingTime = 122
     public static let gapFillFlag = 123
     public static let expireTime = 126
     public static let deliverToCompID = 128
+    public static let deliverToSubID = 129
+    public static let onBehalfOfLocationID = 144
+    public static let deliverToLocationID = 145
     public static let resetSeqNumFlag = 141
     public static let noRelatedSym = 146
     public static let execType = 150

@@ -169,13 +169,15 @@ public struct SessionStateMachine {
         return end()
     }
 
-    /// Sends an application message (MsgType and body written by `body`). It is stored first;
+    /// Sends an application message (MsgType and body written by `body`; PossResend=Y when the
+    /// application sends again something it may have sent before). It is stored first;
     /// when the session is not logged on it is only stored, and goes out on the peer's
     /// ResendRequest. Returns the actions (the bytes to send when logged on).
-    public mutating func send(msgType: String, now: UTCTimestamp, body: (FIXEncoder) -> Void) throws(StoreError) -> [SessionAction] {
+    public mutating func send(msgType: String, possResend: Bool = false, now: UTCTimestamp,
+                              body: (FIXEncoder) -> Void) throws(StoreError) -> [SessionAction] {
         begin()
         let seq = store.nextSenderMsgSeqNum
-        let bytes = build(msgType, seq: seq, now: now, body: body)
+        let bytes = build(msgType, seq: seq, now: now, possResend: possResend, body: body)
         if configuration.persistMessages {
             try store.storeSent(seqNum: seq, message: bytes)
         } else {
@@ -259,7 +261,17 @@ public struct SessionStateMachine {
 
     private mutating func nextLogon(_ m: inout FIXMessage, now: UTCTimestamp) {
         if state == .active {
-            // A Logon on a logged-on session: a session-level error, the session goes on.
+            if m.bool(Tag.resetSeqNumFlag) == true {
+                // The peer starts the sequences again without logging out: both sides at 1.
+                note("Logon with ResetSeqNumFlag=Y on a logged-on session: resetting sequence numbers to 1")
+                resetStore(now)
+                guard verify(&m, now: now, checkTooHigh: false, checkTooLow: true) else { return }
+                sendLogon(now: now, reset: true, heartBtInt: heartBtInt)
+                sentReset = false
+                incrementTarget()
+                return
+            }
+            // Any other Logon on a logged-on session: a session-level error, the session goes on.
             sendReject(to: m, .other, tag: nil, text: "Logon received on a logged-on session", now: now)
             return
         }
@@ -542,6 +554,11 @@ public struct SessionStateMachine {
             }
         }
         header.append((Tag.possDupFlag, Array("Y".utf8)))
+        // OrigSendingTime is the first SendingTime, written to the second as engines expect.
+        if let t = origSendingTime.withUnsafeBytes({ UTCTimestamp(ascii: $0) }) {
+            origSendingTime.removeAll()
+            t.write(into: &origSendingTime, fractionDigits: 0)
+        }
         header.append((Tag.origSendingTime, origSendingTime))
         var sendingTime: [UInt8] = []
         now.write(into: &sendingTime, fractionDigits: 3)
@@ -573,23 +590,37 @@ public struct SessionStateMachine {
         emit(.disconnect)
     }
 
-    private func header(seq: Int, now: UTCTimestamp, possDup: Bool = false, origSendingTime: UTCTimestamp? = nil) -> FIXHeader {
+    private func header(seq: Int, now: UTCTimestamp, possDup: Bool = false, possResend: Bool = false,
+                        origSendingTime: UTCTimestamp? = nil) -> FIXHeader {
         FIXHeader(senderCompID: configuration.sessionID.senderCompID, targetCompID: configuration.sessionID.targetCompID,
-                  msgSeqNum: seq, sendingTime: now, possDupFlag: possDup ? true : nil, origSendingTime: origSendingTime)
+                  msgSeqNum: seq, sendingTime: now, possDupFlag: possDup ? true : nil,
+                  possResend: possResend ? true : nil, origSendingTime: origSendingTime)
     }
 
-    private func build(_ msgType: String, seq: Int, now: UTCTimestamp, possDup: Bool = false,
-                       origSendingTime: UTCTimestamp? = nil, body: (FIXEncoder) -> Void) -> [UInt8] {
+    private func build(_ msgType: String, seq: Int, now: UTCTimestamp, possDup: Bool = false, possResend: Bool = false,
+                       origSendingTime: UTCTimestamp? = nil, routeBackTo received: FIXMessage? = nil,
+                       body: (FIXEncoder) -> Void) -> [UInt8] {
         encoder.start(msgType: msgType)
-        header(seq: seq, now: now, possDup: possDup, origSendingTime: origSendingTime).write(into: encoder)
+        var h = header(seq: seq, now: now, possDup: possDup, possResend: possResend, origSendingTime: origSendingTime)
+        if let received {
+            // Reverse route: the answer goes back through the parties the message came through.
+            h.deliverToCompID = received.string(Tag.onBehalfOfCompID)
+            h.deliverToSubID = received.string(Tag.onBehalfOfSubID)
+            h.deliverToLocationID = received.string(Tag.onBehalfOfLocationID)
+            h.onBehalfOfCompID = received.string(Tag.deliverToCompID)
+            h.onBehalfOfSubID = received.string(Tag.deliverToSubID)
+            h.onBehalfOfLocationID = received.string(Tag.deliverToLocationID)
+        }
+        h.write(into: encoder)
         body(encoder)
         return Array(encoder.finish())
     }
 
     /// Sends an admin message with the next sequence number, storing it when messages persist.
-    private mutating func sendAdmin(_ msgType: String, now: UTCTimestamp, body: (FIXEncoder) -> Void) {
+    private mutating func sendAdmin(_ msgType: String, now: UTCTimestamp, routeBackTo received: FIXMessage? = nil,
+                                    body: (FIXEncoder) -> Void) {
         let seq = store.nextSenderMsgSeqNum
-        let bytes = build(msgType, seq: seq, now: now, body: body)
+        let bytes = build(msgType, seq: seq, now: now, routeBackTo: received, body: body)
         do {
             if configuration.persistMessages {
                 try store.storeSent(seqNum: seq, message: bytes)
@@ -624,8 +655,8 @@ public struct SessionStateMachine {
 
     private mutating func sendGapFill(seq: Int, newSeqNo: Int, now: UTCTimestamp) {
         let bytes = build("4", seq: seq, now: now, possDup: true, origSendingTime: now) {
-            $0.append(Tag.gapFillFlag, true)
             $0.append(Tag.newSeqNo, newSeqNo)
+            $0.append(Tag.gapFillFlag, true)
         }
         emit(.send(bytes))
         note("Sent SequenceReset (gap fill) from \(seq) to \(newSeqNo)")
@@ -638,7 +669,7 @@ public struct SessionStateMachine {
         let seq = m.msgSeqNum ?? 0
         let msgType = m.msgType
         let text = text ?? reason.text
-        sendAdmin("3", now: now) { e in
+        sendAdmin("3", now: now, routeBackTo: m) { e in
             e.append(Tag.refSeqNum, seq)
             e.append(Tag.text, text)
             if let tag { e.append(Tag.refTagID, tag) }
@@ -648,13 +679,14 @@ public struct SessionStateMachine {
         emit(.event(.rejected(refSeqNum: seq, reason: text, business: false)))
         if msgType != "A" && msgType != "4" && seq == store.nextTargetMsgSeqNum {
             incrementTarget()
+            processQueued(now: now)
         }
     }
 
     private mutating func sendBusinessReject(to m: FIXMessage, reason: Int, text: String, now: UTCTimestamp) {
         let seq = m.msgSeqNum ?? 0
         let msgType = m.msgType ?? ""
-        sendAdmin("j", now: now) { e in
+        sendAdmin("j", now: now, routeBackTo: m) { e in
             e.append(Tag.refSeqNum, seq)
             e.append(Tag.text, text)
             e.append(Tag.refMsgType, msgType)

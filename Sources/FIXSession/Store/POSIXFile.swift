@@ -115,14 +115,18 @@ struct POSIXFile {
         guard rc == 0 else { throw StoreError(path: path, "cannot truncate to \(length) bytes: \(errnoText())") }
     }
 
-    /// Takes an exclusive advisory lock (flock), failing at once when another open file holds it.
-    func lockExclusively() throws(StoreError) {
-        let rc = retryingEINTR { flock(fd, LOCK_EX | LOCK_NB) }
-        guard rc == 0 else {
-            if errno == EWOULDBLOCK {
+    /// Takes an exclusive advisory lock (flock), failing when another open file holds it
+    /// still after `patience`. (A lock held by a file this process closed can linger a moment:
+    /// a child process being spawned holds copies of the descriptors until its exec.)
+    func lockExclusively(patience: Duration = .milliseconds(500)) throws(StoreError) {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            if retryingEINTR({ flock(fd, LOCK_EX | LOCK_NB) }) == 0 { return }
+            guard errno == EWOULDBLOCK else { throw StoreError(path: path, "cannot lock: \(errnoText())") }
+            guard ContinuousClock.now < deadline else {
                 throw StoreError(path: path, "is in use by another store (locked)")
             }
-            throw StoreError(path: path, "cannot lock: \(errnoText())")
+            usleep(2000)
         }
     }
 
