@@ -181,16 +181,22 @@ struct FramerTests {
         checkAccounting(byteByByte, total: input.count)
     }
 
+    /// A well-formed message with a wrong BodyLength: the frame runs to the first CheckSum field
+    /// at or after the place BodyLength gives (as widely used engines frame it) and is dropped
+    /// whole. Too short, that is its own CheckSum, and the next messages are intact; too long, the
+    /// next message's CheckSum, and that message is dropped with it (the session gets it back by
+    /// ResendRequest); the one after is intact.
     @Test(arguments: [-1, -5, -30, 1, 5, 30])
     func wrongBodyLengthThenGoodMessages(_ delta: Int) {
         let bad = withBodyLength(Self.order, delta: delta)
         let input = bad + Self.heartbeat + Self.logout
         let out = frame(input)
-        #expect(out == [.garbled(offset: 0, length: bad.count, reason: .bodyLengthMismatch),
-                        .message(Self.heartbeat), .message(Self.logout)])
+        let swallowed = delta > 0 ? Self.heartbeat.count : 0
+        let survivors: [Out] = (delta > 0 ? [] : [.message(Self.heartbeat)]) + [.message(Self.logout)]
+        #expect(out == [.garbled(offset: 0, length: bad.count + swallowed, reason: .bodyLengthMismatch)] + survivors)
         for i in 0...input.count {
             let split = frame([input[..<i], input[i...]])
-            #expect(split.filter(\.isMessage) == [.message(Self.heartbeat), .message(Self.logout)], "split at \(i)")
+            #expect(split.filter(\.isMessage) == survivors, "split at \(i)")
             checkAccounting(split, total: input.count)
         }
     }

@@ -238,6 +238,44 @@ public struct FIXFrameScanner {
         return (nextBeginString(from: 1) ?? b.count, startsLikeMessage)
     }
 
+    /// Whether the frame starts like a real message: BeginString `FIX.n.n` or `FIXT.n.n`, then
+    /// BodyLength, then MsgType (`35=`) where the body starts.
+    private func headerIsWellFormed(beginStringEnd: Int, bodyStart: Int) -> Bool {
+        let version = UnsafeRawBufferPointer(rebasing: b[2..<beginStringEnd])
+        let fix = version.count == 7 && version[3] == UInt8(ascii: ".") && version[5] == UInt8(ascii: ".")
+            && version[4] &- 48 < 10 && version[6] &- 48 < 10
+        let fixt = version.count == 8 && version[3] == UInt8(ascii: "T") && version[4] == UInt8(ascii: ".")
+            && version[6] == UInt8(ascii: ".") && version[5] &- 48 < 10 && version[7] &- 48 < 10
+        guard fix || fixt, bodyStart + 3 <= b.count else { return false }
+        return b[bodyStart] == 51 && b[bodyStart + 1] == 53 && b[bodyStart + 2] == 61  // "35="
+    }
+
+    /// A frame whose CheckSum field is not where BodyLength puts it, or is malformed. When the
+    /// header is that of a real message, BodyLength is believed as far as it goes, as widely used
+    /// engines do: the frame runs to the first CheckSum field at or after the place BodyLength
+    /// gives, and is dropped whole (a message it overlaps is lost with it and comes back by
+    /// ResendRequest). Otherwise framing restarts at the next `8=FIX` after the frame's start.
+    private func misframed(_ reason: FIXFramer.Garbled.Reason, beginStringEnd: Int, bodyStart: Int,
+                           searchFrom: Int) -> Step {
+        let n = b.count
+        if bodyStart + 3 > n { return .needMore }
+        guard headerIsWellFormed(beginStringEnd: beginStringEnd, bodyStart: bodyStart) else { return resync(reason) }
+        if searchFrom + 1 > n { return n >= maxMessageSize ? resync(.tooLarge(limit: maxMessageSize)) : .needMore }
+        // The first `<SOH>10=` at or after searchFrom, then the SOH that ends its value.
+        var p = max(searchFrom, bodyStart - 1)
+        while p + 4 <= n {
+            if b[p] == 1 && b[p + 1] == 49 && b[p + 2] == 48 && b[p + 3] == 61 {
+                var q = p + 4
+                while q < n && b[q] != 1 && q - p < 16 { q += 1 }
+                if q >= n { break }
+                if b[q] != 1 { return resync(reason) }
+                return .skip(length: q + 1, reason: reason)
+            }
+            p += 1
+        }
+        return n >= maxMessageSize ? resync(.tooLarge(limit: maxMessageSize)) : .needMore
+    }
+
     /// What the bytes start with.
     public func scan() -> Step {
         let n = b.count
@@ -253,6 +291,7 @@ public struct FIXFrameScanner {
             if i > 32 { return resync(.missingBodyLength) }
         }
         guard i < n else { return .needMore }
+        let s0 = i  // the SOH after BeginString
         i += 1
         // 9=digits<SOH>
         if n - i < 2 { return .needMore }
@@ -269,27 +308,38 @@ public struct FIXFrameScanner {
         guard i < n else { return .needMore }
         guard digits > 0, b[i] == 1 else { return resync(.badBodyLength) }
         i += 1
+        let beginStringEnd = s0
         let bodyStart = i
         let checksumStart = bodyStart + bodyLength
         let end = checksumStart + 7
         if end > maxMessageSize { return resync(.tooLarge(limit: maxMessageSize)) }
-        // Fail early when the bytes where 10= should be are already here and are not 10=.
+        // Is the CheckSum field where BodyLength puts it? Decide as soon as the bytes are here.
+        var landsOnCheckSum = true
         for k in 0..<3 where checksumStart + k < n {
-            if b[checksumStart + k] != Self.checksumTag[k] { return resync(.bodyLengthMismatch) }
+            if b[checksumStart + k] != Self.checksumTag[k] { landsOnCheckSum = false }
         }
-        if checksumStart > bodyStart && checksumStart - 1 < n && b[checksumStart - 1] != 1 {
-            return resync(.bodyLengthMismatch)
+        if checksumStart > bodyStart && checksumStart - 1 < n && b[checksumStart - 1] != 1 { landsOnCheckSum = false }
+        if !landsOnCheckSum {
+            return misframed(.bodyLengthMismatch, beginStringEnd: beginStringEnd, bodyStart: bodyStart,
+                             searchFrom: checksumStart - 1)
         }
         guard end <= n else { return .needMore }
         let d0 = b[checksumStart + 3] &- 48, d1 = b[checksumStart + 4] &- 48, d2 = b[checksumStart + 5] &- 48
-        guard d0 < 10, d1 < 10, d2 < 10, b[checksumStart + 6] == 1 else { return resync(.malformedCheckSum) }
+        guard d0 < 10, d1 < 10, d2 < 10, b[checksumStart + 6] == 1 else {
+            return misframed(.malformedCheckSum, beginStringEnd: beginStringEnd, bodyStart: bodyStart,
+                             searchFrom: checksumStart - 1)
+        }
         let received = Int(d0) * 100 + Int(d1) * 10 + Int(d2)
         let expected = FIXChecksum.compute(UnsafeRawBufferPointer(rebasing: b[0..<checksumStart]))
         guard received == expected else {
+            let reason = FIXFramer.Garbled.Reason.checkSumMismatch(expected: expected, received: received)
+            if headerIsWellFormed(beginStringEnd: beginStringEnd, bodyStart: bodyStart) {
+                // A proper frame with a wrong CheckSum: dropped whole.
+                return .skip(length: end, reason: reason)
+            }
             // The frame may be bogus (a stray `8=FIX` whose BodyLength happens to land on `10=`),
             // so a `8=FIX` inside it is where the next message starts; otherwise the frame ends it.
-            let next = min(nextBeginString(from: 1) ?? end, end)
-            return .skip(length: next, reason: .checkSumMismatch(expected: expected, received: received))
+            return .skip(length: min(nextBeginString(from: 1) ?? end, end), reason: reason)
         }
         return .message(length: end)
     }

@@ -602,6 +602,7 @@ public struct SessionStateMachine {
                        body: (FIXEncoder) -> Void) -> [UInt8] {
         encoder.start(msgType: msgType)
         var h = header(seq: seq, now: now, possDup: possDup, possResend: possResend, origSendingTime: origSendingTime)
+        h.origSendingTimeFractionDigits = 0  // to the second, as engines commonly write it
         if let received {
             // Reverse route: the answer goes back through the parties the message came through.
             h.deliverToCompID = received.string(Tag.onBehalfOfCompID)
