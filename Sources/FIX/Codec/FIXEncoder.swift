@@ -425,9 +425,6 @@ public struct FIXHeader: Sendable, Equatable {
     public var onBehalfOfCompID: String?
     public var onBehalfOfSubID: String?
     public var origSendingTime: UTCTimestamp?
-    /// Fraction digits OrigSendingTime is written with (default milliseconds, like SendingTime;
-    /// 0 writes it to the second).
-    public var origSendingTimeFractionDigits: Int8 = 3
     public var deliverToCompID: String?
     public var deliverToSubID: String?
     public var onBehalfOfLocationID: String?
@@ -480,7 +477,7 @@ public struct FIXHeader: Sendable, Equatable {
         if let possResend { e.append(Tag.possResend, possResend) }
         if let onBehalfOfCompID { e.append(Tag.onBehalfOfCompID, onBehalfOfCompID) }
         if let onBehalfOfSubID { e.append(Tag.onBehalfOfSubID, onBehalfOfSubID) }
-        if let origSendingTime { e.append(Tag.origSendingTime, origSendingTime, fractionDigits: origSendingTimeFractionDigits) }
+        if let origSendingTime { e.append(Tag.origSendingTime, origSendingTime) }
         if let deliverToCompID { e.append(Tag.deliverToCompID, deliverToCompID) }
         if let deliverToSubID { e.append(Tag.deliverToSubID, deliverToSubID) }
         if let onBehalfOfLocationID { e.append(Tag.onBehalfOfLocationID, onBehalfOfLocationID) }

@@ -554,11 +554,7 @@ public struct SessionStateMachine {
             }
         }
         header.append((Tag.possDupFlag, Array("Y".utf8)))
-        // OrigSendingTime is the first SendingTime, written to the second as engines expect.
-        if let t = origSendingTime.withUnsafeBytes({ UTCTimestamp(ascii: $0) }) {
-            origSendingTime.removeAll()
-            t.write(into: &origSendingTime, fractionDigits: 0)
-        }
+        // OrigSendingTime is the first SendingTime, as it was written.
         header.append((Tag.origSendingTime, origSendingTime))
         var sendingTime: [UInt8] = []
         now.write(into: &sendingTime, fractionDigits: 3)
@@ -602,15 +598,18 @@ public struct SessionStateMachine {
                        body: (FIXEncoder) -> Void) -> [UInt8] {
         encoder.start(msgType: msgType)
         var h = header(seq: seq, now: now, possDup: possDup, possResend: possResend, origSendingTime: origSendingTime)
-        h.origSendingTimeFractionDigits = 0  // to the second, as engines commonly write it
         if let received {
             // Reverse route: the answer goes back through the parties the message came through.
-            h.deliverToCompID = received.string(Tag.onBehalfOfCompID)
-            h.deliverToSubID = received.string(Tag.onBehalfOfSubID)
-            h.deliverToLocationID = received.string(Tag.onBehalfOfLocationID)
-            h.onBehalfOfCompID = received.string(Tag.deliverToCompID)
-            h.onBehalfOfSubID = received.string(Tag.deliverToSubID)
-            h.onBehalfOfLocationID = received.string(Tag.deliverToLocationID)
+            func routing(_ tag: Int) -> String? {
+                guard let value = received.string(tag), !value.isEmpty else { return nil }
+                return value
+            }
+            h.deliverToCompID = routing(Tag.onBehalfOfCompID)
+            h.deliverToSubID = routing(Tag.onBehalfOfSubID)
+            h.deliverToLocationID = routing(Tag.onBehalfOfLocationID)
+            h.onBehalfOfCompID = routing(Tag.deliverToCompID)
+            h.onBehalfOfSubID = routing(Tag.deliverToSubID)
+            h.onBehalfOfLocationID = routing(Tag.deliverToLocationID)
         }
         h.write(into: encoder)
         body(encoder)
