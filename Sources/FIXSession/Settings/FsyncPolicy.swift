@@ -1,14 +1,7 @@
-/// When a file store forces its writes to disk with `fsync` (`FileStoreSync`).
-public enum FsyncPolicy: Sendable, Hashable, CustomStringConvertible {
-    /// After every write: nothing acknowledged is lost in a power failure (`always`, or `Y`).
-    case always
-    /// Never explicitly; the operating system writes back when it chooses (`never`, or `N`).
-    /// A process crash loses nothing, a power failure may.
-    case never
-    /// At most every `milliseconds` ms (a number, `FileStoreSync=50`): bounds what a power failure
-    /// can lose to that window.
-    case interval(milliseconds: Int)
+/// The `FileStoreSync` setting: the sync policy of the session's ``FileStore``.
+public typealias FsyncPolicy = StoreSyncPolicy
 
+extension StoreSyncPolicy: CustomStringConvertible {
     /// Reads a `FileStoreSync` value: `always`, `never`, `Y` (always), `N` (never) or a positive
     /// whole number of milliseconds. Nil for anything else.
     public init?(settingValue text: String) {
