@@ -142,6 +142,21 @@ public final class FIXSession: @unchecked Sendable {
         onLoop { self.perform(self.machine.logout(text: text, now: self.clock())) }
     }
 
+    /// Drops the connection at once, without a Logout (an operator's last resort, and a way to
+    /// test recovery). The session keeps its sequence numbers; the next connection recovers any
+    /// gap by ResendRequest.
+    public func disconnect() {
+        onLoop {
+            self.log.onEvent("Disconnecting without logout", at: self.clock())
+            self.channel?.close(promise: nil)
+        }
+    }
+
+    /// The next sequence numbers (sender, target), read on the event loop.
+    public func sequenceNumbers() -> EventLoopFuture<(sender: Int, target: Int)> {
+        eventLoop.submit { (self.machine.nextSenderMsgSeqNum, self.machine.nextTargetMsgSeqNum) }
+    }
+
     // MARK: - Actions
 
     private func perform(_ actions: [SessionAction]) {
