@@ -46,6 +46,7 @@ public final class FIXInitiator: @unchecked Sendable {
         let maxMessageSize = self.maxMessageSize
         ClientBootstrap(group: session.eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.writeBufferWaterMark, value: FIXSession.writeBufferWaterMark)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -37,13 +37,28 @@ public final class FIXSession: @unchecked Sendable {
     private var channel: Channel?
     private var timer: RepeatedTask?
     private let clock: @Sendable () -> UTCTimestamp
+    /// Whether the connection takes more writes (NIO's outbound buffer is under its high mark).
+    private var writable = true
+    /// When the connection stopped taking writes.
+    private var unwritableSince: NIODeadline?
+    /// How long a peer may leave the connection unwritable (not reading) before it is dropped.
+    public let stalledWriteTimeout: TimeAmount
+    /// Messages not written because the peer was not reading (they are in the store, and the peer
+    /// gets them back by ResendRequest).
+    public private(set) var skippedWrites = 0
+
+    /// What a connection may hold unwritten for a peer: above the high mark it counts as not
+    /// reading, and the session holds writes back until it drops under the low mark.
+    public static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 * 1024, high: 1024 * 1024)
 
     /// How often timers (heartbeats, timeouts) are checked.
     public static let tickInterval = TimeAmount.milliseconds(200)
 
     public init(machine: SessionStateMachine, log: any SessionLog, application: (any FIXApplication)?,
-                eventLoop: EventLoop, clock: @escaping @Sendable () -> UTCTimestamp = systemNow) {
+                eventLoop: EventLoop, stalledWriteTimeout: TimeAmount = .seconds(10),
+                clock: @escaping @Sendable () -> UTCTimestamp = systemNow) {
         id = machine.configuration.sessionID
+        self.stalledWriteTimeout = stalledWriteTimeout
         self.machine = machine
         self.log = log
         self.application = application
@@ -66,13 +81,38 @@ public final class FIXSession: @unchecked Sendable {
             return false
         }
         self.channel = channel
+        writable = channel.isWritable
+        unwritableSince = nil
         log.onEvent("Connected to \(channel.remoteAddress.map { "\($0)" } ?? "peer")", at: clock())
         perform(machine.connected(now: clock()))
         timer = eventLoop.scheduleRepeatedTask(initialDelay: Self.tickInterval, delay: Self.tickInterval) { [weak self] _ in
             guard let self else { return }
             self.perform(self.machine.tick(now: self.clock()))
+            self.checkStalledWrites()
         }
         return true
+    }
+
+    /// The connection's writability changed (the peer reads again, or has stopped reading).
+    func writabilityChanged(_ isWritable: Bool, on channel: Channel) {
+        eventLoop.assertInEventLoop()
+        guard channel === self.channel else { return }
+        writable = isWritable
+        if isWritable {
+            unwritableSince = nil
+        } else if unwritableSince == nil {
+            unwritableSince = .now()
+            log.onEvent("The peer is not reading: holding back writes", at: clock())
+        }
+    }
+
+    /// A peer that leaves the connection unwritable too long is dropped; what it missed is in the
+    /// store.
+    private func checkStalledWrites() {
+        guard let since = unwritableSince, NIODeadline.now() - since > stalledWriteTimeout else { return }
+        log.onEvent("The peer has not read for too long: disconnecting", at: clock())
+        unwritableSince = nil
+        channel?.close(promise: nil)
     }
 
     func received(_ buffer: ByteBuffer, from channel: Channel) {
@@ -166,6 +206,12 @@ public final class FIXSession: @unchecked Sendable {
                 let now = clock()
                 log.onOutgoing(bytes, at: now)
                 if let channel {
+                    // Back-pressure: while the peer does not read, nothing more is buffered for
+                    // it; the message is in the store and goes out again on its ResendRequest.
+                    guard writable else {
+                        skippedWrites += 1
+                        continue
+                    }
                     var buffer = channel.allocator.buffer(capacity: bytes.count)
                     buffer.writeBytes(bytes)
                     channel.writeAndFlush(buffer, promise: nil)

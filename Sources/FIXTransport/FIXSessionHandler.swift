@@ -48,6 +48,14 @@ final class FIXSessionHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let channel = context.channel
+        let writable = channel.isWritable
+        let session = self.session
+        onSessionLoop { session.writabilityChanged(writable, on: channel) }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         let channel = context.channel
         let session = self.session
