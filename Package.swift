@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Message model, framer, parser, encoder, data dictionary, validation. Pure: no NIO.
@@ -35,6 +36,7 @@ let package = Package(
                 "FIXSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
@@ -43,6 +45,7 @@ let package = Package(
             dependencies: ["FIX", "FIXSession", "FIXTransport"],
             path: "Tools/fix-at"
         ),
+        .executableTarget(name: "fix-peer", dependencies: ["FIX", "FIXSession", "FIXTransport"], path: "Tools/fix-peer"),
         // The command-line tool: every mode of the engine is a subcommand. Thin.
         .executableTarget(
             name: "mm",

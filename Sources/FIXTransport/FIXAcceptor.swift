@@ -2,6 +2,7 @@ import FIX
 import FIXSession
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Serves many sessions on one port: each connection is routed to its session by the CompIDs of
 /// its first message (the Logon). A connection for an unknown session, or for a session that is
@@ -12,11 +13,14 @@ public final class FIXAcceptor: @unchecked Sendable {
     private let host: String
     private let port: Int
     private let maxMessageSize: Int
+    private let tls: NIOSSLContext?
     private var channel: Channel?
 
-    /// An acceptor for `sessions` on `host:port` (port 0: any free port; see ``localPort``).
+    /// An acceptor for `sessions` on `host:port` (port 0: any free port; see ``localPort``),
+    /// with TLS when a context is given (see ``FIXTLS/serverContext(_:)``).
     public init(sessions: [FIXSession], group: EventLoopGroup, host: String = "127.0.0.1", port: Int,
-                maxMessageSize: Int = 1 << 20) {
+                maxMessageSize: Int = 1 << 20, tls: NIOSSLContext? = nil) {
+        self.tls = tls
         self.sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0) })
         self.group = group
         self.host = host
@@ -28,6 +32,7 @@ public final class FIXAcceptor: @unchecked Sendable {
     public func start() async throws {
         let sessions = self.sessions
         let maxMessageSize = self.maxMessageSize
+        let tls = self.tls
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -36,6 +41,9 @@ public final class FIXAcceptor: @unchecked Sendable {
             .childChannelOption(.writeBufferWaterMark, value: FIXSession.writeBufferWaterMark)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FIXFrameDecoder(maxMessageSize: maxMessageSize)))
                     try channel.pipeline.syncOperations.addHandler(AcceptorRoutingHandler(sessions: sessions))

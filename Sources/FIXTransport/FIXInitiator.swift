@@ -2,6 +2,7 @@ import FIX
 import FIXSession
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Connects a session to its counterparty and keeps it connected: after a failed attempt or a
 /// lost connection it tries again after the reconnect interval, doubling the wait after each
@@ -13,12 +14,16 @@ public final class FIXInitiator: @unchecked Sendable {
     private let port: Int
     private let reconnectInterval: TimeAmount
     private let maxMessageSize: Int
+    private let tls: NIOSSLContext?
     private var failures = 0
     private var stopped = false
     private var channel: Channel?
 
+    /// An initiator for `session` to `host:port`, with TLS when a context is given (see
+    /// ``FIXTLS/clientContext(_:)``).
     public init(session: FIXSession, group: EventLoopGroup, host: String, port: Int,
-                reconnectInterval: TimeAmount = .seconds(30), maxMessageSize: Int = 1 << 20) {
+                reconnectInterval: TimeAmount = .seconds(30), maxMessageSize: Int = 1 << 20, tls: NIOSSLContext? = nil) {
+        self.tls = tls
         self.session = session
         self.group = group
         self.host = host
@@ -44,12 +49,16 @@ public final class FIXInitiator: @unchecked Sendable {
         guard !stopped else { return }
         let session = self.session
         let maxMessageSize = self.maxMessageSize
+        let tls = self.tls
         ClientBootstrap(group: session.eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.writeBufferWaterMark, value: FIXSession.writeBufferWaterMark)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil))
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FIXFrameDecoder(maxMessageSize: maxMessageSize)))
                     try channel.pipeline.syncOperations.addHandler(FIXSessionHandler(session: session))
