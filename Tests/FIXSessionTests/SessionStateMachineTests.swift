@@ -327,6 +327,42 @@ struct SessionStateMachineTests {
         #expect(Self.disconnects(h.session.tick(now: h.now)))
     }
 
+    // MARK: - Schedule
+
+    static let daytime = SessionSchedule(startTime: TimeOfDay(hour: 9, minute: 0)!, endTime: TimeOfDay(hour: 17, minute: 0)!)!
+
+    @Test func outsideTheScheduleNoLogon() {
+        var h = Harness { $0.schedule = SessionStateMachineTests.daytime }
+        h.now = UTCTimestamp(year: 2024, month: 8, day: 8, hour: 8)!
+        #expect(Self.disconnects(h.session.connected(now: h.now)))
+        h.now = UTCTimestamp(year: 2024, month: 8, day: 8, hour: 10)!
+        #expect(Self.sent(h.logon()).count == 1)
+        #expect(h.session.isLoggedOn)
+    }
+
+    @Test func theScheduleEndsWithALogout() {
+        var h = Harness { $0.schedule = SessionStateMachineTests.daytime }
+        h.now = UTCTimestamp(year: 2024, month: 8, day: 8, hour: 16, minute: 59, second: 59)!
+        _ = h.logon()
+        h.advance(seconds: 2)
+        #expect(Self.sent(h.session.tick(now: h.now)) == ["35=5|34=2|49=ISLD|52=T|56=TW44|58=Session schedule ended"])
+    }
+
+    @Test func aNewPeriodStartsTheSequencesAgain() {
+        var h = Harness { $0.schedule = SessionStateMachineTests.daytime }
+        h.now = UTCTimestamp(year: 2024, month: 8, day: 8, hour: 12)!
+        _ = h.logon()
+        _ = h.receive("0")
+        _ = h.session.disconnected(now: h.now)
+        #expect(h.session.nextTargetMsgSeqNum == 3)
+        // The next day: the store's sequence began before today's 09:00, so both start at 1.
+        h.now = UTCTimestamp(year: 2024, month: 8, day: 9, hour: 10)!
+        h.peerSeq = 1
+        let a = h.logon()
+        #expect(Self.sent(a) == ["35=A|34=1|49=ISLD|52=T|56=TW44|98=0|108=30"])
+        #expect(h.session.nextTargetMsgSeqNum == 2)
+    }
+
     // MARK: - Two sessions back to back
 
     /// An initiator and an acceptor wired together exchange application messages; one message is

@@ -31,6 +31,10 @@ public struct SessionConfiguration: Sendable {
     /// Application message types the application handles; others get a BusinessMessageReject
     /// (j, reason 3). nil: all of them.
     public var supportedMessageTypes: Set<String>?
+    /// When the session may be logged on (StartTime/EndTime, StartDay/EndDay). Outside it the
+    /// session logs out and refuses to log on; at the start of each period the sequence numbers
+    /// start again at 1.
+    public var schedule: SessionSchedule = .always
 
     public init(sessionID: SessionID, role: ConnectionType, heartBtInt: Int = 30, resetOnLogon: Bool = false,
                 resetOnLogout: Bool = false, resetOnDisconnect: Bool = false, sendingTimeAccuracy: Int? = 120,
@@ -63,6 +67,7 @@ public struct SessionConfiguration: Sendable {
                   logoutTimeout: settings.logoutTimeout, persistMessages: settings.persistMessages,
                   useDataDictionary: settings.useDataDictionary, validation: settings.validation,
                   supportedMessageTypes: supportedMessageTypes)
+        schedule = settings.schedule
     }
 }
 

@@ -76,9 +76,30 @@ public struct SessionStateMachine {
 
     // MARK: - Events
 
+    /// Whether `now` is inside the session's schedule.
+    public func isInSession(_ now: UTCTimestamp) -> Bool {
+        configuration.schedule.isInSession(now)
+    }
+
+    /// Starts the sequences again when the store's sequence began before the current period of the
+    /// schedule (a daily or weekly reset).
+    private mutating func resetIfNewPeriod(_ now: UTCTimestamp) {
+        if let start = configuration.schedule.sessionStart(containing: now), store.creationTime < start {
+            note("New session period: resetting sequence numbers to 1")
+            resetStore(now)
+        }
+    }
+
     /// A connection is up. An initiator sends its Logon.
     public mutating func connected(now: UTCTimestamp) -> [SessionAction] {
         begin()
+        guard isInSession(now) else {
+            note("Outside the session's schedule: disconnecting")
+            state = .disconnected
+            emit(.disconnect)
+            return end()
+        }
+        resetIfNewPeriod(now)
         let t = now.nanosecondsSinceEpoch
         lastReceived = t
         lastSent = t
@@ -149,6 +170,11 @@ public struct SessionStateMachine {
                 disconnect()
             }
         case .active:
+            if !isInSession(now) {
+                note("The session's schedule has ended: logging out")
+                sendLogout(text: "Session schedule ended", now: now)
+                break
+            }
             guard heartBtInt > 0 else { break }
             let interval = Int64(heartBtInt) * second
             let silent = t - lastReceived
