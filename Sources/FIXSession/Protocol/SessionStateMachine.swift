@@ -132,23 +132,25 @@ public struct SessionStateMachine {
     }
 
     /// A framed message arrived (bytes from `8=` to the CheckSum, as the framer returns them).
-    public mutating func received(_ bytes: some Collection<UInt8>, now: UTCTimestamp) -> [SessionAction] {
+    public mutating func received(_ bytes: UnsafeRawBufferPointer, now: UTCTimestamp) -> [SessionAction] {
         begin()
+        // Parse into the kept message so its storage is reused from one message to the next.
         var m = message
         message = FIXMessage()
         defer { message = m }
         do {
-            if let slice = bytes as? ArraySlice<UInt8> {
-                try m.parse(slice)
-            } else {
-                try m.parse(ArraySlice(bytes))
-            }
+            try m.parse(bytes)
         } catch {
             note("Garbled message ignored: \(error)")
             return end()
         }
         process(&m, now: now)
         return end()
+    }
+
+    /// A framed message arrived (see ``received(_:now:)-(UnsafeRawBufferPointer,_)``).
+    public mutating func received(_ bytes: [UInt8], now: UTCTimestamp) -> [SessionAction] {
+        bytes.withUnsafeBytes { received($0, now: now) }
     }
 
     /// Time passes: heartbeats, TestRequests and the logon, logout and heartbeat timeouts.
@@ -515,6 +517,9 @@ public struct SessionStateMachine {
         }
     }
 
+    /// The FIX 4.4 session-level message types.
+    private static let adminMessageTypes: Set<String> = ["0", "1", "2", "3", "4", "5", "A"]
+
     private var isLogoutPending: Bool {
         if case .logoutSent = state { return true }
         return false
@@ -543,7 +548,7 @@ public struct SessionStateMachine {
                 continue
             }
             let msgType = original.msgType ?? ""
-            let isAdmin = dictionary.message(msgType)?.category == "admin" || ["0", "1", "2", "3", "4", "5", "A"].contains(msgType)
+            let isAdmin = dictionary.message(msgType)?.category == "admin" || Self.adminMessageTypes.contains(msgType)
             if isAdmin || !(allowResend?(original) ?? true) {
                 if gapStart == nil { gapStart = seq }
                 continue
