@@ -99,6 +99,11 @@ public final class FIXSession: @unchecked Sendable {
         guard channel === self.channel else { return }
         writable = isWritable
         if isWritable {
+            if unwritableSince != nil && skippedWrites > 0 {
+                // The peer reads again: a Heartbeat shows it the gap left by the held-back
+                // messages, and its ResendRequest brings them back from the store.
+                perform(machine.heartbeat(now: clock()))
+            }
             unwritableSince = nil
         } else if unwritableSince == nil {
             unwritableSince = .now()

@@ -188,6 +188,30 @@ struct SessionStateMachineTests {
         #expect(h.session.nextTargetMsgSeqNum == 5)
     }
 
+    /// Thousands of messages queued behind a gap are processed in a loop once it is filled (not
+    /// one nested call per message, which overflowed the stack).
+    @Test func manyQueuedMessagesAfterAGap() {
+        var h = Harness()
+        _ = h.logon()
+        for seq in 3...5002 {
+            _ = h.receive("D", "11=C\(seq)|21=1|38=1|40=1|54=1|55=X|60=20240808-12:00:00|", seq: seq)
+        }
+        let a = h.receive("4", "123=Y|36=3|", seq: 2, header: "43=Y|")
+        #expect(Self.delivered(a).count == 5000)
+        #expect(h.session.nextTargetMsgSeqNum == 5003)
+    }
+
+    /// The peer's own ResendRequest (processed without sequence checks) does not count as the
+    /// answer to ours: no second ResendRequest for the same gap.
+    @Test func peersResendRequestDoesNotSatisfyOurs() {
+        var h = Harness()
+        _ = h.logon()
+        #expect(Self.sent(h.receive("0", seq: 5)) == ["35=2|34=2|49=ISLD|52=T|56=TW44|7=2|16=0"])
+        _ = h.receive("2", "7=1|16=0|", seq: 6)
+        let a = h.receive("0", seq: 7)
+        #expect(!Self.sent(a).contains { $0.hasPrefix("35=2|") })
+    }
+
     @Test func resendRequestChunks() {
         var h = Harness { $0.resendRequestChunkSize = 5 }
         _ = h.logon()

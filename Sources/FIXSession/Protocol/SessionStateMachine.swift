@@ -44,6 +44,8 @@ public struct SessionStateMachine {
     private var testRequestsSent = 0
     /// Messages received ahead of sequence, waiting for the gap to be filled.
     private var queue: [Int: FIXMessage] = [:]
+    /// Whether queued messages are being processed (see ``processQueued(now:)``).
+    private var drainingQueue = false
     /// The range a ResendRequest of ours asked for, until it is satisfied.
     private var resendRange: ClosedRange<Int>?
     private var receivedReset = false
@@ -221,6 +223,14 @@ public struct SessionStateMachine {
     /// Sends a typed application message (see ``send(msgType:now:body:)``).
     public mutating func send(_ body: some FIXMessageBody, now: UTCTimestamp) throws(StoreError) -> [SessionAction] {
         try send(msgType: type(of: body).msgType, now: now) { body.writeBody(into: $0) }
+    }
+
+    /// Sends a Heartbeat now (when logged on): after writes were held back, it shows the peer the
+    /// gap, which it then asks for.
+    public mutating func heartbeat(now: UTCTimestamp) -> [SessionAction] {
+        begin()
+        if state == .active { sendAdmin("0", now: now) { _ in } }
+        return end()
     }
 
     /// Starts the Logout handshake (or disconnects when not logged on).
@@ -467,7 +477,7 @@ public struct SessionStateMachine {
             disconnect()
             return false
         }
-        if let range = resendRange, seq >= range.upperBound {
+        if checkTooHigh || checkTooLow, let range = resendRange, seq >= range.upperBound {
             note("ResendRequest for messages from \(range.lowerBound) to \(range.upperBound) has been satisfied")
             resendRange = nil
         }
@@ -497,8 +507,13 @@ public struct SessionStateMachine {
         note("Sent ResendRequest from \(expected) to \(end)")
     }
 
-    /// Processes queued messages that have become next in sequence.
+    /// Processes queued messages that have become next in sequence. Processing a queued message
+    /// comes back here; the loop of the outermost call does the work, so the depth does not grow
+    /// with the number of queued messages.
     private mutating func processQueued(now: UTCTimestamp) {
+        guard !drainingQueue else { return }
+        drainingQueue = true
+        defer { drainingQueue = false }
         while state == .active || isLogoutPending {
             let expected = store.nextTargetMsgSeqNum
             guard var q = queue.removeValue(forKey: expected) else { break }
