@@ -4,30 +4,40 @@
 //   fix-peer --role initiator|acceptor --port P [--host 127.0.0.1] --sender ID --target ID
 //            --messages N [--store DIR] [--fsync always|never|MS] [--log DIR] [--heartbeat 30]
 //            [--disconnect-after K] [--offline-burst B] [--reconnect-interval S] [--timeout S]
+//            [--rate MESSAGES_PER_SECOND]
 //
 // Once logged on it sends N NewOrderSingle (D) messages with ClOrdID `<sender>-1` ... `<sender>-N`
 // and counts the application messages it receives, expecting ClOrdIDs `<target>-1` ...
-// `<target>-N`, each exactly once. With `--disconnect-after K` it cuts the TCP connection once,
-// without a Logout, right after sending the K-th message: what was in flight is lost, and it
-// sends up to B (`--offline-burst`, default 100) more messages while disconnected, which are only
-// stored. The initiator reconnects by itself (every `--reconnect-interval` seconds, default 1);
-// the acceptor waits for the peer to come back. Both sides then recover the gaps with
-// ResendRequest. When everything has been sent and received, the initiator waits for a second of
-// quiet (so a ResendRequest still on its way is answered before), sends a Logout and waits for
-// the answer; the acceptor answers the peer's Logout.
+// `<target>-N`, each exactly once (a resent message already received is dropped by the session
+// layer; one delivered twice counts as a duplicate). With `--disconnect-after K` it drops the
+// connection once, without a Logout (`FIXSession.disconnect()`), right after sending the K-th
+// message: what was in flight is lost, and it sends up to B (`--offline-burst`, default 100) more
+// messages while disconnected, which are only stored. The initiator reconnects by itself (after
+// `--reconnect-interval` seconds, default 1); the acceptor waits for the peer to come back. Both
+// sides then recover the gaps by ResendRequest.
 //
-// It prints `sent N received N duplicates D missing M` last and exits 0 when all N were received,
-// none twice, and the session logged out cleanly (the Logout handshake completed); 1 otherwise,
-// and on timeout (`--timeout`, default 120 s); 2 on a usage error.
+// The acceptor keeps its N-th message back until it has received all N of the initiator's, so
+// that the initiator, once it has everything, knows the acceptor has too. The initiator then waits
+// for a second of quiet while logged on, sends a Logout and waits for the answer; the acceptor
+// answers the initiator's Logout.
+//
+// It prints `sent N received N duplicates D missing M` last and exits 0 when all N were sent and
+// received, none twice, and the session logged out cleanly (the Logout handshake completed); 1
+// otherwise, and on timeout (`--timeout`, default 120 s); 2 on a usage error. `--store DIR` keeps
+// the sequence numbers and sent messages in a FileStore (fsync policy `--fsync`, default never),
+// else in memory; `--log DIR` writes the FIX message and event logs there.
+//
+// Sending is paced at `--rate` messages a second (default 20000, in batches of 50; 0: as fast as
+// the session takes them). Unpaced, the burst that follows a reconnection (thousands of messages
+// at once, while the peer is busy answering our ResendRequest) can stall a QuickFIX C++ peer: its
+// connection thread, blocked in a send of the resend, stops reading, its receive buffer overflows
+// and the TCP connection stalls for many seconds (see Tools/interop/README.md).
 import FIX
 import FIXSession
 import FIXTransport
 import Foundation
 import NIOCore
 import NIOPosix
-#if canImport(Glibc)
-import Glibc
-#endif
 
 func fail(_ text: String, status: Int32 = 2) -> Never {
     FileHandle.standardError.write(Data("fix-peer: \(text)\n".utf8))
@@ -39,6 +49,7 @@ func usage() -> Never {
         usage: fix-peer --role initiator|acceptor --port P [--host 127.0.0.1] --sender ID --target ID
                         --messages N [--store DIR] [--fsync always|never|MS] [--log DIR] [--heartbeat 30]
                         [--disconnect-after K] [--offline-burst B] [--reconnect-interval S] [--timeout S]
+                        [--rate MESSAGES_PER_SECOND]
         """)
 }
 
@@ -59,6 +70,7 @@ struct Options {
     var offlineBurst = 100
     var reconnectInterval = 1
     var timeout = 120
+    var rate = 20_000
 
     static func parse(_ argv: [String]) -> Options {
         var role: ConnectionType?
@@ -105,6 +117,7 @@ struct Options {
             case "--offline-burst": o.offlineBurst = number(a)
             case "--reconnect-interval": o.reconnectInterval = number(a, minimum: 1)
             case "--timeout": o.timeout = number(a, minimum: 1)
+            case "--rate": o.rate = number(a)
             case "-h", "--help": usage()
             default: fail("unknown option: \(a)")
             }
@@ -117,50 +130,6 @@ struct Options {
         o.messages = messages
         return o
     }
-}
-
-// MARK: - Forced disconnect
-
-/// The local and remote ports of socket `fd`, nil when it is not a connected IPv4/IPv6 socket.
-func ports(of fd: Int32) -> (local: Int, remote: Int)? {
-    func port(_ get: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32) -> Int? {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let ok = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { get(fd, $0, &length) }
-        } == 0
-        guard ok else { return nil }
-        switch Int32(storage.ss_family) {
-        case AF_INET:
-            return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
-            }
-        case AF_INET6:
-            return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
-            }
-        default:
-            return nil
-        }
-    }
-    guard let local = port({ getsockname($0, $1, $2) }), let remote = port({ getpeername($0, $1, $2) }) else { return nil }
-    return (local, remote)
-}
-
-/// Cuts this process's FIX connection on `port` without a Logout: shutdown(2) of the connected
-/// socket (the transport then sees the connection end, as for a network failure; the peer sees it
-/// closed). The transport keeps its channels to itself, so the socket is found among the process's
-/// file descriptors: the initiator's is connected to `port`, the acceptor's accepted on it.
-/// Returns how many sockets were cut.
-func cutConnection(role: ConnectionType, port: Int) -> Int {
-    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return 0 }
-    var cut = 0
-    for entry in entries {
-        guard let fd = Int32(entry), let p = ports(of: fd) else { continue }
-        let matches = role == .initiator ? p.remote == port : p.local == port
-        if matches && shutdown(fd, Int32(SHUT_RDWR)) == 0 { cut += 1 }
-    }
-    return cut
 }
 
 // MARK: - The peer
@@ -176,6 +145,8 @@ final class Peer: FIXApplication, @unchecked Sendable {
     var initiator: FIXInitiator?
 
     private var total: Int { options.messages }
+    /// Messages sent in one go before the event loop gets to read.
+    static let batchSize = 50
     private(set) var sent = 0
     private var seen: [Bool]
     private(set) var received = 0
@@ -188,6 +159,7 @@ final class Peer: FIXApplication, @unchecked Sendable {
     private var offlineAllowance = 0
     private var lastActivity = NIODeadline.now()
     private var logoutStarted = false
+    private var announcedAllSent = false
     private var cleanLogout = false
     private var finished = false
 
@@ -244,16 +216,23 @@ final class Peer: FIXApplication, @unchecked Sendable {
             seen[k] = true
             received += 1
         }
-        if received == total { checkDone() }
+        if received == total {
+            if options.role == .acceptor { pump() }
+            checkDone()
+        }
     }
 
-    /// Sends the next messages, a batch at a time so that reads and timers run in between.
+    /// Sends the next messages, a batch at a time so that reads and timers run in between. The
+    /// acceptor keeps its last message back until it has received all of the initiator's: when
+    /// the initiator has everything, so has the acceptor, and the Logout may go.
     func pump() {
         guard !pumping, !finished else { return }
         pumping = true
         defer { pumping = false }
-        var batch = 200
+        let skippedBefore = session.skippedWrites
+        var batch = Self.batchSize
         while sent < total && batch > 0 {
+            if options.role == .acceptor && sent == total - 1 && received < total { return }  // pump() again then
             if !session.isLoggedOn {
                 guard offlineAllowance > 0 else { return }  // pump() again on the next logon
                 offlineAllowance -= 1
@@ -267,15 +246,27 @@ final class Peer: FIXApplication, @unchecked Sendable {
             batch -= 1
             if let k = options.disconnectAfter, sent == k, !disconnected {
                 disconnected = true
-                let cut = cutConnection(role: options.role, port: options.port)
-                say("forced disconnect after \(sent) sent, \(received) received (\(cut) socket\(cut == 1 ? "" : "s") cut)")
+                say("forced disconnect after \(sent) sent, \(received) received")
+                session.disconnect()
                 offlineAllowance = options.offlineBurst
             }
         }
         if sent < total {
-            loop.execute { self.pump() }
+            // Paced (--rate), so that reads run in between and a peer busy with something else (a
+            // resend) is not buried under megabytes it cannot read yet. The session holds writes
+            // back (and skips them) while the peer does not keep up: then give it more time.
+            var pause = options.rate > 0 ? TimeAmount.nanoseconds(Int64(Self.batchSize) * 1_000_000_000 / Int64(options.rate)) : .zero
+            if session.skippedWrites > skippedBefore { pause = max(pause, .milliseconds(20)) }
+            if pause > .zero {
+                loop.scheduleTask(in: pause) { self.pump() }
+            } else {
+                loop.execute { self.pump() }
+            }
         } else {
-            say("all \(total) sent")
+            if !announcedAllSent {
+                announcedAllSent = true
+                say("all \(total) sent")
+            }
             checkDone()
         }
     }
@@ -302,7 +293,8 @@ final class Peer: FIXApplication, @unchecked Sendable {
         log.flush()
         try? store.flush()
         if timedOut { say("timed out") }
-        say("logout \(cleanLogout ? "clean" : "not clean")\(unexpected > 0 ? ", \(unexpected) unexpected messages" : "")")
+        say("logout \(cleanLogout ? "clean" : "not clean")\(unexpected > 0 ? ", \(unexpected) unexpected messages" : ""), "
+            + "\(session.skippedWrites) writes held back for the peer")
         FileHandle.standardOutput.write(
             Data("sent \(sent) received \(received) duplicates \(duplicates) missing \(missing)\n".utf8))
         let ok = !timedOut && cleanLogout && sent == total && received == total && duplicates == 0 && unexpected == 0
