@@ -223,6 +223,8 @@ public final class FIXSession: @unchecked Sendable {
                 }
             case .deliver(let message):
                 application?.fromApp(message, session: self)
+            case .persistTarget:
+                perform(machine.persistTarget())
             case .event(let event):
                 if case .note(let text) = event { log.onEvent(text, at: clock()) }
                 application?.onEvent(event, session: self)

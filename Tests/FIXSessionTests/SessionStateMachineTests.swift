@@ -201,6 +201,85 @@ struct SessionStateMachineTests {
         #expect(h.session.nextTargetMsgSeqNum == 5003)
     }
 
+    // MARK: - At-least-once delivery
+
+    static func persistsTarget(_ actions: [SessionAction]) -> Bool {
+        actions.contains { if case .persistTarget = $0 { true } else { false } }
+    }
+
+    /// The target number reaches the store only after the application has had the message: the
+    /// step ends with `.persistTarget`, after the deliveries.
+    @Test func targetNumberIsStoredAfterTheDelivery() {
+        var h = Harness()
+        _ = h.logon()
+        let a = h.receive("D", "11=A|21=1|38=1|40=1|54=1|55=X|60=20240808-12:00:00|")
+        guard case .deliver = a.first, case .persistTarget = a.last else {
+            Issue.record("expected deliver ... persistTarget, got \(a)")
+            return
+        }
+        #expect(h.session.nextTargetMsgSeqNum == 3)
+        #expect(h.session.store.nextTargetMsgSeqNum == 2)
+        // An admin message in between is numbered on top of the pending one, not stored before it.
+        let b = h.receive("0")
+        #expect(!Self.persistsTarget(b))
+        #expect(h.session.store.nextTargetMsgSeqNum == 2)
+        #expect(h.session.persistTarget().isEmpty)
+        #expect(h.session.store.nextTargetMsgSeqNum == 4)
+        // Admin messages alone are stored at once.
+        _ = h.receive("0")
+        #expect(h.session.store.nextTargetMsgSeqNum == 5)
+    }
+
+    /// Messages released from the queue by a gap fill are all delivered before the number that
+    /// covers them is stored; a send by the application in between stores nothing of it.
+    @Test func queuedDeliveriesAreStoredTogetherAfterwards() throws {
+        var h = Harness()
+        _ = h.logon()
+        for seq in 3...5 {
+            _ = h.receive("D", "11=Q\(seq)|21=1|38=1|40=1|54=1|55=X|60=20240808-12:00:00|", seq: seq)
+        }
+        let a = h.receive("4", "123=Y|36=3|", seq: 2, header: "43=Y|")
+        #expect(Self.delivered(a).count == 3)
+        #expect(a.filter { if case .persistTarget = $0 { true } else { false } }.count == 1)
+        guard case .persistTarget = a.last else {
+            Issue.record("persistTarget must come after every delivery: \(a)")
+            return
+        }
+        // The gap fill (2) is stored at once, the deliveries (3 to 5) wait.
+        #expect(h.session.store.nextTargetMsgSeqNum == 3)
+        // The application answers while handling the first delivery.
+        let sent = try h.session.send(msgType: "D", now: h.now) { e in e.append(Tag.clOrdID, "R") }
+        #expect(!Self.persistsTarget(sent))
+        #expect(h.session.store.nextTargetMsgSeqNum == 3)
+        _ = h.session.persistTarget()
+        #expect(h.session.store.nextTargetMsgSeqNum == 6)
+    }
+
+    /// A crash after the delivery and before `.persistTarget` was acted on: the restarted session
+    /// asks for the message again, and it comes back with the MsgSeqNum it had.
+    @Test func aCrashBeforePersistingBringsTheMessageBack() {
+        let store = MemoryStore(now: Self.start)
+        let id = SessionID(senderCompID: "ISLD", targetCompID: "TW44")
+        var session = SessionStateMachine(configuration: SessionConfiguration(sessionID: id, role: .acceptor),
+                                          store: store, dictionary: Self.dictionary)
+        var h = Harness()
+        h.session = session
+        _ = h.logon()
+        let a = h.receive("D", "11=A|21=1|38=1|40=1|54=1|55=X|60=20240808-12:00:00|")
+        #expect(Self.delivered(a).map { $0.msgSeqNum } == [2])
+        // The process dies here: a new machine on the same store.
+        session = SessionStateMachine(configuration: SessionConfiguration(sessionID: id, role: .acceptor),
+                                      store: store, dictionary: Self.dictionary)
+        h.session = session
+        _ = h.session.connected(now: h.now)
+        let b = h.receive("A", "98=0|108=30|")
+        #expect(Self.sent(b).last == "35=2|34=3|49=ISLD|52=T|56=TW44|7=2|16=0")
+        let c = h.receive("D", "11=A|21=1|38=1|40=1|54=1|55=X|60=20240808-12:00:00|", seq: 2,
+                          header: "43=Y|122=\(h.now)|")
+        #expect(Self.delivered(c).map { $0.msgSeqNum } == [2])
+        #expect(Self.delivered(c).map { $0.bool(Tag.possDupFlag) } == [true])
+    }
+
     /// The peer's own ResendRequest (processed without sequence checks) does not count as the
     /// answer to ours: no second ResendRequest for the same gap.
     @Test func peersResendRequestDoesNotSatisfyOurs() {

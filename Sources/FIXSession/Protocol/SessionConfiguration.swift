@@ -77,6 +77,12 @@ public enum SessionAction: Sendable {
     case send([UInt8])
     /// An application message for the application, in sequence.
     case deliver(FIXMessage)
+    /// The messages delivered before this action have been handed to the application: call
+    /// ``SessionStateMachine/persistTarget()`` now. Until then the next target MsgSeqNum is
+    /// known in memory only, so that after a crash the peer resends what the application may
+    /// not have seen: delivery is at least once, and a message that comes again has the
+    /// MsgSeqNum the application saw it with.
+    case persistTarget
     /// Something the application and the event log should know.
     case event(SessionEvent)
     /// Close the connection.

@@ -51,6 +51,11 @@ public struct SessionStateMachine {
     private var receivedReset = false
     private var sentReset = false
     private var actions: [SessionAction] = []
+    /// The next target MsgSeqNum while it is known in memory only: from the delivery of an
+    /// application message until the application has had it (``SessionAction/persistTarget``).
+    private var unpersistedTarget: Int?
+    /// Whether this step delivered an application message (it then ends with `.persistTarget`).
+    private var deliveredInStep = false
     private var message = FIXMessage()
 
     public init(configuration: SessionConfiguration, store: any MessageStore, dictionary: DataDictionary) {
@@ -74,7 +79,11 @@ public struct SessionStateMachine {
     public var nextSenderMsgSeqNum: Int { store.nextSenderMsgSeqNum }
 
     /// Next MsgSeqNum we expect.
-    public var nextTargetMsgSeqNum: Int { store.nextTargetMsgSeqNum }
+    public var nextTargetMsgSeqNum: Int { expectedTarget }
+
+    /// The MsgSeqNum expected next: the store's, or one not yet written there (see
+    /// ``persistTarget()``).
+    private var expectedTarget: Int { unpersistedTarget ?? store.nextTargetMsgSeqNum }
 
     // MARK: - Events
 
@@ -247,6 +256,18 @@ public struct SessionStateMachine {
         return end()
     }
 
+    /// Writes the next target MsgSeqNum to the store once the application has had the messages
+    /// delivered before (the driver calls it when it meets ``SessionAction/persistTarget``).
+    /// Returns the actions (a disconnect when the store fails).
+    public mutating func persistTarget() -> [SessionAction] {
+        begin()
+        if let value = unpersistedTarget {
+            unpersistedTarget = nil
+            setTarget(value)
+        }
+        return end()
+    }
+
     // MARK: - Processing
 
     private mutating func process(_ m: inout FIXMessage, now: UTCTimestamp) {
@@ -340,7 +361,7 @@ public struct SessionStateMachine {
         sentReset = false
         receivedReset = false
         let seq = m.msgSeqNum ?? 0
-        if seq > store.nextTargetMsgSeqNum && !resetFlag {
+        if seq > expectedTarget && !resetFlag {
             queueAndRequestResend(m, seq: seq, now: now)
         } else {
             incrementTarget()
@@ -373,7 +394,7 @@ public struct SessionStateMachine {
         let gapFill = m.bool(Tag.gapFillFlag) ?? false
         guard verify(&m, now: now, checkTooHigh: gapFill, checkTooLow: gapFill) else { return }
         guard let newSeqNo = m.int(Tag.newSeqNo) else { return }
-        let expected = store.nextTargetMsgSeqNum
+        let expected = expectedTarget
         note("Received SequenceReset from \(expected) to \(newSeqNo)")
         if newSeqNo > expected {
             setTarget(newSeqNo)
@@ -412,7 +433,7 @@ public struct SessionStateMachine {
             resend(from: begin, through: end, now: now)
         }
         let seq = m.msgSeqNum ?? 0
-        if seq == store.nextTargetMsgSeqNum {
+        if seq == expectedTarget {
             incrementTarget()
             processQueued(now: now)
         }
@@ -420,11 +441,17 @@ public struct SessionStateMachine {
 
     private mutating func nextApplication(_ m: inout FIXMessage, now: UTCTimestamp) {
         guard verify(&m, now: now) else { return }
-        incrementTarget()
         let msgType = m.msgType ?? ""
         if let supported = configuration.supportedMessageTypes, !supported.contains(msgType) {
+            incrementTarget()
             sendBusinessReject(to: m, reason: 3, text: "Unsupported Message Type", now: now)
         } else {
+            // At-least-once delivery: the new target number is written to the store only once
+            // the application has had the message, so a crash in between brings it back (with
+            // its MsgSeqNum, by which the application recognizes it) rather than losing it.
+            if unpersistedTarget == nil { unpersistedTarget = store.nextTargetMsgSeqNum }
+            deliveredInStep = true
+            incrementTarget()
             emit(.deliver(m))
         }
         processQueued(now: now)
@@ -451,7 +478,7 @@ public struct SessionStateMachine {
             sendLogout(text: nil, now: now)
             return false
         }
-        let expected = store.nextTargetMsgSeqNum
+        let expected = expectedTarget
         if checkTooHigh && seq > expected {
             queueAndRequestResend(m, seq: seq, now: now)
             return false
@@ -488,7 +515,7 @@ public struct SessionStateMachine {
 
     /// Keeps a message that came ahead of sequence and asks for the gap (once per gap).
     private mutating func queueAndRequestResend(_ m: FIXMessage, seq: Int, now: UTCTimestamp) {
-        let expected = store.nextTargetMsgSeqNum
+        let expected = expectedTarget
         note("MsgSeqNum too high, expecting \(expected) but received \(seq)")
         queue[seq] = m
         lastReceived = now.nanosecondsSinceEpoch
@@ -515,7 +542,7 @@ public struct SessionStateMachine {
         drainingQueue = true
         defer { drainingQueue = false }
         while state == .active || isLogoutPending {
-            let expected = store.nextTargetMsgSeqNum
+            let expected = expectedTarget
             guard var q = queue.removeValue(forKey: expected) else { break }
             note("Processing queued message \(expected)")
             let msgType = q.msgType ?? ""
@@ -527,7 +554,7 @@ public struct SessionStateMachine {
         }
         // Messages now behind the expected number will never be processed.
         if !queue.isEmpty {
-            let expected = store.nextTargetMsgSeqNum
+            let expected = expectedTarget
             queue = queue.filter { $0.key > expected }
         }
     }
@@ -614,9 +641,16 @@ public struct SessionStateMachine {
 
     // MARK: - Sending
 
-    private mutating func begin() { actions.removeAll(keepingCapacity: true) }
+    private mutating func begin() {
+        actions.removeAll(keepingCapacity: true)
+        deliveredInStep = false
+    }
 
     private mutating func end() -> [SessionAction] {
+        if deliveredInStep {
+            deliveredInStep = false
+            emit(.persistTarget)
+        }
         let result = actions
         actions.removeAll(keepingCapacity: true)
         return result
@@ -723,7 +757,7 @@ public struct SessionStateMachine {
             e.append(Tag.sessionRejectReason, reason.rawValue)
         }
         emit(.event(.rejected(refSeqNum: seq, reason: text, business: false)))
-        if msgType != "A" && msgType != "4" && seq == store.nextTargetMsgSeqNum {
+        if msgType != "A" && msgType != "4" && seq == expectedTarget {
             incrementTarget()
             processQueued(now: now)
         }
@@ -744,10 +778,15 @@ public struct SessionStateMachine {
     // MARK: - Store
 
     private mutating func incrementTarget() {
-        setTarget(store.nextTargetMsgSeqNum + 1)
+        setTarget(expectedTarget + 1)
     }
 
     private mutating func setTarget(_ value: Int) {
+        // Behind an application message not yet handed over, the number waits with it.
+        if unpersistedTarget != nil {
+            unpersistedTarget = value
+            return
+        }
         do {
             try store.setNextTargetMsgSeqNum(value)
         } catch {
@@ -757,6 +796,7 @@ public struct SessionStateMachine {
     }
 
     private mutating func resetStore(_ now: UTCTimestamp) {
+        unpersistedTarget = nil
         do {
             try store.reset(at: now)
         } catch {
