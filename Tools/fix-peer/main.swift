@@ -4,7 +4,7 @@
 //   fix-peer --role initiator|acceptor --port P [--host 127.0.0.1] --sender ID --target ID
 //            --messages N [--store DIR] [--fsync always|never|MS] [--log DIR] [--heartbeat 30]
 //            [--disconnect-after K] [--offline-burst B] [--reconnect-interval S] [--timeout S]
-//            [--rate MESSAGES_PER_SECOND]
+//            [--rate MESSAGES_PER_SECOND] [--journal FILE]
 //
 // Once logged on it sends N NewOrderSingle (D) messages with ClOrdID `<sender>-1` ... `<sender>-N`
 // and counts the application messages it receives, expecting ClOrdIDs `<target>-1` ...
@@ -26,6 +26,15 @@
 // otherwise, and on timeout (`--timeout`, default 120 s); 2 on a usage error. `--store DIR` keeps
 // the sequence numbers and sent messages in a FileStore (fsync policy `--fsync`, default never),
 // else in memory; `--log DIR` writes the FIX message and event logs there.
+//
+// Restarting after a crash (kill -9): with `--store DIR` and `--journal FILE` a new fix-peer
+// carries on where the killed one stopped. What was sent is what the store holds (a message is
+// stored before it goes out, and the peer gets it back by ResendRequest): the highest ClOrdID
+// there is where sending resumes. What was received is in the journal, a line `<MsgSeqNum>
+// <ClOrdID>` appended (one write, no buffering) for each message as the application gets it. The
+// session delivers at least once: a message delivered just before the crash, whose sequence
+// number had not yet reached the store, comes again after the restart with the same MsgSeqNum,
+// and the journal tells it apart (counted as `redelivered`, not as a duplicate).
 //
 // Sending is paced at `--rate` messages a second (default 20000, in batches of 50; 0: as fast as
 // the session takes them). Unpaced, the burst that follows a reconnection (thousands of messages
@@ -49,7 +58,7 @@ func usage() -> Never {
         usage: fix-peer --role initiator|acceptor --port P [--host 127.0.0.1] --sender ID --target ID
                         --messages N [--store DIR] [--fsync always|never|MS] [--log DIR] [--heartbeat 30]
                         [--disconnect-after K] [--offline-burst B] [--reconnect-interval S] [--timeout S]
-                        [--rate MESSAGES_PER_SECOND]
+                        [--rate MESSAGES_PER_SECOND] [--journal FILE]
         """)
 }
 
@@ -71,6 +80,7 @@ struct Options {
     var reconnectInterval = 1
     var timeout = 120
     var rate = 20_000
+    var journal: String?
 
     static func parse(_ argv: [String]) -> Options {
         var role: ConnectionType?
@@ -118,6 +128,7 @@ struct Options {
             case "--reconnect-interval": o.reconnectInterval = number(a, minimum: 1)
             case "--timeout": o.timeout = number(a, minimum: 1)
             case "--rate": o.rate = number(a)
+            case "--journal": o.journal = value(a)
             case "-h", "--help": usage()
             default: fail("unknown option: \(a)")
             }
@@ -152,6 +163,11 @@ final class Peer: FIXApplication, @unchecked Sendable {
     private(set) var received = 0
     private(set) var duplicates = 0
     private(set) var unexpected = 0
+    /// Messages delivered again after a restart (already in the journal).
+    private(set) var redelivered = 0
+    /// The journal of received messages, and the highest MsgSeqNum in it.
+    private var journal: Int32 = -1
+    private var journalSeq = 0
     private var loggedOnOnce = false
     private var pumping = false
     private var disconnected = false
@@ -173,6 +189,38 @@ final class Peer: FIXApplication, @unchecked Sendable {
     }
 
     var missing: Int { total - received }
+
+    /// Picks up after a crash: the messages sent are those in the store, the ones received those
+    /// in the journal (which is then kept open for appending).
+    func recover(journalPath: String?) {
+        if let last = try? store.sentMessages(in: 1...max(1, store.nextSenderMsgSeqNum - 1)) {
+            let ours = options.sender + "-"
+            for (_, bytes) in last {
+                guard let m = try? FIXMessage(bytes: bytes), m.msgType == "D",
+                      let id = m.string(Tag.clOrdID), id.hasPrefix(ours),
+                      let k = Int(id.dropFirst(ours.count)) else { continue }
+                sent = max(sent, min(k, total))
+            }
+        }
+        guard let journalPath else { return }
+        if let text = try? String(contentsOfFile: journalPath, encoding: .utf8) {
+            // A line cut short by the crash (no newline) is not counted; it is delivered again.
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.last.map({ !$0.isEmpty }) ?? false { lines.removeLast() }
+            for line in lines where !line.isEmpty {
+                let parts = line.split(separator: " ")
+                guard parts.count == 2, let seq = Int(parts[0]), parts[1].hasPrefix(prefix),
+                      let k = Int(parts[1].dropFirst(prefix.count)), k >= 1, k <= total else {
+                    fail("bad journal line in \(journalPath): \(line)", status: 1)
+                }
+                journalSeq = max(journalSeq, seq)
+                if seen[k] { duplicates += 1 } else { seen[k] = true; received += 1 }
+            }
+        }
+        journal = open(journalPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        if journal < 0 { fail("cannot open the journal \(journalPath): \(String(cString: strerror(errno)))", status: 1) }
+        if sent > 0 || received > 0 { say("recovered: sent \(sent), received \(received) (journal up to MsgSeqNum \(journalSeq))") }
+    }
 
     func say(_ text: String) {
         FileHandle.standardOutput.write(Data("fix-peer \(options.sender): \(text)\n".utf8))
@@ -208,6 +256,17 @@ final class Peer: FIXApplication, @unchecked Sendable {
             unexpected += 1
             if unexpected <= 10 { say("unexpected message: \(message.msgType ?? "?") \(message.string(Tag.clOrdID) ?? "")") }
             return
+        }
+        if journal >= 0, let seq = message.msgSeqNum {
+            if seq <= journalSeq {
+                // Had before the crash; its sequence number had not reached the store.
+                redelivered += 1
+                return
+            }
+            journalSeq = seq
+            let line = Array("\(seq) \(id)\n".utf8)
+            let written = line.withUnsafeBytes { write(journal, $0.baseAddress, $0.count) }
+            if written != line.count { fail("cannot write the journal: \(String(cString: strerror(errno)))", status: 1) }
         }
         if seen[k] {
             duplicates += 1
@@ -294,7 +353,7 @@ final class Peer: FIXApplication, @unchecked Sendable {
         try? store.flush()
         if timedOut { say("timed out") }
         say("logout \(cleanLogout ? "clean" : "not clean")\(unexpected > 0 ? ", \(unexpected) unexpected messages" : ""), "
-            + "\(session.skippedWrites) writes held back for the peer")
+            + "\(session.skippedWrites) writes held back for the peer, \(redelivered) delivered again after a restart")
         FileHandle.standardOutput.write(
             Data("sent \(sent) received \(received) duplicates \(duplicates) missing \(missing)\n".utf8))
         let ok = !timedOut && cleanLogout && sent == total && received == total && duplicates == 0 && unexpected == 0
@@ -338,6 +397,7 @@ if let directory = options.logDirectory {
 }
 
 let peer = Peer(options: options, loop: loop, store: store, log: log)
+peer.recover(journalPath: options.journal)
 let configuration = SessionConfiguration(sessionID: sessionID, role: options.role, heartBtInt: options.heartbeat)
 let machine = SessionStateMachine(configuration: configuration, store: store, dictionary: dictionary)
 let session = FIXSession(machine: machine, log: log, application: peer, eventLoop: loop)
