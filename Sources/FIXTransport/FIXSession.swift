@@ -46,6 +46,9 @@ public final class FIXSession: @unchecked Sendable {
     /// Messages not written because the peer was not reading (they are in the store, and the peer
     /// gets them back by ResendRequest).
     public private(set) var skippedWrites = 0
+    /// Times the connection stopped reading because the peer sent faster than the session
+    /// processed (see ``FIXSessionHandler``).
+    public private(set) var inboundPauses = 0
 
     /// What a connection may hold unwritten for a peer: above the high mark it counts as not
     /// reading, and the session holds writes back until it drops under the low mark.
@@ -118,6 +121,16 @@ public final class FIXSession: @unchecked Sendable {
         log.onEvent("The peer has not read for too long: disconnecting", at: clock())
         unwritableSince = nil
         channel?.close(promise: nil)
+    }
+
+    /// The connection stopped reading for a while: the session is behind a peer that floods.
+    func inboundPaused(on channel: Channel) {
+        eventLoop.assertInEventLoop()
+        guard channel === self.channel else { return }
+        inboundPauses += 1
+        if inboundPauses == 1 || inboundPauses % 1000 == 0 {
+            log.onEvent("The peer sends faster than the session processes: reading paused (\(inboundPauses) times)", at: clock())
+        }
     }
 
     func received(_ buffer: ByteBuffer, from channel: Channel) {

@@ -1,13 +1,26 @@
 import FIX
 import NIOCore
+import Synchronization
 
 /// Connects a channel to a ``FIXSession``: frames in, connection events. Thin: the session's state
 /// machine decides everything.
-final class FIXSessionHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class FIXSessionHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = FIXFrame
 
     private let session: FIXSession
     private var attached = false
+
+    /// Frames handed to the session's event loop and not yet processed there (when the
+    /// connection and the session are on different event loops).
+    private let inFlight = Atomic<Int>(0)
+    /// Whether reading is paused because the session is behind.
+    private var paused = false
+
+    /// Above this many frames in flight to the session's event loop, the connection stops
+    /// reading; it reads again once the session is down to ``resumeMark``. A peer that floods
+    /// then fills its own socket buffers, not our memory.
+    static let pauseMark = 1024
+    static let resumeMark = 256
 
     init(session: FIXSession) {
         self.session = session
@@ -40,12 +53,37 @@ final class FIXSessionHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let channel = context.channel
         let session = self.session
-        switch unwrapInboundIn(data) {
-        case .message(let buffer):
-            onSessionLoop { session.received(buffer, from: channel) }
-        case .garbled(let g):
-            onSessionLoop { session.garbled(g, from: channel) }
+        let frame = unwrapInboundIn(data)
+        if session.eventLoop.inEventLoop {
+            // Same event loop: processed before the next read, nothing piles up.
+            switch frame {
+            case .message(let buffer): session.received(buffer, from: channel)
+            case .garbled(let g): session.garbled(g, from: channel)
+            }
+            return
         }
+        let count = inFlight.add(1, ordering: .relaxed).newValue
+        if count >= Self.pauseMark && !paused {
+            paused = true
+            _ = try? channel.syncOptions?.setOption(.autoRead, value: false)
+            session.eventLoop.execute { session.inboundPaused(on: channel) }
+        }
+        session.eventLoop.execute {
+            switch frame {
+            case .message(let buffer): session.received(buffer, from: channel)
+            case .garbled(let g): session.garbled(g, from: channel)
+            }
+            if self.inFlight.subtract(1, ordering: .relaxed).newValue == Self.resumeMark {
+                channel.eventLoop.execute { self.resume(channel) }
+            }
+        }
+    }
+
+    /// Reads again after a pause (on the channel's event loop).
+    private func resume(_ channel: Channel) {
+        guard paused else { return }
+        paused = false
+        _ = try? channel.syncOptions?.setOption(.autoRead, value: true)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
