@@ -14,8 +14,7 @@
 #   d  fix-peer initiator -> QuickFIX acceptor; fix-peer drops the connection
 #
 # It installs libquickfix-dev and g++ when missing (apt-get, as root or with sudo), builds
-# Tools/interop/.build/peer and `swift build -c CONFIG --product fix-peer` (default release, which
-# has far more stack headroom for a known session-layer recursion, see Tools/interop/README.md),
+# Tools/interop/.build/peer and `swift build -c CONFIG --product fix-peer` (default release),
 # runs each scenario on a free local port with a timeout, prints PASS or FAIL for each and
 # `N passed, N failed`, and exits 0 only when all pass.
 #
