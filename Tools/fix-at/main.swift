@@ -1,7 +1,14 @@
-// The acceptor the FIX 4.4 conformance scripts test: SenderCompID ISLD, sessions for
-// TW44, TW and NO_CHECK_FIELDS_HAVE_VALUES, ResetOnLogon; it echoes NewOrderSingle (D),
-// SecurityDefinition (d) and Email (C) back with its own header and drops a NewOrderSingle
-// resent with PossResend=Y whose ClOrdID it has already seen.
+// The acceptor the FIX 4.4 conformance scripts test, run from the settings file
+// Sessions/acceptance.cfg (SenderCompID ISLD, sessions for TW44, TW and
+// NO_CHECK_FIELDS_HAVE_VALUES, ResetOnLogon): it echoes NewOrderSingle (D), SecurityDefinition
+// (d) and Email (C) back with its own header and drops a NewOrderSingle resent with
+// PossResend=Y whose ClOrdID it has already seen.
+//
+//   fix-at --port PORT [--dictionary PATH] [--settings PATH]
+//
+// `--port` replaces the settings' SocketAcceptPort (0: any free port, printed); `--dictionary`
+// replaces their DataDictionary (default: the built-in Specs/FIX44.xml); `--settings` names
+// another settings file (default: Sessions/acceptance.cfg of this checkout).
 import FIX
 import FIXSession
 import FIXTransport
@@ -9,30 +16,51 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-func usage() -> Never {
-    FileHandle.standardError.write(Data("usage: fix-at --port PORT [--dictionary PATH]\n".utf8))
-    exit(2)
+func fail(_ text: String, status: Int32 = 2) -> Never {
+    FileHandle.standardError.write(Data("fix-at: \(text)\n".utf8))
+    exit(status)
 }
+
+func usage() -> Never {
+    fail("usage: fix-at --port PORT [--dictionary PATH] [--settings PATH]")
+}
+
+/// Sessions/acceptance.cfg of the checkout this program was built from.
+let defaultSettings = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../Sessions/acceptance.cfg").standardizedFileURL.path
 
 var port: Int?
 var dictionaryPath: String?
+var settingsPath = defaultSettings
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
     case "--port": port = arguments.popFirst().flatMap(Int.init)
     case "--dictionary": dictionaryPath = arguments.popFirst()
+    case "--settings":
+        guard let path = arguments.popFirst() else { usage() }
+        settingsPath = path
     case "-h", "--help": usage()
     default: usage()
     }
 }
-guard let port else { usage() }
+guard let port, port >= 0 else { usage() }
 
+var settings: SettingsFile
+do {
+    settings = try SettingsFile.load(path: settingsPath)
+} catch {
+    fail("\(error)")
+}
+for i in settings.sessions.indices {
+    settings.sessions[i].socketAcceptPort = port
+    if let dictionaryPath { settings.sessions[i].dataDictionary = dictionaryPath }
+}
 let dictionary: DataDictionary
 do {
     dictionary = try dictionaryPath.map { try DataDictionary(contentsOfFile: $0) } ?? DataDictionary.fix44()
 } catch {
-    FileHandle.standardError.write(Data("fix-at: \(error)\n".utf8))
-    exit(2)
+    fail("\(error)")
 }
 
 /// Echoes D, d and C; drops resent orders already seen.
@@ -70,28 +98,16 @@ final class EchoApplication: FIXApplication {
 }
 
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-let loop = group.next()
-let application = EchoApplication()
-let now = systemNow()
-var sessions: [FIXSession] = []
-for target in ["TW44", "TW", "NO_CHECK_FIELDS_HAVE_VALUES"] {
-    let id = SessionID(senderCompID: "ISLD", targetCompID: target)
-    let checkValues = target == "TW44"
-    let configuration = SessionConfiguration(
-        sessionID: id, role: .acceptor, resetOnLogon: true,
-        validation: ValidationSettings(checkFieldsHaveValues: checkValues),
-        supportedMessageTypes: ["D", "d", "C"])
-    let machine = SessionStateMachine(configuration: configuration, store: MemoryStore(now: now), dictionary: dictionary)
-    sessions.append(FIXSession(machine: machine, log: NullLog(), application: application, eventLoop: loop))
-}
-let acceptor = FIXAcceptor(sessions: sessions, group: group, port: port)
+let engine: FIXEngine
 do {
-    try await acceptor.start()
+    engine = try FIXEngine(settings: settings, application: EchoApplication(), group: group,
+                           supportedMessageTypes: ["D", "d", "C"])
+    try await engine.start()
 } catch {
-    FileHandle.standardError.write(Data("fix-at: cannot listen on port \(port): \(error)\n".utf8))
-    exit(1)
+    fail("\(error)", status: 1)
 }
-FileHandle.standardOutput.write(Data("fix-at listening on 127.0.0.1:\(acceptor.localPort ?? port)\n".utf8))
+let ports = engine.acceptors.compactMap(\.localPort).map(String.init).joined(separator: ", ")
+FileHandle.standardOutput.write(Data("fix-at listening on 127.0.0.1:\(ports)\n".utf8))
 let signals = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .main)
 signal(SIGTERM, SIG_IGN)
 signals.setEventHandler { exit(0) }

@@ -1,0 +1,213 @@
+import FIX
+import FIXSession
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Runs the sessions of a settings file: for each `[SESSION]` a ``FIXSession`` with the store
+/// (`FileStorePath`: a ``FileStore``, else a ``MemoryStore``), the log (`FileLogPath`: a
+/// ``FileLog``, else none), the data dictionary (`DataDictionary`, else the built-in FIX 4.4
+/// one) and the TLS context (`SocketUseSSL`) it names; one ``FIXAcceptor`` per listening
+/// address and port, shared by the acceptor sessions on it; one ``FIXInitiator`` per initiator
+/// session.
+///
+/// Everything that can fail is opened in `init`, which throws an ``FIXEngineError`` naming the
+/// settings file and the line of the session concerned.
+public final class FIXEngine: @unchecked Sendable {
+    /// The settings the engine was built from.
+    public let settings: SettingsFile
+    /// The sessions, in the order of the file.
+    public let sessions: [FIXSession]
+    /// The acceptors, one per listening address and port, in the order of their first session.
+    public let acceptors: [FIXAcceptor]
+    /// The initiators, in the order of the file.
+    public let initiators: [FIXInitiator]
+    private let stores: [any MessageStore]
+    private let logs: [any SessionLog]
+
+    /// Builds the sessions of `settings` for `application`, each on an event loop of `group`.
+    ///
+    /// - Parameters:
+    ///   - supportedMessageTypes: the application messages the application handles; others
+    ///     get a BusinessMessageReject (nil: all are delivered).
+    ///   - configure: a last say on each session's state machine (an authentication hook, a
+    ///     resend veto) before it is used.
+    public init(settings: SettingsFile, application: any FIXApplication, group: EventLoopGroup,
+                supportedMessageTypes: Set<String>? = nil,
+                configure: (SessionSettings, inout SessionStateMachine) -> Void = { _, _ in },
+                now: UTCTimestamp = systemNow()) throws(FIXEngineError) {
+        self.settings = settings
+        var dictionaries: [String: DataDictionary] = [:]
+        var sessions: [FIXSession] = []
+        var stores: [any MessageStore] = []
+        var logs: [any SessionLog] = []
+        var initiators: [FIXInitiator] = []
+        /// Acceptor sessions by listening address, in the order first seen.
+        var listeners: [(address: String, port: Int, tls: TLSSettings?, line: Int, sessions: [FIXSession])] = []
+
+        func failure(_ s: SessionSettings, _ key: String?, _ reason: String) -> FIXEngineError {
+            FIXEngineError(path: settings.path, line: s.sourceLine, sessionID: s.sessionID, key: key, reason: reason)
+        }
+        do throws(FIXEngineError) {
+            for s in settings.sessions {
+                let dictionary: DataDictionary
+                do {
+                    if let path = s.dataDictionary {
+                        if let known = dictionaries[path] {
+                            dictionary = known
+                        } else {
+                            dictionary = try DataDictionary(contentsOfFile: path)
+                            dictionaries[path] = dictionary
+                        }
+                    } else {
+                        dictionary = try DataDictionary.fix44()
+                    }
+                } catch {
+                    throw failure(s, "DataDictionary", "\(error)")
+                }
+                let store: any MessageStore
+                if let directory = s.fileStorePath {
+                    do {
+                        store = try FileStore(directory: directory, sessionID: s.sessionID, sync: s.fsync, now: now)
+                    } catch {
+                        throw failure(s, "FileStorePath", "\(error)")
+                    }
+                } else {
+                    store = MemoryStore(now: now)
+                }
+                stores.append(store)
+                let log: any SessionLog
+                if let directory = s.fileLogPath {
+                    do {
+                        log = try FileLog(directory: directory, sessionID: s.sessionID)
+                    } catch {
+                        throw failure(s, "FileLogPath", "\(error)")
+                    }
+                } else {
+                    log = NullLog()
+                }
+                logs.append(log)
+                var machine = SessionStateMachine(
+                    configuration: SessionConfiguration(s, supportedMessageTypes: supportedMessageTypes),
+                    store: store, dictionary: dictionary)
+                configure(s, &machine)
+                let session = FIXSession(machine: machine, log: log, application: application, eventLoop: group.next())
+                sessions.append(session)
+
+                switch s.connectionType {
+                case .initiator:
+                    guard let port = s.socketConnectPort else {
+                        throw failure(s, "SocketConnectPort", "an initiator needs the port to connect to")
+                    }
+                    var tls: NIOSSLContext?
+                    if let t = s.tls {
+                        do { tls = try FIXTLS.clientContext(t) } catch { throw failure(s, "SocketUseSSL", "\(error)") }
+                    }
+                    initiators.append(FIXInitiator(session: session, group: group, host: s.socketConnectHost, port: port,
+                                                   reconnectInterval: .seconds(Int64(s.reconnectInterval)), tls: tls))
+                case .acceptor:
+                    guard let port = s.socketAcceptPort else {
+                        throw failure(s, "SocketAcceptPort", "an acceptor needs the port to listen on")
+                    }
+                    // Port 0 (any free port) is a listener of its own for each session.
+                    if port != 0, let i = listeners.firstIndex(where: { $0.address == s.socketAcceptAddress && $0.port == port }) {
+                        guard listeners[i].tls == s.tls else {
+                            throw failure(s, "SocketUseSSL", "sessions on \(s.socketAcceptAddress):\(port) must share their TLS "
+                                          + "settings (as the session at line \(listeners[i].line) has them)")
+                        }
+                        listeners[i].sessions.append(session)
+                    } else {
+                        listeners.append((s.socketAcceptAddress, port, s.tls, s.sourceLine, [session]))
+                    }
+                }
+            }
+            var acceptors: [FIXAcceptor] = []
+            for listener in listeners {
+                var tls: NIOSSLContext?
+                if let t = listener.tls {
+                    do {
+                        tls = try FIXTLS.serverContext(t)
+                    } catch {
+                        throw FIXEngineError(path: settings.path, line: listener.line, sessionID: nil,
+                                             key: "SocketUseSSL", reason: "\(error)")
+                    }
+                }
+                acceptors.append(FIXAcceptor(sessions: listener.sessions, group: group, host: listener.address,
+                                             port: listener.port, tls: tls))
+            }
+            self.acceptors = acceptors
+        } catch {
+            for store in stores { (store as? FileStore).map { try? $0.close() } }
+            for log in logs { (log as? FileLog)?.close() }
+            throw error
+        }
+        self.sessions = sessions
+        self.stores = stores
+        self.logs = logs
+        self.initiators = initiators
+    }
+
+    /// The session named `id`.
+    public func session(_ id: SessionID) -> FIXSession? {
+        sessions.first { $0.id == id }
+    }
+
+    /// Starts listening (acceptors) and connecting (initiators).
+    public func start() async throws {
+        for acceptor in acceptors { try await acceptor.start() }
+        for initiator in initiators { initiator.start() }
+    }
+
+    /// Logs every session out, waits up to `timeout` for the connections to close, then makes
+    /// the stores and logs durable and closes them.
+    public func stop(timeout: Duration = .seconds(5)) async throws {
+        for initiator in initiators { initiator.stop() }
+        for acceptor in acceptors { try await acceptor.stop() }
+        let deadline = ContinuousClock.now + timeout
+        for session in sessions {
+            while ContinuousClock.now < deadline {
+                let connected = try await session.eventLoop.submit { session.isConnected }.get()
+                if !connected { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        for session in sessions { session.disconnect() }
+        // The stores and logs are used on the sessions' event loops: closed there.
+        for (index, session) in sessions.enumerated() {
+            let store = stores[index]
+            let log = logs[index]
+            try await session.eventLoop.submit {
+                try? store.flush()
+                (store as? FileStore).map { try? $0.close() }
+                log.flush()
+                (log as? FileLog)?.close()
+            }.get()
+        }
+    }
+}
+
+/// Sessions that cannot be built from their settings: the settings file, the line of the
+/// session's `[SESSION]` header, the session, the key concerned and the reason.
+public struct FIXEngineError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var sessionID: SessionID?
+    public var key: String?
+    public var reason: String
+
+    public init(path: String, line: Int, sessionID: SessionID?, key: String?, reason: String) {
+        self.path = path
+        self.line = line
+        self.sessionID = sessionID
+        self.key = key
+        self.reason = reason
+    }
+
+    /// `PATH:LINE: session S->T: key 'K': reason`.
+    public var description: String {
+        var s = line > 0 ? "\(path):\(line): " : "\(path): "
+        if let sessionID { s += "session \(sessionID.senderCompID)->\(sessionID.targetCompID): " }
+        if let key { s += "key '\(key)': " }
+        return s + reason
+    }
+}
