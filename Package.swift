@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FIX", targets: ["FIX"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
+        .library(name: "Exchange", targets: ["Exchange"]),
         .executable(name: "fix-at", targets: ["fix-at"]),
     ],
     dependencies: [
@@ -39,6 +40,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Order books, matching, queue-position replay, market-data sources, fees. Pure: no NIO, no FIX.
+        .target(name: "Exchange"),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
         .executableTarget(
             name: "fix-at",
@@ -78,6 +81,10 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "ExchangeTests",
+            dependencies: ["Exchange", "FIXTestSupport"]
         ),
         .testTarget(
             name: "FIXTests",
