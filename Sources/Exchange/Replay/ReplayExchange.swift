@@ -1,0 +1,336 @@
+/// An exchange for one instrument driven by a recording: the rest of the market is the
+/// recorded book and trades, and only our orders are simulated inside it, with a queue
+/// position.
+///
+/// - A new order of ours joins its price level with (1 - Rc) x the level's visible size ahead
+///   of it (Rc, the rank coefficient, in [0, 1]; 1 is the front of the queue).
+/// - The volume ahead shrinks as trades print at that price (trades take the front of the queue
+///   first) and as the recorded size of the level shrinks beyond what traded there (the
+///   ``QueueModel`` says how much of that was ahead of us). It never exceeds the level's size.
+/// - The order fills when nothing is left ahead and the market trades at its price (by the
+///   volume that trade had left over), or in full at once when the market trades through its
+///   price or the recorded opposite side reaches it.
+/// - An order that crosses the recorded opposite side when it arrives fills against it at once,
+///   at the recorded prices and up to the recorded sizes; the rest rests.
+/// - A recording with trades only is quoted as best bid = last - 1 tick and best ask = last + 1
+///   tick, with no visible size (so our orders are at the front of their levels).
+///
+/// With level-1 data only (quotes, no depth), a level other than the best is not visible: an
+/// order resting there gets its queue ahead when its level first shows a size.
+///
+/// Our orders trade with the recorded market only, not with each other. Fills of our resting
+/// orders are at their own price, with the market (owner ``ReplayExchange/marketOwner``, order
+/// 0) as the taker.
+public struct ReplayExchange: Sendable {
+    public let instrument: Instrument
+    /// The rank coefficient Rc in [0, 1].
+    public var rankCoefficient: Double
+    public var queueModel: any QueueModel
+    /// The largest quantity (lots) an order may have.
+    public var maxQuantity: Int64 = 1_000_000_000
+
+    /// The owner standing for the recorded market in fills.
+    public static let marketOwner: OwnerID = 0
+
+    /// The recorded book (empty for trades-only recordings).
+    public private(set) var book = RecordedBook()
+    /// Whether the recording has shown any quote or depth (else quotes come from the last trade).
+    public private(set) var hasQuotes = false
+    /// Whether it has shown depth (levels beyond the best).
+    public private(set) var hasDepth = false
+    /// The last recorded trade: price and size.
+    public private(set) var lastTrade: (price: Int64, size: Int64)?
+    /// The time of the last event.
+    public private(set) var time: Int64 = 0
+    /// The id the next accepted order gets.
+    public private(set) var nextOrderID: OrderID = 1
+
+    /// One of our working orders.
+    public struct SimulatedOrder: Hashable, Sendable {
+        public var id: OrderID
+        public var owner: OwnerID
+        public var side: Side
+        public var price: Int64
+        public var quantity: Int64
+        public var leaves: Int64
+        /// Recorded volume ahead of it at its level (lots).
+        public var ahead: Int64
+        /// Whether ``ahead`` has been set from a visible size (false while its level has not
+        /// been visible since it arrived).
+        var aheadKnown: Bool
+        /// Volume traded at its price since the level's size was last recorded: a shrink of the
+        /// level that this explains is not counted again.
+        var tradedSinceUpdate: Int64
+    }
+
+    /// Our working orders, in arrival order.
+    public private(set) var orders: [SimulatedOrder] = []
+
+    public init(instrument: Instrument, rankCoefficient: Double = 0.8, queueModel: any QueueModel = PowerProbabilityQueueModel()) {
+        precondition((0...1).contains(rankCoefficient), "the rank coefficient is in [0, 1]")
+        self.instrument = instrument
+        self.rankCoefficient = rankCoefficient
+        self.queueModel = queueModel
+    }
+
+    // MARK: - The market
+
+    /// The best bid and ask as the market shows them: recorded, or last -/+ 1 tick for a
+    /// recording of trades only.
+    public var bestBid: Int64? {
+        hasQuotes ? book.bestBid?.price : lastTrade.map { $0.price - 1 }
+    }
+
+    public var bestAsk: Int64? {
+        hasQuotes ? book.bestAsk?.price : lastTrade.map { $0.price + 1 }
+    }
+
+    /// Visible recorded size at `price` on `side`.
+    public func visibleSize(_ side: Side, at price: Int64) -> Int64 {
+        hasQuotes ? book.size(side, at: price) : 0
+    }
+
+    /// Applies one recorded event; fills of our orders are appended to `events`.
+    public mutating func apply(_ event: MarketEvent, events: inout [ExchangeEvent]) {
+        time = event.time
+        switch event {
+        case let .trade(_, price, size, aggressor):
+            lastTrade = (price, size)
+            tradeFills(price: price, size: size, aggressor: aggressor, events: &events)
+            if !hasQuotes { crossFills(events: &events) }
+        case let .quote(_, bid, bidSize, ask, askSize):
+            hasQuotes = true
+            let oldBid = book.size(.buy, at: bid ?? 0)
+            let oldAsk = book.size(.sell, at: ask ?? 0)
+            book.setBest(.buy, price: bid, size: bidSize, only: !hasDepth)
+            book.setBest(.sell, price: ask, size: askSize, only: !hasDepth)
+            if let bid { levelChanged(.buy, price: bid, from: oldBid, to: bidSize) }
+            if let ask { levelChanged(.sell, price: ask, from: oldAsk, to: askSize) }
+            crossFills(events: &events)
+        case let .depth(_, side, price, size):
+            hasQuotes = true
+            hasDepth = true
+            let old = book.size(side, at: price)
+            book.set(side, price: price, size: size)
+            levelChanged(side, price: price, from: old, to: size)
+            crossFills(events: &events)
+        case .clear:
+            book.clear()
+        }
+    }
+
+    /// A recorded level changed size: a shrink beyond what traded there since the last update
+    /// moves our orders up by the model's share; the queue ahead never exceeds the level.
+    private mutating func levelChanged(_ side: Side, price: Int64, from old: Int64, to new: Int64) {
+        for i in orders.indices where orders[i].side == side && orders[i].price == price {
+            if !orders[i].aheadKnown {
+                // First sight of the level since the order came: it joins behind (1 - Rc) of it.
+                if new > 0 {
+                    orders[i].ahead = joiningAhead(visible: new)
+                    orders[i].aheadKnown = true
+                    orders[i].tradedSinceUpdate = 0
+                }
+                continue
+            }
+            let traded = orders[i].tradedSinceUpdate
+            orders[i].tradedSinceUpdate = 0
+            let canceled = old - new - traded
+            if canceled > 0 {
+                let ahead = orders[i].ahead
+                let behind = max(0, old - traded - ahead)
+                let share = queueModel.aheadShare(ahead: ahead, behind: behind)
+                orders[i].ahead = max(0, ahead - Int64((Double(canceled) * share).rounded()))
+            }
+            orders[i].ahead = min(orders[i].ahead, new)
+        }
+    }
+
+    /// A trade at `price`: our orders it went through fill in full; at its price the volume
+    /// takes the queue ahead first, and what is left fills our orders there in arrival order.
+    private mutating func tradeFills(price: Int64, size: Int64, aggressor: Side?, events: inout [ExchangeEvent]) {
+        var i = 0
+        var usedByOurs: Int64 = 0
+        // Arrival order, so the earlier of our orders at a level is filled first.
+        while i < orders.count {
+            let o = orders[i]
+            let through = o.side == .buy ? price < o.price : price > o.price
+            if through {
+                fillResting(at: i, quantity: o.leaves, events: &events)
+                continue
+            }
+            // A trade at the price hits our order's side unless its aggressor was on that side.
+            if o.price == price && aggressor != o.side {
+                let available = size - o.ahead - usedByOurs
+                orders[i].ahead = max(0, o.ahead - size)
+                orders[i].tradedSinceUpdate += size
+                if available > 0 {
+                    let q = min(o.leaves, available)
+                    usedByOurs += q
+                    if fillResting(at: i, quantity: q, events: &events) { continue }
+                }
+            }
+            i += 1
+        }
+    }
+
+    /// Our resting orders that the market now crosses (the recorded opposite side, or the
+    /// quotes of a trades-only recording, at or through their price) fill in full.
+    private mutating func crossFills(events: inout [ExchangeEvent]) {
+        let bid = bestBid
+        let ask = bestAsk
+        var i = 0
+        while i < orders.count {
+            let o = orders[i]
+            let crossed = o.side == .buy ? ask.map { $0 <= o.price } ?? false : bid.map { $0 >= o.price } ?? false
+            if crossed, fillResting(at: i, quantity: o.leaves, events: &events) { continue }
+            i += 1
+        }
+    }
+
+    /// Fills `quantity` of our resting order at index `i` at its price; true when it is done
+    /// (and removed, so the same index now holds the next order).
+    @discardableResult
+    private mutating func fillResting(at i: Int, quantity: Int64, events: inout [ExchangeEvent]) -> Bool {
+        let o = orders[i]
+        let leaves = o.leaves - quantity
+        events.append(.fill(Fill(makerOrderID: o.id, makerOwner: o.owner, takerOrderID: 0, takerOwner: Self.marketOwner,
+                                 takerSide: o.side.opposite, price: o.price, quantity: quantity,
+                                 makerLeaves: leaves, takerLeaves: 0)))
+        if leaves == 0 {
+            orders.remove(at: i)
+            return true
+        }
+        orders[i].leaves = leaves
+        return false
+    }
+
+    // MARK: - Our orders
+
+    /// A new order of ours (see ``OrderBook/submit(_:id:events:)`` for the events).
+    public mutating func submit(_ r: OrderRequest, events: inout [ExchangeEvent]) {
+        guard r.quantity > 0 && r.quantity <= maxQuantity else {
+            events.append(.rejected(owner: r.owner, reason: .invalidQuantity))
+            return
+        }
+        if r.kind == .limit {
+            guard r.price > 0 else {
+                events.append(.rejected(owner: r.owner, reason: .invalidPrice))
+                return
+            }
+            guard instrument.priceBand.allows(r.price, reference: lastTrade?.price) else {
+                events.append(.rejected(owner: r.owner, reason: .priceOutsideBand))
+                return
+            }
+        }
+        let limit = r.kind == .market ? (r.side == .buy ? Int64.max : Int64.min) : r.price
+        let available = takerLiquidity(r.side, limit: limit, upTo: r.quantity)
+        if r.kind == .market && available.isEmpty {
+            events.append(.rejected(owner: r.owner, reason: .noLiquidity))
+            return
+        }
+        let id = nextOrderID
+        nextOrderID += 1
+        events.append(.accepted(orderID: id, owner: r.owner))
+        let total = available.reduce(0) { $0 + $1.size }
+        if r.timeInForce == .fillOrKill && total < r.quantity {
+            events.append(.canceled(orderID: id, owner: r.owner, leaves: r.quantity, reason: .fillOrKill))
+            return
+        }
+        var leaves = r.quantity
+        for (price, size) in available {
+            leaves -= size
+            events.append(.fill(Fill(makerOrderID: 0, makerOwner: Self.marketOwner, takerOrderID: id, takerOwner: r.owner,
+                                     takerSide: r.side, price: price, quantity: size, makerLeaves: 0, takerLeaves: leaves)))
+        }
+        guard leaves > 0 else { return }
+        if r.kind == .limit && r.timeInForce == .day {
+            rest(SimulatedOrder(id: id, owner: r.owner, side: r.side, price: r.price, quantity: r.quantity, leaves: leaves,
+                                ahead: 0, aheadKnown: false, tradedSinceUpdate: 0))
+        } else {
+            events.append(.canceled(orderID: id, owner: r.owner, leaves: leaves, reason: .immediateOrCancel))
+        }
+    }
+
+    /// Cancels one of our orders.
+    public mutating func cancel(_ id: OrderID, owner: OwnerID, events: inout [ExchangeEvent]) {
+        guard let i = orders.firstIndex(where: { $0.id == id && $0.owner == owner }) else {
+            events.append(.cancelRejected(orderID: id, owner: owner, reason: .unknownOrder))
+            return
+        }
+        let o = orders.remove(at: i)
+        events.append(.canceled(orderID: id, owner: owner, leaves: o.leaves, reason: .requested))
+    }
+
+    /// Changes one of our orders: its queue position stays when the price stays and the quantity
+    /// goes down; otherwise it joins its (new) level again, and may cross the market.
+    public mutating func replace(_ id: OrderID, owner: OwnerID, price: Int64, quantity: Int64, events: inout [ExchangeEvent]) {
+        guard let i = orders.firstIndex(where: { $0.id == id && $0.owner == owner }) else {
+            events.append(.cancelRejected(orderID: id, owner: owner, reason: .unknownOrder))
+            return
+        }
+        var o = orders[i]
+        let filled = o.quantity - o.leaves
+        guard quantity > 0 && quantity <= maxQuantity else {
+            events.append(.cancelRejected(orderID: id, owner: owner, reason: .invalidQuantity))
+            return
+        }
+        guard quantity > filled else {
+            events.append(.cancelRejected(orderID: id, owner: owner, reason: .quantityNotAboveFilled))
+            return
+        }
+        guard price > 0 && instrument.priceBand.allows(price, reference: lastTrade?.price) else {
+            events.append(.cancelRejected(orderID: id, owner: owner, reason: .invalidPrice))
+            return
+        }
+        let leaves = quantity - filled
+        events.append(.replaced(orderID: id, owner: owner, price: price, quantity: quantity, leaves: leaves))
+        if price == o.price && leaves <= o.leaves {
+            orders[i].quantity = quantity
+            orders[i].leaves = leaves
+            return
+        }
+        orders.remove(at: i)
+        var left = leaves
+        for (p, size) in takerLiquidity(o.side, limit: price, upTo: leaves) {
+            left -= size
+            events.append(.fill(Fill(makerOrderID: 0, makerOwner: Self.marketOwner, takerOrderID: id, takerOwner: owner,
+                                     takerSide: o.side, price: p, quantity: size, makerLeaves: 0, takerLeaves: left)))
+        }
+        guard left > 0 else { return }
+        o.price = price
+        o.quantity = quantity
+        o.leaves = left
+        rest(o)
+    }
+
+    /// What an incoming order at `limit` takes from the market at once: the recorded opposite
+    /// side up to its sizes, or, for a trades-only recording, everything at the quote.
+    private func takerLiquidity(_ side: Side, limit: Int64, upTo quantity: Int64) -> [(price: Int64, size: Int64)] {
+        if hasQuotes {
+            return book.liquidity(side.opposite, limit: limit, upTo: quantity)
+        }
+        guard let quote = side == .buy ? bestAsk : bestBid, side == .buy ? quote <= limit : quote >= limit else { return [] }
+        return [(quote, quantity)]
+    }
+
+    private mutating func rest(_ order: SimulatedOrder) {
+        var o = order
+        let visible = visibleSize(o.side, at: o.price)
+        o.ahead = joiningAhead(visible: visible)
+        // Known unless level-1 data hides its level (behind the best, with a size not shown).
+        let best = o.side == .buy ? bestBid : bestAsk
+        o.aheadKnown = visible > 0 || hasDepth || !hasQuotes || best.map { o.side == .buy ? o.price >= $0 : o.price <= $0 } ?? true
+        o.tradedSinceUpdate = 0
+        orders.append(o)
+    }
+
+    /// The queue ahead of an order joining a level with `visible` lots: (1 - Rc) of them.
+    private func joiningAhead(visible: Int64) -> Int64 {
+        Int64((Double(visible) * (1 - rankCoefficient)).rounded())
+    }
+
+    /// One of our working orders.
+    public func order(_ id: OrderID) -> SimulatedOrder? {
+        orders.first { $0.id == id }
+    }
+}
