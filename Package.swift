@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
         .library(name: "Exchange", targets: ["Exchange"]),
+        .library(name: "ExchangeGateway", targets: ["ExchangeGateway"]),
         .executable(name: "fix-at", targets: ["fix-at"]),
     ],
     dependencies: [
@@ -42,6 +43,8 @@ let package = Package(
         ),
         // Order books, matching, queue-position replay, market-data sources, fees. Pure: no NIO, no FIX.
         .target(name: "Exchange"),
+        // The simulated exchange's FIX application: order entry and market data over a Venue.
+        .target(name: "ExchangeGateway", dependencies: ["Exchange", "FIX", "FIXSession", "FIXTransport"]),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
         .executableTarget(
             name: "fix-at",
@@ -85,6 +88,16 @@ let package = Package(
         .testTarget(
             name: "ExchangeTests",
             dependencies: ["Exchange", "FIXTestSupport"]
+        ),
+        .testTarget(
+            name: "ExchangeGatewayTests",
+            dependencies: [
+                "ExchangeGateway",
+                "Exchange",
+                "FIXTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "FIXTests",
