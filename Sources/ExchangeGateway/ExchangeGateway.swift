@@ -20,15 +20,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
     /// (others get a BusinessMessageReject from the session layer).
     public static var supportedMessageTypes: Set<String> { ["D", "F", "G", "V"] }
 
-    /// Counts for the status line.
-    public struct Statistics: Sendable, Equatable {
-        public var orders = 0
-        public var fills = 0
-        public var rejects = 0
-        public var cancelRejects = 0
-    }
-
-    public private(set) var statistics = Statistics()
+    public private(set) var statistics = GatewayStatistics()
 
     private var ownerOf: [SessionID: OwnerID] = [:]
     private var sessionOf: [OwnerID: FIXSession] = [:]
@@ -358,6 +350,18 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         default: nil
         }
     }
+}
+
+/// What a gateway has handled, for the status line.
+public struct GatewayStatistics: Sendable, Equatable {
+    /// NewOrderSingle messages received.
+    public var orders = 0
+    /// Trades (one per fill, whoever the parties).
+    public var fills = 0
+    /// Orders rejected.
+    public var rejects = 0
+    /// Cancels and replaces rejected.
+    public var cancelRejects = 0
 }
 
 /// What the gateway knows of a working order, for its reports.

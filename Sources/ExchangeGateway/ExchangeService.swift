@@ -1,0 +1,85 @@
+import Exchange
+import FIX
+import FIXSession
+import FIXTransport
+import NIOCore
+import NIOPosix
+
+/// The simulated exchange as a running service: the acceptor sessions of a settings file, the
+/// gateway, and, over a recording, the replay driver, all on one event-loop thread.
+public final class ExchangeService: @unchecked Sendable {
+    /// What the exchange trades against.
+    public enum Market {
+        /// Its own order books for these instruments: participants trade with each other.
+        case books([Instrument])
+        /// A recorded (or synthetic) market for one instrument, with our orders inside it.
+        case replay(source: any MarketDataSource, instrument: Instrument, rankCoefficient: Double, queueModel: any QueueModel,
+                    speed: ReplaySpeed)
+    }
+
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let engine: FIXEngine
+    private let statistics: () -> GatewayStatistics
+    private let sessionCount: () -> (loggedOn: Int, total: Int)
+    private let driver: ReplayDriver?
+
+    /// Builds the sessions of `settings` around a gateway over `market`; `report` gets the
+    /// replay's end. Throws what ``FIXEngine`` throws.
+    public init(settings: SettingsFile, market: Market, report: @escaping @Sendable (String) -> Void) throws {
+        let loop = group.next()
+        let types = ExchangeGateway<MatchingEngine>.supportedMessageTypes
+        switch market {
+        case .books(let instruments):
+            let gateway = ExchangeGateway(venue: MatchingEngine(instruments: instruments))
+            engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
+            statistics = { gateway.statistics }
+            driver = nil
+        case let .replay(source, instrument, rc, model, speed):
+            let gateway = ExchangeGateway(venue: ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rc,
+                                                                            queueModel: model)))
+            engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
+            statistics = { gateway.statistics }
+            driver = ReplayDriver(gateway: gateway, source: source, speed: speed, loop: loop, report: report)
+        }
+        let sessions = engine.sessions
+        sessionCount = { (sessions.filter { $0.isLoggedOn }.count, sessions.count) }
+    }
+
+    /// The sessions, for messages that name them.
+    public var sessions: [FIXSession] { engine.sessions }
+
+    /// The ports listened on.
+    public var ports: [Int] { engine.acceptors.compactMap(\.localPort) }
+
+    /// Starts listening, and the replay if there is one.
+    public func start() async throws {
+        try await engine.start()
+        driver?.start()
+    }
+
+    /// One line: sessions logged on, orders, fills, rejects, and the replay's progress.
+    public func status() async throws -> String {
+        try await group.next().submit {
+            let s = self.statistics()
+            let (on, total) = self.sessionCount()
+            var line = "sessions \(on)/\(total) logged on, orders \(s.orders), fills \(s.fills), rejects \(s.rejects + s.cancelRejects)"
+            if let d = self.driver {
+                line += ", replay \(d.applied) events\(d.finished ? " (finished)" : "")"
+                if d.recordedTime > 0 { line += " at \(UTCTimestamp(nanosecondsSinceEpoch: d.recordedTime, fractionDigits: 3))" }
+                if d.skipped > 0 { line += ", \(d.skipped) bad records skipped" }
+            }
+            return line
+        }.get()
+    }
+
+    /// Whether the replay ended with an error.
+    public func replayFailed() async throws -> Bool {
+        try await group.next().submit { self.driver?.failure != nil }.get()
+    }
+
+    /// Logs the sessions out, closes stores and logs, and stops the event loop.
+    public func stop() async throws {
+        try await engine.stop()
+        try await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,129 @@
+import Exchange
+import NIOCore
+
+/// How fast a recording is replayed.
+public enum ReplaySpeed: Sendable, Equatable, CustomStringConvertible {
+    /// `multiple` times the recorded pace (1: as recorded).
+    case pace(Double)
+    /// As fast as the events can be applied, a batch at a time so the sessions are served in
+    /// between.
+    case max
+
+    /// `max`, or a positive number such as `1`, `10` or `0.5`.
+    public init?(_ text: String) {
+        if text == "max" {
+            self = .max
+        } else if let n = Double(text), n > 0, n.isFinite {
+            self = .pace(n)
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .max: "max"
+        case .pace(let n): n == n.rounded() ? String(Int(n)) : String(n)
+        }
+    }
+}
+
+/// Feeds a recorded market into an exchange gateway over a replay venue, on the gateway's event
+/// loop, at a chosen speed; fills and market data go out as the events are applied.
+public final class ReplayDriver: @unchecked Sendable {
+    private let gateway: ExchangeGateway<ReplayVenue>
+    private var source: any MarketDataSource
+    private let speed: ReplaySpeed
+    private let loop: EventLoop
+    private let report: @Sendable (String) -> Void
+
+    /// Events applied so far.
+    public private(set) var applied = 0
+    /// Whether the recording has ended (or failed).
+    public private(set) var finished = false
+    /// The error that stopped the replay, if one did.
+    public private(set) var failure: MarketDataError?
+    /// The recorded time of the last event applied (ns since the epoch).
+    public private(set) var recordedTime: Int64 = 0
+
+    private var pendingEvent: MarketEvent?
+    private var recordedStart: Int64?
+    private var wallStart = NIODeadline.now()
+    private static let batch = 4096
+
+    /// `report` gets a line when the replay ends or fails.
+    public init(gateway: ExchangeGateway<ReplayVenue>, source: any MarketDataSource, speed: ReplaySpeed, loop: EventLoop,
+                report: @escaping @Sendable (String) -> Void) {
+        self.gateway = gateway
+        self.source = source
+        self.speed = speed
+        self.loop = loop
+        self.report = report
+    }
+
+    /// Starts replaying.
+    public func start() {
+        loop.execute {
+            self.wallStart = .now()
+            self.step()
+        }
+    }
+
+    /// Bad records skipped by the source.
+    public var skipped: Int { source.skipped }
+
+    private func step() {
+        guard !finished else { return }
+        var count = 0
+        var wait: TimeAmount?
+        gateway.drive { venue, events in
+            while count < Self.batch {
+                let event: MarketEvent
+                if let e = pendingEvent {
+                    event = e
+                    pendingEvent = nil
+                } else {
+                    do throws(MarketDataError) {
+                        guard let e = try source.next() else {
+                            finished = true
+                            return
+                        }
+                        event = e
+                    } catch {
+                        failure = error
+                        finished = true
+                        return
+                    }
+                }
+                if case .pace(let multiple) = speed {
+                    let start = recordedStart ?? event.time
+                    recordedStart = start
+                    let due = Double(event.time - start) / multiple
+                    let elapsed = Double((NIODeadline.now() - wallStart).nanoseconds)
+                    if due > elapsed {
+                        pendingEvent = event
+                        wait = .nanoseconds(Int64(min(due - elapsed, 100_000_000)))
+                        return
+                    }
+                }
+                venue.apply(event, events: &events)
+                recordedTime = event.time
+                applied += 1
+                count += 1
+            }
+        }
+        if finished {
+            if let failure {
+                report("Replay stopped after \(applied) events: \(failure)")
+            } else {
+                report("Replay finished: \(applied) events, \(skipped) bad records skipped")
+            }
+            return
+        }
+        if let wait {
+            loop.scheduleTask(in: wait) { self.step() }
+        } else {
+            loop.execute { self.step() }
+        }
+    }
+}
