@@ -42,7 +42,9 @@ let package = Package(
             ]
         ),
         // Order books, matching, queue-position replay, market-data sources, fees. Pure: no NIO, no FIX.
-        .target(name: "Exchange"),
+        .target(name: "Exchange", dependencies: ["CZlib"]),
+        // The system zlib, for reading gzip-compressed market data.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The simulated exchange's FIX application: order entry and market data over a Venue.
         .target(name: "ExchangeGateway", dependencies: ["Exchange", "FIX", "FIXSession", "FIXTransport"]),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
@@ -57,6 +59,9 @@ let package = Package(
             name: "mm",
             dependencies: [
                 "FIX",
+                "FIXSession",
+                "Exchange",
+                "ExchangeGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -27,6 +27,8 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
     private var nextOwner: OwnerID = 1
     /// Working orders by exchange order id.
     private var orders: [OrderID: GatewayOrder] = [:]
+    /// Orders that are done (filled or canceled): a cancel or replace of one is too late.
+    private var doneOrders: [OrderID: (owner: OwnerID, status: OrdStatus)] = [:]
     /// Every ClOrdID each owner has used, and the order it named (duplicates are refused).
     private var clOrdIDs: [OwnerID: [String: OrderID]] = [:]
     private var execSequence = 0
@@ -189,6 +191,11 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         }
         var id = p.origClOrdID.flatMap { clOrdIDs[p.owner]?[$0] }
         if id == nil, let orderID, let n = OrderID(orderID) { id = n }
+        if let id, let done = doneOrders[id], done.owner == p.owner {
+            clOrdIDs[p.owner, default: [:]][p.clOrdID] = id
+            rejectCancel(p, id, .tooLateToCancel, done.status == .filled ? "Too late: the order is filled" : "Too late: the order is canceled")
+            return nil
+        }
         guard let id, orders[id]?.owner == p.owner else {
             rejectCancel(p, nil, .unknownOrder, "Unknown order")
             return nil
@@ -229,12 +236,18 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
                     order.leaves = leaves
                     order.cumQty += f.quantity
                     order.tickLots += f.price * f.quantity
-                    if leaves == 0 { orders[id] = nil } else { orders[id] = order }
+                    if leaves == 0 {
+                        orders[id] = nil
+                        doneOrders[id] = (order.owner, .filled)
+                    } else {
+                        orders[id] = order
+                    }
                     send(order, .trade, owner: order.owner, last: (f.price, f.quantity))
                 }
                 publisher.trade(book: book, price: f.price, size: f.quantity)
             case let .canceled(id, owner, _, reason):
                 guard var order = orders.removeValue(forKey: id) else { continue }
+                doneOrders[id] = (order.owner, .canceled)
                 order.leaves = 0
                 var text: String
                 switch reason {
@@ -305,9 +318,11 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         statistics.cancelRejects += 1
         guard let session = sessionOf[p.owner] else { return }
         let order = id.flatMap { orders[$0] }
-        let status: OrdStatus = order.map { $0.cumQty > 0 ? .partiallyFilled : .new } ?? .rejected
+        let done = id.flatMap { doneOrders[$0] }
+        let status: OrdStatus = order.map { $0.cumQty > 0 ? .partiallyFilled : .new } ?? done?.status ?? .rejected
+        let known = order != nil || done != nil
         let reject = OrderCancelReject(
-            orderID: order.map { String($0.id) } ?? "NONE", clOrdID: p.clOrdID, origClOrdID: p.origClOrdID ?? "NONE",
+            orderID: known ? String(id!) : "NONE", clOrdID: p.clOrdID, origClOrdID: p.origClOrdID ?? "NONE",
             ordStatus: status, transactTime: clock(),
             cxlRejResponseTo: p.kind == .replace ? .orderCancelReplaceRequest : .orderCancelRequest,
             cxlRejReason: reason, text: text)

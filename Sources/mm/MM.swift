@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `mm`: the market-maker engine's command-line tool.
 @main
-struct MM: ParsableCommand {
+struct MM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mm",
         abstract: "A FIX 4.4 market-maker engine: session layer, simulated exchange, quoting and risk.",
@@ -10,6 +10,6 @@ struct MM: ParsableCommand {
             Each mode of the engine is a subcommand. Run `mm help <subcommand>` for its options.
             """,
         version: "0.1.0",
-        subcommands: [Decode.self]
+        subcommands: [Decode.self, ExchangeCommand.self]
     )
 }

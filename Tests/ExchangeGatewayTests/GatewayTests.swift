@@ -199,6 +199,30 @@ struct GatewayTests {
         try await s.shutdown()
     }
 
+    /// A cancel or replace of an order that is done is too late, and says what became of it.
+    @Test func cancelOfADoneOrderIsTooLate() async throws {
+        let s = try await Setup()
+        try await s.send(0, Self.order("A1", .sell, "0.001", at: "100"))
+        try await s.send(1, Self.order("B1", .buy, "0.001", at: "100"))
+        let filled = try Self.reports(try await s.messages(1, count: 2))
+        #expect(filled.last?.ordStatus == .filled)
+        try await s.send(1, OrderCancelRequest(origClOrdID: "B1", clOrdID: "B2", symbol: "BTCUSDT", side: .buy, transactTime: systemNow()))
+        try await s.send(0, Self.order("A2", .sell, "0.001", at: "105"))
+        _ = try await s.messages(0, count: 3)
+        try await s.send(0, OrderCancelRequest(origClOrdID: "A2", clOrdID: "A3", symbol: "BTCUSDT", side: .sell, transactTime: systemNow()))
+        _ = try await s.messages(0, count: 4)
+        try await s.send(0, OrderCancelReplaceRequest(origClOrdID: "A3", clOrdID: "A4", symbol: "BTCUSDT", side: .sell,
+                                                       transactTime: systemNow(), orderQty: FIXDecimal("0.002")!, ordType: .limit,
+                                                       price: FIXDecimal("105")))
+        let tooLate1 = try await s.messages(1, count: 3).filter { $0.msgType == "9" }.map { try OrderCancelReject($0) }
+        #expect(tooLate1.map { [$0.cxlRejReason?.rawValue, Int(String($0.ordStatus.rawValue))] } == [[0, 2]])
+        #expect(tooLate1.first?.orderID == filled.last?.orderID)
+        let tooLate0 = try await s.messages(0, count: 5).filter { $0.msgType == "9" }.map { try OrderCancelReject($0) }
+        #expect(tooLate0.map { [$0.cxlRejReason?.rawValue, Int(String($0.ordStatus.rawValue))] } == [[0, 4]])
+        #expect(tooLate0.first?.cxlRejResponseTo == .orderCancelReplaceRequest)
+        try await s.shutdown()
+    }
+
     @Test func marketDataSnapshotThenIncrements() async throws {
         let s = try await Setup()
         try await s.send(0, Self.order("A1", .buy, "0.002", at: "100"))

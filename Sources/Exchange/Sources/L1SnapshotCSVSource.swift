@@ -1,0 +1,155 @@
+// Level-1 snapshot ticks (as Chinese futures exchanges publish them, twice a second) from CSV:
+// `timestamp,bid,bid_size,ask,ask_size,last,cumulative_volume`, optional header, optionally
+// gzip-compressed (.gz). Each row -> a `.trade` for the volume traded since the previous row
+// (when any), then a `.quote`. See ``L1SnapshotCSVSource`` for the rules.
+
+/// Reads level-1 snapshots from CSV into quotes and the trades implied by the cumulative
+/// volume, in constant memory.
+///
+/// **Format.** One snapshot a line, 7 comma-separated fields:
+///
+///     timestamp,bid,bid_size,ask,ask_size,last,cumulative_volume
+///
+/// - `timestamp`: `YYYY-MM-DD HH:MM:SS[.fraction]` or `YYYY-MM-DDTHH:MM:SS[.fraction]` (UTC,
+///   optional trailing `Z`, 1 to 9 fraction digits), or integer nanoseconds since the epoch.
+/// - `bid`, `ask`: prices, multiples of the tick size; empty or 0 means that side is empty (its
+///   size is then taken as 0); negative is a bad record.
+/// - `bid_size`, `ask_size`: multiples of the lot size, not negative; empty means 0.
+/// - `last`: the last trade price (empty or 0: none yet).
+/// - `cumulative_volume`: the volume traded so far in the trading day, in the instrument's
+///   quantity unit (a multiple of the lot size).
+///
+/// The first line is a header, and skipped, when its second field is not empty and not a
+/// number. Blank lines are skipped. Fields may be padded with spaces or enclosed in double
+/// quotes. A file whose name ends with `.gz` is inflated on the fly.
+///
+/// **Events.** Every row gives one `.quote(time, bid, bidSize, ask, askSize)`; a crossed or
+/// locked quote (bid >= ask) is a bad record. When the cumulative volume rose since the previous
+/// row by `delta` lots, a `.trade(time, price: last, size: delta, aggressor: nil)` comes just
+/// before the quote (a rise with no last price is a bad record). The first row only sets the
+/// volume (the volume before the file is unknown).
+///
+/// **Trading days.** The cumulative volume restarts with each trading day, so a fall is
+/// accepted as the start of a new trading day when the row's date (UTC) differs from the
+/// previous row's, or when at least `newTradingDayGap` (default one hour) has passed since the
+/// previous row — which also covers night sessions that open a new trading day in the evening of
+/// the same calendar date (21:00 on Chinese futures exchanges). That row then only sets the
+/// volume, like the first. A fall without either is a bad record. A rise is always a trade, so
+/// the volume traded across midnight in a night session counts.
+///
+/// A bad record throws a ``MarketDataError`` naming the file, the line and the reason, or with
+/// `skipBad` is skipped (counted in ``skipped``) and leaves the volume where it was. The source
+/// shares its open file with its copies.
+public struct L1SnapshotCSVSource: MarketDataSource {
+    public let instrument: Instrument
+    public let skipBad: Bool
+    /// A fall in the cumulative volume after this long (ns) without a row starts a new day.
+    public let newTradingDayGap: Int64
+    public private(set) var skipped = 0
+    /// The 1-based number of the last line read (0 before the first).
+    public var lineNumber: Int { reader.lineNumber }
+
+    private let reader: LineReader
+    private var fields = CSVFields()
+    private var firstLine = true
+    /// The quote of a row whose trade was just returned.
+    private var pendingQuote: MarketEvent?
+    /// The previous good row: its time and cumulative volume (lots).
+    private var previous: (time: Int64, volume: Int64)?
+
+    private static let labels = ["timestamp", "bid", "bid size", "ask", "ask size", "last", "cumulative volume"]
+
+    /// Opens `path` (inflated on the fly when it ends with `.gz`).
+    public init(path: String, instrument: Instrument, skipBad: Bool = false,
+                newTradingDayGap: Int64 = 3_600_000_000_000) throws(MarketDataError) {
+        self.instrument = instrument
+        self.skipBad = skipBad
+        self.newTradingDayGap = newTradingDayGap
+        reader = try LineReader(path: path)
+    }
+
+    public mutating func next() throws(MarketDataError) -> MarketEvent? {
+        if let q = pendingQuote {
+            pendingQuote = nil
+            return q
+        }
+        while let line = try reader.nextLine() {
+            fields.split(line)
+            if fields.count == 1 && fields[0].isEmpty { continue }  // blank line
+            if firstLine {
+                firstLine = false
+                if fields.isHeader { continue }
+            }
+            do {
+                let (trade, quote) = try readRow()
+                if let trade {
+                    pendingQuote = quote
+                    return trade
+                }
+                return quote
+            } catch {
+                if skipBad {
+                    skipped += 1
+                    continue
+                }
+                throw MarketDataError(path: reader.path, line: reader.lineNumber, reason: error.reason)
+            }
+        }
+        return nil
+    }
+
+    private func label(_ i: Int) -> String { "field \(i + 1) (\(Self.labels[i]))" }
+
+    /// A price of field `i`: nil when empty or 0.
+    private func optionalPrice(_ i: Int) throws(BadRecord) -> Int64? {
+        let f = fields[i]
+        if f.isEmpty { return nil }
+        let t = try f.ticks(instrument, label(i))
+        guard t >= 0 else { throw BadRecord("\(label(i)): \(f.text) is negative") }
+        return t == 0 ? nil : t
+    }
+
+    private func size(_ i: Int) throws(BadRecord) -> Int64 {
+        let f = fields[i]
+        return f.isEmpty ? 0 : try f.lots(instrument, label(i))
+    }
+
+    private mutating func readRow() throws(BadRecord) -> (trade: MarketEvent?, quote: MarketEvent) {
+        guard fields.count == 7 else {
+            throw BadRecord("expected 7 fields (timestamp,bid,bid_size,ask,ask_size,last,cumulative_volume), got \(fields.count)")
+        }
+        guard let time = TimestampText.nanoseconds(fields[0]) else {
+            throw BadRecord("\(label(0)): \(TimestampText.expected), got '\(fields[0].text)'")
+        }
+        let bid = try optionalPrice(1)
+        let bidSize = try size(2)
+        let ask = try optionalPrice(3)
+        let askSize = try size(4)
+        if let bid, let ask, bid >= ask {
+            throw BadRecord("crossed quote: bid \(fields[1].text) is not below ask \(fields[3].text)")
+        }
+        let last = try optionalPrice(5)
+        guard !fields[6].isEmpty else { throw BadRecord("\(label(6)): missing") }
+        let volume = try fields[6].lots(instrument, label(6))
+
+        var trade: MarketEvent?
+        if let previous {
+            if volume > previous.volume {
+                guard let last else {
+                    throw BadRecord("\(label(5)): the volume rose by \(volume - previous.volume) lots but there is no last price")
+                }
+                trade = .trade(time: time, price: last, size: volume - previous.volume, aggressor: nil)
+            } else if volume < previous.volume {
+                let newDay = TimestampText.day(of: time) != TimestampText.day(of: previous.time)
+                    || time - previous.time >= newTradingDayGap
+                guard newDay else {
+                    throw BadRecord("\(label(6)): fell from \(instrument.lotSize.text(ofSteps: previous.volume)) to \(fields[6].text) within a trading day")
+                }
+            }
+        }
+        previous = (time, volume)
+        let quote = MarketEvent.quote(time: time, bid: bid, bidSize: bid == nil ? 0 : bidSize,
+                                      ask: ask, askSize: ask == nil ? 0 : askSize)
+        return (trade, quote)
+    }
+}

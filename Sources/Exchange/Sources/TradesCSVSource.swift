@@ -1,0 +1,91 @@
+// Trades from CSV: `timestamp,price,size[,side]`, optional header, optionally gzip-compressed
+// (.gz). Each row -> one `.trade`. See ``TradesCSVSource``.
+
+/// Reads trades from CSV, in constant memory.
+///
+/// **Format.** One trade a line, 3 or 4 comma-separated fields:
+///
+///     timestamp,price,size[,side]
+///
+/// - `timestamp`: `YYYY-MM-DD HH:MM:SS[.fraction]` or `YYYY-MM-DDTHH:MM:SS[.fraction]` (UTC,
+///   optional trailing `Z`, 1 to 9 fraction digits), or integer nanoseconds since the epoch.
+/// - `price`: positive, a multiple of the tick size.
+/// - `size`: positive, a multiple of the lot size.
+/// - `side` (optional, may be empty): the aggressor, `buy`, `sell`, `B` or `S` in any case;
+///   without it the aggressor is unknown.
+///
+/// The first line is a header, and skipped, when its second field is not empty and not a
+/// number. Blank lines are skipped. Fields may be padded with spaces or enclosed in double
+/// quotes. A file whose name ends with `.gz` is inflated on the fly.
+///
+/// Each row gives `.trade(time, price, size, aggressor)`. A bad record throws a
+/// ``MarketDataError`` naming the file, the line and the reason, or with `skipBad` is skipped
+/// and counted in ``skipped``. The source shares its open file with its copies.
+public struct TradesCSVSource: MarketDataSource {
+    public let instrument: Instrument
+    public let skipBad: Bool
+    public private(set) var skipped = 0
+    /// The 1-based number of the last line read (0 before the first).
+    public var lineNumber: Int { reader.lineNumber }
+
+    private let reader: LineReader
+    private var fields = CSVFields()
+    private var firstLine = true
+
+    private static let labels = ["timestamp", "price", "size", "side"]
+
+    /// Opens `path` (inflated on the fly when it ends with `.gz`).
+    public init(path: String, instrument: Instrument, skipBad: Bool = false) throws(MarketDataError) {
+        self.instrument = instrument
+        self.skipBad = skipBad
+        reader = try LineReader(path: path)
+    }
+
+    public mutating func next() throws(MarketDataError) -> MarketEvent? {
+        while let line = try reader.nextLine() {
+            fields.split(line)
+            if fields.count == 1 && fields[0].isEmpty { continue }  // blank line
+            if firstLine {
+                firstLine = false
+                if fields.isHeader { continue }
+            }
+            do {
+                return try readRow()
+            } catch {
+                if skipBad {
+                    skipped += 1
+                    continue
+                }
+                throw MarketDataError(path: reader.path, line: reader.lineNumber, reason: error.reason)
+            }
+        }
+        return nil
+    }
+
+    private func label(_ i: Int) -> String { "field \(i + 1) (\(Self.labels[i]))" }
+
+    private func readRow() throws(BadRecord) -> MarketEvent {
+        guard fields.count == 3 || fields.count == 4 else {
+            throw BadRecord("expected 3 or 4 fields (timestamp,price,size[,side]), got \(fields.count)")
+        }
+        guard let time = TimestampText.nanoseconds(fields[0]) else {
+            throw BadRecord("\(label(0)): \(TimestampText.expected), got '\(fields[0].text)'")
+        }
+        let price = try fields[1].ticks(instrument, label(1))
+        guard price > 0 else { throw BadRecord("\(label(1)): \(fields[1].text) is not positive") }
+        let size = try fields[2].lots(instrument, label(2))
+        guard size > 0 else { throw BadRecord("\(label(2)): \(fields[2].text) is not positive") }
+        var aggressor: Side?
+        if fields.count == 4 {
+            let s = fields[3]
+            if s.equalsIgnoringCase("buy") || s.equalsIgnoringCase("b") {
+                aggressor = .buy
+            } else if s.equalsIgnoringCase("sell") || s.equalsIgnoringCase("s") {
+                aggressor = .sell
+            } else if !s.isEmpty {
+                throw BadRecord("\(label(3)): expected buy, sell, B or S, got '\(s.text)'")
+            }
+        }
+        return .trade(time: time, price: price, size: size, aggressor: aggressor)
+    }
+}
