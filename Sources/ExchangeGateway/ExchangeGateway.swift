@@ -53,8 +53,12 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
 
     private var pending: Pending?
 
-    public init(venue: V, clock: @escaping @Sendable () -> UTCTimestamp = systemNow) {
+    /// Fees charged on fills, reported in each Trade execution report (Commission, CommType 3).
+    public let fees: FeeSchedule
+
+    public init(venue: V, fees: FeeSchedule = .free, clock: @escaping @Sendable () -> UTCTimestamp = systemNow) {
         self.venue = venue
+        self.fees = fees
         self.clock = clock
     }
 
@@ -231,8 +235,10 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             case .fill(let f):
                 statistics.fills += 1
                 let book = orders[f.takerOrderID]?.book ?? orders[f.makerOrderID]?.book ?? pending?.book ?? 0
-                for (id, leaves) in [(f.makerOrderID, f.makerLeaves), (f.takerOrderID, f.takerLeaves)] {
+                for (id, leaves, isMaker) in [(f.makerOrderID, f.makerLeaves, true), (f.takerOrderID, f.takerLeaves, false)] {
                     guard var order = orders[id] else { continue }
+                    let fee = fees.fee(price: f.price, quantity: f.quantity, maker: isMaker, instrument: venue.instruments[order.book])
+                    statistics.fees += fee
                     order.leaves = leaves
                     order.cumQty += f.quantity
                     order.tickLots += f.price * f.quantity
@@ -242,7 +248,8 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
                     } else {
                         orders[id] = order
                     }
-                    send(order, .trade, owner: order.owner, last: (f.price, f.quantity))
+                    send(order, .trade, owner: order.owner, last: (f.price, f.quantity),
+                         commission: fees == .free ? nil : fee)
                 }
                 publisher.trade(book: book, price: f.price, size: f.quantity)
             case let .canceled(id, owner, _, reason):
@@ -285,7 +292,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
 
     /// An ExecutionReport for `order` as it now is.
     private func send(_ order: GatewayOrder, _ execType: ExecType, owner: OwnerID, last: (price: Int64, quantity: Int64)? = nil,
-                      text: String? = nil) {
+                      commission: Money? = nil, text: String? = nil) {
         guard let session = sessionOf[owner] else { return }
         let instrument = venue.instruments[order.book]
         let status: OrdStatus
@@ -300,7 +307,9 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             price: order.ordType == .limit ? instrument.price(order.price) : nil, timeInForce: order.timeInForce,
             lastQty: last.map { instrument.quantity($0.quantity) }, lastPx: last.map { instrument.price($0.price) },
             leavesQty: instrument.quantity(execType == .canceled ? 0 : order.leaves), cumQty: instrument.quantity(order.cumQty),
-            avgPx: instrument.averagePrice(tickLots: order.tickLots, lots: order.cumQty), transactTime: clock(), text: text)
+            avgPx: instrument.averagePrice(tickLots: order.tickLots, lots: order.cumQty),
+            commission: commission.map { FIXDecimal(mantissa: $0, scale: 8) }, commType: commission == nil ? nil : .absolute,
+            transactTime: clock(), text: text)
         _ = session.send(report)
     }
 
@@ -377,6 +386,8 @@ public struct GatewayStatistics: Sendable, Equatable {
     public var rejects = 0
     /// Cancels and replaces rejected.
     public var cancelRejects = 0
+    /// Fees charged to the sessions (gross; negative for rebates), in 10^-8 currency units.
+    public var fees: Money = 0
 }
 
 /// What the gateway knows of a working order, for its reports.

@@ -1,5 +1,6 @@
 import Exchange
 import FIX
+import Foundation
 import FIXSession
 import FIXTransport
 import NIOCore
@@ -22,21 +23,24 @@ public final class ExchangeService: @unchecked Sendable {
     private let statistics: () -> GatewayStatistics
     private let sessionCount: () -> (loggedOn: Int, total: Int)
     private let driver: ReplayDriver?
+    private let fees: FeeSchedule
 
     /// Builds the sessions of `settings` around a gateway over `market`; `report` gets the
     /// replay's end. Throws what ``FIXEngine`` throws.
-    public init(settings: SettingsFile, market: Market, report: @escaping @Sendable (String) -> Void) throws {
+    public init(settings: SettingsFile, market: Market, fees: FeeSchedule = .free,
+                report: @escaping @Sendable (String) -> Void) throws {
+        self.fees = fees
         let loop = group.next()
         let types = ExchangeGateway<MatchingEngine>.supportedMessageTypes
         switch market {
         case .books(let instruments):
-            let gateway = ExchangeGateway(venue: MatchingEngine(instruments: instruments))
+            let gateway = ExchangeGateway(venue: MatchingEngine(instruments: instruments), fees: fees)
             engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
             statistics = { gateway.statistics }
             driver = nil
         case let .replay(source, instrument, rc, model, speed):
             let gateway = ExchangeGateway(venue: ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rc,
-                                                                            queueModel: model)))
+                                                                            queueModel: model)), fees: fees)
             engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
             statistics = { gateway.statistics }
             driver = ReplayDriver(gateway: gateway, source: source, speed: speed, loop: loop, report: report)
@@ -63,6 +67,10 @@ public final class ExchangeService: @unchecked Sendable {
             let s = self.statistics()
             let (on, total) = self.sessionCount()
             var line = "sessions \(on)/\(total) logged on, orders \(s.orders), fills \(s.fills), rejects \(s.rejects + s.cancelRejects)"
+            if self.fees != .free {
+                let net = Double(s.fees) * (1 - self.fees.rebateRatio)
+                line += ", fees \(Self.money(Double(s.fees))) (rebate ratio \(self.fees.rebateRatio): net \(Self.money(net)))"
+            }
             if let d = self.driver {
                 line += ", replay \(d.applied) events\(d.finished ? " (finished)" : "")"
                 if d.recordedTime > 0 { line += " at \(UTCTimestamp(nanosecondsSinceEpoch: d.recordedTime, fractionDigits: 3))" }
@@ -70,6 +78,14 @@ public final class ExchangeService: @unchecked Sendable {
             }
             return line
         }.get()
+    }
+
+    /// An amount in 10^-8 units as currency with 2 to 8 decimals.
+    static func money(_ units: Double) -> String {
+        let value = units / Double(moneyPerUnit)
+        var text = String(format: "%.8f", value)
+        while text.hasSuffix("0") && text.split(separator: ".").last!.count > 2 { text.removeLast() }
+        return text
     }
 
     /// Whether the replay ended with an error.

@@ -64,6 +64,16 @@ struct ExchangeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Lot size of --symbol.", valueName: "decimal"))
     var lotSize: String?
 
+    @Option(help: ArgumentHelp("Fee of the resting side of each fill: a rate on the notional (0.0002; negative for a rebate) or an amount per lot (0.5/lot).",
+                               valueName: "fee"))
+    var makerFee = "0"
+
+    @Option(help: ArgumentHelp("Fee of the incoming side of each fill (as --maker-fee).", valueName: "fee"))
+    var takerFee = "0"
+
+    @Option(help: ArgumentHelp("Share of the fees the venue pays back, in [0, 1]: reported beside gross fees.", valueName: "k"))
+    var rebateRatio = 0.0
+
     @Option(help: ArgumentHelp("Seconds between status lines.", valueName: "seconds"))
     var statusInterval = 60
 
@@ -77,6 +87,7 @@ struct ExchangeCommand: AsyncParsableCommand {
         if data != nil && format == nil { throw ValidationError("--data needs --format (l1csv, trades or binance)") }
         if let format, format != .synthetic, data == nil { throw ValidationError("--format \(format.rawValue) needs --data FILE") }
         _ = try model()
+        _ = try feeSchedule()
         if (tickSize != nil || lotSize != nil) && symbol == nil { throw ValidationError("--tick-size and --lot-size go with --symbol") }
         if let t = tickSize, DecimalStep(t) == nil { throw ValidationError("--tick-size must be a positive decimal, got '\(t)'") }
         if let l = lotSize, DecimalStep(l) == nil { throw ValidationError("--lot-size must be a positive decimal, got '\(l)'") }
@@ -88,6 +99,29 @@ struct ExchangeCommand: AsyncParsableCommand {
             return PowerProbabilityQueueModel(power: n)
         }
         throw ValidationError("--queue-model must be risk-averse or power:N with N > 0, got '\(queueModel)'")
+    }
+
+    /// `0.0002` (a rate on the notional) or `0.5/lot` (an amount per lot).
+    static func fee(_ text: String, option: String) throws -> Fee {
+        if text.hasSuffix("/lot") {
+            let amount = String(text.dropLast(4))
+            let negative = amount.hasPrefix("-")
+            guard let step = DecimalStep(negative ? String(amount.dropFirst()) : amount),
+                  let units = DecimalStep(units: 1, scale: 8).steps(mantissa: step.units, scale: step.scale) else {
+                throw ValidationError("\(option) must be a rate such as 0.0002 or an amount per lot such as 0.5/lot, got '\(text)'")
+            }
+            return .perLot(negative ? -units : units)
+        }
+        guard let fee = Fee.rate(text) else {
+            throw ValidationError("\(option) must be a rate such as 0.0002 or an amount per lot such as 0.5/lot, got '\(text)'")
+        }
+        return fee
+    }
+
+    private func feeSchedule() throws -> FeeSchedule {
+        guard (0...1).contains(rebateRatio) else { throw ValidationError("--rebate-ratio must be between 0 and 1, got \(rebateRatio)") }
+        return FeeSchedule(maker: try Self.fee(makerFee, option: "--maker-fee"), taker: try Self.fee(takerFee, option: "--taker-fee"),
+                           rebateRatio: rebateRatio)
     }
 
     /// The instrument named by the options, or the default for the format.
@@ -138,7 +172,7 @@ struct ExchangeCommand: AsyncParsableCommand {
 
         let service: ExchangeService
         do {
-            service = try ExchangeService(settings: settings, market: market) { line in Self.say(line) }
+            service = try ExchangeService(settings: settings, market: market, fees: try feeSchedule()) { line in Self.say(line) }
             try await service.start()
         } catch {
             fail("\(error)", status: 2)

@@ -37,7 +37,7 @@ struct GatewayTests {
         let sessions: [FIXSession]
         let initiators: [FIXInitiator]
 
-        init(replay: ReplayVenue? = nil) async throws {
+        init(replay: ReplayVenue? = nil, fees: FeeSchedule = .free) async throws {
             let loop = exchangeGroup.next()
             let application: any FIXApplication
             if let replay {
@@ -46,7 +46,7 @@ struct GatewayTests {
                 gateway = nil
                 application = g
             } else {
-                let g = ExchangeGateway(venue: MatchingEngine(instruments: [GatewayTests.btc, GatewayTests.eth]))
+                let g = ExchangeGateway(venue: MatchingEngine(instruments: [GatewayTests.btc, GatewayTests.eth]), fees: fees)
                 gateway = g
                 replayGateway = nil
                 application = g
@@ -153,6 +153,23 @@ struct GatewayTests {
         // Exec ids are unique.
         let all = try Self.reports(s.clients[0].messages + s.clients[1].messages)
         #expect(Set(all.map(\.execID)).count == all.count)
+        try await s.shutdown()
+    }
+
+    /// Fees go in each Trade report: the maker's rebate, the taker's fee.
+    @Test func tradeReportsCarryTheFees() async throws {
+        let s = try await Setup(fees: FeeSchedule(maker: Fee.rate("-0.0001")!, taker: Fee.rate("0.0002")!))
+        try await s.send(0, Self.order("A1", .sell, "0.006", at: "61800.3"))
+        _ = try await s.messages(0, count: 1)
+        try await s.send(1, Self.order("B1", .buy, "0.006", at: "61800.3"))
+        let taker = try Self.reports(try await s.messages(1, count: 2))
+        let maker = try Self.reports(try await s.messages(0, count: 2))
+        // Notional 370.8018: 2 bp = 0.07416036 paid, 1 bp = 0.03708018 received.
+        #expect(taker.last?.commission == FIXDecimal("0.07416036") && taker.last?.commType == .absolute)
+        #expect(maker.last?.commission == FIXDecimal("-0.03708018"))
+        #expect(taker.first?.commission == nil)
+        let fees = try await s.exchangeGroup.next().submit { s.gateway!.statistics.fees }.get()
+        #expect(fees == 7_416_036 - 3_708_018)
         try await s.shutdown()
     }
 

@@ -62,6 +62,10 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
     public var cumQty: FIXDecimal
     /// AvgPx (6): the average price of the fills so far (0 when none).
     public var avgPx: FIXDecimal
+    /// Commission (12): the fee of this execution (a negative value is a rebate).
+    public var commission: FIXDecimal?
+    /// CommType (13): how ``commission`` is expressed.
+    public var commType: CommType?
     /// TransactTime (60): when the event reported took place.
     public var transactTime: UTCTimestamp?
     /// Text (58): free text (for example the reason for a rejection).
@@ -76,7 +80,10 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
                 stopPx: FIXDecimal? = nil, currency: String? = nil, timeInForce: TimeInForce? = nil,
                 expireTime: UTCTimestamp? = nil, execInst: String? = nil, minQty: FIXDecimal? = nil,
                 lastQty: FIXDecimal? = nil, lastPx: FIXDecimal? = nil, leavesQty: FIXDecimal,
-                cumQty: FIXDecimal, avgPx: FIXDecimal, transactTime: UTCTimestamp? = nil, text: String? = nil) {
+                cumQty: FIXDecimal, avgPx: FIXDecimal, commission: FIXDecimal? = nil, commType: CommType? = nil,
+                transactTime: UTCTimestamp? = nil, text: String? = nil) {
+        self.commission = commission
+        self.commType = commType
         self.orderID = orderID
         self.secondaryOrderID = secondaryOrderID
         self.clOrdID = clOrdID
@@ -139,6 +146,8 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
         leavesQty = try r.decimal(Tag.leavesQty)
         cumQty = try r.decimal(Tag.cumQty)
         avgPx = try r.decimal(Tag.avgPx)
+        commission = try r.decimalIfPresent(MessageTag.commission)
+        commType = try r.codeIfPresent(MessageTag.commType)
         transactTime = try r.timestampIfPresent(Tag.transactTime)
         text = try r.stringIfPresent(Tag.text)
     }
@@ -147,6 +156,8 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
         e.writeFieldIfPresent(Tag.account, account)
         e.writeField(Tag.avgPx, avgPx)
         e.writeFieldIfPresent(Tag.clOrdID, clOrdID)
+        e.writeFieldIfPresent(MessageTag.commission, commission)
+        e.writeFieldIfPresent(MessageTag.commType, commType)
         e.writeField(Tag.cumQty, cumQty)
         e.writeFieldIfPresent(Tag.currency, currency)
         e.writeField(Tag.execID, execID)

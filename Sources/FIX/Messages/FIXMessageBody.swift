@@ -78,6 +78,8 @@ extension FIXEncoder {
 
 /// Tags used by the typed messages that ``Tag`` does not list.
 enum MessageTag {
+    static let commission = 12
+    static let commType = 13
     static let execRefID = 19
     static let secondaryOrderID = 198
     static let aggregatedBook = 266

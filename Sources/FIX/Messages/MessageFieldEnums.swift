@@ -40,6 +40,22 @@ public enum Side: Character, Sendable, CaseIterable, FIXCharCode {
     case borrow = "G"
 }
 
+/// CommType (13): how a Commission (12) is expressed.
+public enum CommType: Character, Sendable, CaseIterable, FIXCharCode {
+    /// Per unit (per share or contract).
+    case perUnit = "1"
+    /// A percentage of the value.
+    case percent = "2"
+    /// An absolute amount.
+    case absolute = "3"
+    /// A percentage, waived with a cash discount.
+    case percentageWaivedCashDiscount = "4"
+    /// A percentage, waived with enhanced units.
+    case percentageWaivedEnhancedUnits = "5"
+    /// Points per bond or contract.
+    case pointsPerBondOrContract = "6"
+}
+
 /// OrdType (40): the type of an order.
 public enum OrdType: Character, Sendable, CaseIterable, FIXCharCode {
     /// `1` Market.
