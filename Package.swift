@@ -11,6 +11,9 @@ let package = Package(
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
         .library(name: "Exchange", targets: ["Exchange"]),
         .library(name: "ExchangeGateway", targets: ["ExchangeGateway"]),
+        .library(name: "Quoting", targets: ["Quoting"]),
+        .library(name: "Risk", targets: ["Risk"]),
+        .library(name: "Engine", targets: ["Engine"]),
         .executable(name: "fix-at", targets: ["fix-at"]),
     ],
     dependencies: [
@@ -47,6 +50,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The simulated exchange's FIX application: order entry and market data over a Venue.
         .target(name: "ExchangeGateway", dependencies: ["Exchange", "FIX", "FIXSession", "FIXTransport"]),
+        // The ladder: market state in, order intents out. Pure.
+        .target(name: "Quoting", dependencies: ["Exchange"]),
+        // Pre-trade checks, net-position stop, dynamic margin, concentration, kill switch. Pure.
+        .target(name: "Risk", dependencies: ["Exchange"]),
+        // Order and position tracking; wires Quoting -> Risk -> a venue (a FIX session or the in-process exchange).
+        .target(name: "Engine", dependencies: ["Exchange", "Quoting", "Risk", "FIX", "FIXSession", "FIXTransport"]),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
         .executableTarget(
             name: "fix-at",
@@ -104,6 +113,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "QuotingTests", dependencies: ["Quoting", "Exchange", "FIXTestSupport"]),
+        .testTarget(name: "RiskTests", dependencies: ["Risk", "Exchange", "FIXTestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "FIXTestSupport"]),
         .testTarget(
             name: "FIXTests",
             dependencies: [

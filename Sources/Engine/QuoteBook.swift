@@ -1,0 +1,66 @@
+import Exchange
+
+/// The market as a FIX market-data feed shows it to the market maker: the price levels of each
+/// side (ticks -> lots) from a snapshot and incremental refreshes, and the last trade.
+public struct QuoteBook: Sendable, Equatable {
+    private var bids: [Int64: Int64] = [:]
+    private var asks: [Int64: Int64] = [:]
+    public private(set) var bestBid: Int64?
+    public private(set) var bestAsk: Int64?
+    /// The last trade: price (ticks) and size (lots).
+    public private(set) var lastTrade: (price: Int64, size: Int64)?
+
+    public init() {}
+
+    public static func == (a: QuoteBook, b: QuoteBook) -> Bool {
+        a.bids == b.bids && a.asks == b.asks && a.lastTrade?.price == b.lastTrade?.price && a.lastTrade?.size == b.lastTrade?.size
+    }
+
+    /// Forgets every level (a snapshot follows).
+    public mutating func clear() {
+        bids.removeAll(keepingCapacity: true)
+        asks.removeAll(keepingCapacity: true)
+        bestBid = nil
+        bestAsk = nil
+    }
+
+    /// Level `price` of `side` now holds `size` lots (0: a level of unknown size, as a venue
+    /// quoting around the last trade shows it).
+    public mutating func set(_ side: Side, price: Int64, size: Int64) {
+        if side == .buy {
+            bids[price] = size
+            if bestBid.map({ price > $0 }) ?? true { bestBid = price }
+        } else {
+            asks[price] = size
+            if bestAsk.map({ price < $0 }) ?? true { bestAsk = price }
+        }
+    }
+
+    /// Level `price` of `side` is gone.
+    public mutating func remove(_ side: Side, price: Int64) {
+        if side == .buy {
+            bids[price] = nil
+            if bestBid == price { bestBid = bids.keys.max() }
+        } else {
+            asks[price] = nil
+            if bestAsk == price { bestAsk = asks.keys.min() }
+        }
+    }
+
+    /// A trade printed.
+    public mutating func trade(price: Int64, size: Int64) {
+        lastTrade = (price, size)
+    }
+
+    /// Size at `price` on `side`.
+    public func size(_ side: Side, at price: Int64) -> Int64 {
+        (side == .buy ? bids : asks)[price] ?? 0
+    }
+
+    /// The price the book is marked at: the mid when both sides are there, else the last trade
+    /// or the one side.
+    public var mark: Int64? {
+        if let b = bestBid, let a = bestAsk { return (a + b) / 2 }
+        return lastTrade?.price ?? bestBid ?? bestAsk
+    }
+}
