@@ -1,0 +1,290 @@
+import Exchange
+import Quoting
+import Risk
+
+/// What the market maker asks its venue to do. Keys become ClOrdIDs on a FIX venue.
+public enum VenueCommand: Hashable, Sendable {
+    /// A new order: limit (with `price`) or market.
+    case new(key: OrderKey, side: Side, kind: OrderKind, timeInForce: TimeInForce, price: Int64, quantity: Int64)
+    /// Change a working order (`key`) to `price` and total `quantity`; the request is `newKey`.
+    case replace(key: OrderKey, newKey: OrderKey, side: Side, price: Int64, quantity: Int64)
+    /// Cancel a working order (`key`); the request is `newKey`.
+    case cancel(key: OrderKey, newKey: OrderKey, side: Side)
+}
+
+/// What the venue reports about an order, in the market maker's terms.
+public enum ExecutionUpdate: Hashable, Sendable {
+    case accepted(OrderKey)
+    case rejected(OrderKey, reason: String)
+    /// A fill of `quantity` at `price`; `leaves` is what is left of the order. The fee, when the
+    /// venue reports one (else the configured schedule is used), and whether we were the maker,
+    /// when known (else: a limit order that rested is the maker).
+    case fill(OrderKey, price: Int64, quantity: Int64, leaves: Int64, fee: Money?)
+    /// Canceled (on request, or by the venue on its own); `origKey` is the order a cancel
+    /// request named.
+    case canceled(OrderKey, origKey: OrderKey?, leaves: Int64)
+    /// A replace took effect: the order is now `newKey`.
+    case replaced(newKey: OrderKey, origKey: OrderKey?, price: Int64, quantity: Int64, leaves: Int64)
+    case replaceRejected(OrderKey)
+    case cancelRejected(OrderKey)
+}
+
+/// Settings of the market maker for one instrument.
+public struct MarketMakerConfiguration: Sendable {
+    public var instrument: Instrument
+    public var quote: QuoteConfiguration
+    public var limits: RiskLimits
+    public var stop: NetPositionStop.Configuration
+    public var margin: MarginModel.Configuration
+    public var gate: RiskGate.Configuration
+    /// Account net value the risk checks measure against (currency units).
+    public var equity: Double
+    /// Fees used for P&L when the venue does not report them.
+    public var fees: FeeSchedule
+    /// Flatten with market orders; else with IOC limit orders this many ticks through the
+    /// market (for venues without market orders).
+    public var flattenWithMarketOrders: Bool
+    public var flattenSlippageTicks: Int64
+
+    public init(instrument: Instrument, quote: QuoteConfiguration = QuoteConfiguration(), limits: RiskLimits = .unlimited,
+                stop: NetPositionStop.Configuration = .init(), margin: MarginModel.Configuration = .init(),
+                gate: RiskGate.Configuration = .init(), equity: Double = 1_000_000, fees: FeeSchedule = .free,
+                flattenWithMarketOrders: Bool = true, flattenSlippageTicks: Int64 = 10) {
+        self.instrument = instrument
+        self.quote = quote
+        self.limits = limits
+        self.stop = stop
+        self.margin = margin
+        self.gate = gate
+        self.equity = equity
+        self.fees = fees
+        self.flattenWithMarketOrders = flattenWithMarketOrders
+        self.flattenSlippageTicks = flattenSlippageTicks
+    }
+}
+
+/// The strategy and its guard, independent of the venue: market changes and execution reports
+/// in, venue commands out. The ladder (``LadderQuoter``) proposes; every new order and replace
+/// passes the ``RiskGate`` before it becomes a command (a denied one is reported back to the
+/// ladder as refused); cancels always go. Fills move the ``PositionBook`` and the gate; the
+/// net-position stop pulls the adding side and flattens.
+public struct MarketMaker: Sendable {
+    public let configuration: MarketMakerConfiguration
+    public private(set) var quoter: LadderQuoter
+    public private(set) var gate: RiskGate
+    public private(set) var positions: PositionBook
+    /// The last market seen.
+    public private(set) var bestBid: Int64?
+    public private(set) var bestAsk: Int64?
+    /// Orders sent and not yet done: side, whether limit (rests), and the risk view for a refusal.
+    private var open: [OrderKey: (side: Side, rests: Bool, risk: RiskOrder)] = [:]
+    /// Flattening orders are keyed apart from the ladder's.
+    private var nextFlattenKey: UInt64 = 1 << 62
+    private var intents: [QuoteIntent] = []
+
+    /// Counters for the summary.
+    public struct Statistics: Sendable, Equatable {
+        public var commands = 0
+        public var news = 0
+        public var replaces = 0
+        public var cancels = 0
+        public var flattenOrders = 0
+        public var flattenLots: Int64 = 0
+        public var venueRejects = 0
+        /// Profit (ticks x lots) at its lowest within the current and earlier days, relative to
+        /// the day's start: the worst intraday loss.
+        public var maxIntradayLoss: Int64 = 0
+        public var minMarginRate: Double = .infinity
+        public var maxMarginRate: Double = 0
+    }
+
+    public private(set) var statistics = Statistics()
+    private var dayStartProfit: Int64 = 0
+    private var day: Int64 = -1
+
+    public init(configuration: MarketMakerConfiguration) {
+        self.configuration = configuration
+        quoter = LadderQuoter(configuration: configuration.quote)
+        gate = RiskGate(instruments: [RiskInstrument(configuration.instrument, limits: configuration.limits,
+                                                     stop: configuration.stop, margin: configuration.margin)],
+                        configuration: configuration.gate)
+        gate.setEquity(configuration.equity)
+        positions = PositionBook(instrument: configuration.instrument)
+    }
+
+    /// Whether `key` is one of ours (ladder or flattening), for routing reports.
+    public func isOpen(_ key: OrderKey) -> Bool { open[key] != nil }
+
+    /// Flattening orders have keys of their own, apart from the ladder's.
+    public static func isFlattening(_ key: OrderKey) -> Bool { key.rawValue >= 1 << 62 }
+
+    // MARK: - Events
+
+    /// The market moved (or a trade printed): the ladder is re-aimed; new orders and replaces
+    /// are checked by the risk gate.
+    public mutating func marketChanged(bestBid: Int64?, bestAsk: Int64?, now: Int64, into commands: inout [VenueCommand]) {
+        self.bestBid = bestBid
+        self.bestAsk = bestAsk
+        if let mark = mark {
+            gate.setReference(instrument: 0, price: mark)
+            _ = gate.updatePrice(instrument: 0, price: mark, at: now)
+            let rate = gate.marginRate(instrument: 0, at: now)
+            if rate.isFinite {
+                statistics.minMarginRate = min(statistics.minMarginRate, rate)
+                statistics.maxMarginRate = max(statistics.maxMarginRate, rate)
+            }
+            trackIntradayLoss(mark: mark, now: now)
+        }
+        intents.removeAll(keepingCapacity: true)
+        quoter.update(bestBid: bestBid, bestAsk: bestAsk, now: now, into: &intents)
+        send(now: now, into: &commands)
+    }
+
+    /// A report from the venue.
+    public mutating func execution(_ update: ExecutionUpdate, now: Int64, into commands: inout [VenueCommand]) {
+        intents.removeAll(keepingCapacity: true)
+        switch update {
+        case .accepted(let key):
+            quoter.apply(.accepted(key), into: &intents)
+        case let .rejected(key, reason):
+            statistics.venueRejects += 1
+            if let o = open.removeValue(forKey: key) { gate.recordRejected(o.risk) }
+            if !Self.isFlattening(key) { quoter.apply(.rejected(key, reason: reason), into: &intents) }
+        case let .fill(key, price, quantity, leaves, fee):
+            guard let o = open[key] else { break }
+            if leaves == 0 { open[key] = nil }
+            let maker = o.rests
+            let charged = fee ?? configuration.fees.fee(price: price, quantity: quantity, maker: maker,
+                                                        instrument: configuration.instrument)
+            positions.fill(side: o.side, price: price, quantity: quantity, fee: charged, maker: maker)
+            gate.setEquity(configuration.equity + Double(positions.money(positions.tradingProfit(at: mark ?? price)) - positions.fees)
+                           / Double(moneyPerUnit))
+            let action = gate.recordFill(instrument: 0, side: o.side, quantity: quantity, orderDone: leaves == 0)
+            if !Self.isFlattening(key) {
+                quoter.apply(.fill(key, price: price, quantity: quantity, leaves: leaves), into: &intents)
+            }
+            stopAction(action, now: now, into: &commands)
+        case let .canceled(key, origKey, leaves):
+            for k in [key, origKey].compactMap({ $0 }) {
+                if let o = open.removeValue(forKey: k) { gate.recordOrderEnded(instrument: 0, side: o.side, leaves: leaves) }
+            }
+            if !Self.isFlattening(key) { quoter.apply(.canceled(key, origKey: origKey), into: &intents) }
+        case let .replaced(newKey, origKey, price, quantity, leaves):
+            if let origKey, let o = open.removeValue(forKey: origKey) {
+                open[newKey] = (o.side, true, RiskOrder.limit(o.side, price: price, quantity: leaves))
+            }
+            quoter.apply(.replaced(newKey, price: price, quantity: quantity, leaves: leaves), into: &intents)
+        case .replaceRejected(let key):
+            if let o = open.removeValue(forKey: key) { gate.recordRejected(o.risk) }
+            quoter.apply(.replaceRejected(key), into: &intents)
+        case .cancelRejected(let key):
+            quoter.apply(.cancelRejected(key), into: &intents)
+        }
+        send(now: now, into: &commands)
+    }
+
+    /// Engages the kill switch: every working order is canceled and no new one goes out until
+    /// ``resetKillSwitch()``.
+    public mutating func engageKillSwitch(now: Int64, into commands: inout [VenueCommand]) {
+        _ = gate.engageKillSwitch(at: now)
+        intents.removeAll(keepingCapacity: true)
+        quoter.cancelAll(into: &intents)
+        send(now: now, into: &commands)
+    }
+
+    public mutating func resetKillSwitch() {
+        gate.resetKillSwitch()
+    }
+
+    /// Cancels every working order (at the end of a run).
+    public mutating func cancelAll(now: Int64, into commands: inout [VenueCommand]) {
+        intents.removeAll(keepingCapacity: true)
+        quoter.cancelAll(into: &intents)
+        send(now: now, into: &commands)
+    }
+
+    // MARK: - Internals
+
+    /// The price the position is marked at: the mid, else the one side.
+    public var mark: Int64? {
+        if let b = bestBid, let a = bestAsk { return (a + b) / 2 }
+        return bestBid ?? bestAsk
+    }
+
+    private mutating func send(now: Int64, into commands: inout [VenueCommand]) {
+        var i = 0
+        while i < intents.count {
+            let intent = intents[i]
+            i += 1
+            switch intent {
+            case let .new(key, side, price, quantity):
+                let risk = RiskOrder.limit(side, price: price, quantity: quantity)
+                if case .denied(let reason) = gate.check(risk, at: now) {
+                    quoter.apply(.rejected(key, reason: reason.description), into: &intents)
+                    continue
+                }
+                open[key] = (side, true, risk)
+                statistics.news += 1
+                commands.append(.new(key: key, side: side, kind: .limit, timeInForce: .day, price: price, quantity: quantity))
+            case let .replace(key, newKey, side, price, quantity):
+                let current = quoter.tracker.order(key)
+                let leaves = current.map { quantity - $0.cumQuantity } ?? quantity
+                let old = ReplacedOrder(price: current?.price ?? price, quantity: current?.leaves ?? leaves)
+                let risk = RiskOrder.replace(side, price: price, quantity: leaves, replacing: old)
+                if case .denied(let reason) = gate.check(risk, at: now) {
+                    _ = reason
+                    quoter.apply(.replaceRejected(newKey), into: &intents)
+                    continue
+                }
+                open[newKey] = (side, true, risk)
+                statistics.replaces += 1
+                commands.append(.replace(key: key, newKey: newKey, side: side, price: price, quantity: quantity))
+            case let .cancel(key, newKey, side):
+                gate.recordMessage(at: now)
+                statistics.cancels += 1
+                commands.append(.cancel(key: key, newKey: newKey, side: side))
+            }
+            statistics.commands += 1
+        }
+    }
+
+    private mutating func stopAction(_ action: StopAction, now: Int64, into commands: inout [VenueCommand]) {
+        switch action {
+        case .none:
+            return
+        case .stop(let flatten), .flattenMore(let flatten):
+            let sides = gate.quoteSides(instrument: 0)
+            quoter.setSides(buy: sides.bid, sell: sides.ask, into: &intents)
+            flattenOrder(flatten, now: now, into: &commands)
+        case .resume:
+            let sides = gate.quoteSides(instrument: 0)
+            quoter.setSides(buy: sides.bid, sell: sides.ask, into: &intents)
+        }
+    }
+
+    private mutating func flattenOrder(_ flatten: FlattenIntent, now: Int64, into commands: inout [VenueCommand]) {
+        let market = configuration.flattenWithMarketOrders
+        let far = flatten.side == .buy ? (bestAsk ?? mark ?? 0) + configuration.flattenSlippageTicks
+                                       : (bestBid ?? mark ?? 0) - configuration.flattenSlippageTicks
+        let risk = market ? RiskOrder.flatten(flatten) : RiskOrder.flatten(flatten, limitPrice: far)
+        if case .denied = gate.check(risk, at: now) { return }
+        let key = OrderKey(nextFlattenKey)
+        nextFlattenKey += 1
+        open[key] = (flatten.side, false, risk)
+        statistics.flattenOrders += 1
+        statistics.flattenLots += flatten.quantity
+        statistics.commands += 1
+        commands.append(.new(key: key, side: flatten.side, kind: market ? .market : .limit,
+                             timeInForce: .immediateOrCancel, price: market ? 0 : far, quantity: flatten.quantity))
+    }
+
+    private mutating func trackIntradayLoss(mark: Int64, now: Int64) {
+        let profit = positions.tradingProfit(at: mark)
+        let today = now / 86_400_000_000_000
+        if today != day {
+            day = today
+            dayStartProfit = profit
+        }
+        statistics.maxIntradayLoss = max(statistics.maxIntradayLoss, dayStartProfit - profit)
+    }
+}
