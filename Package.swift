@@ -48,14 +48,16 @@ let package = Package(
         .target(name: "Exchange", dependencies: ["CZlib"]),
         // The system zlib, for reading gzip-compressed market data.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // FIX decimals <-> the exchange's ticks and lots.
+        .target(name: "ExchangeFIX", dependencies: ["Exchange", "FIX"]),
         // The simulated exchange's FIX application: order entry and market data over a Venue.
-        .target(name: "ExchangeGateway", dependencies: ["Exchange", "FIX", "FIXSession", "FIXTransport"]),
+        .target(name: "ExchangeGateway", dependencies: ["Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport"]),
         // The ladder: market state in, order intents out. Pure.
         .target(name: "Quoting", dependencies: ["Exchange"]),
         // Pre-trade checks, net-position stop, dynamic margin, concentration, kill switch. Pure.
         .target(name: "Risk", dependencies: ["Exchange"]),
         // Order and position tracking; wires Quoting -> Risk -> a venue (a FIX session or the in-process exchange).
-        .target(name: "Engine", dependencies: ["Exchange", "Quoting", "Risk", "FIX", "FIXSession", "FIXTransport"]),
+        .target(name: "Engine", dependencies: ["Exchange", "ExchangeFIX", "Quoting", "Risk", "FIX", "FIXSession", "FIXTransport"]),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
         .executableTarget(
             name: "fix-at",
@@ -71,6 +73,10 @@ let package = Package(
                 "FIXSession",
                 "Exchange",
                 "ExchangeGateway",
+                "Engine",
+                "Quoting",
+                "Risk",
+                "FIXTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,5 @@
 import Exchange
+import ExchangeFIX
 import FIX
 import FIXSession
 import FIXTransport

@@ -1,4 +1,5 @@
 import Exchange
+import ExchangeFIX
 import FIX
 import Foundation
 import FIXSession
@@ -15,7 +16,7 @@ public final class ExchangeService: @unchecked Sendable {
         case books([Instrument])
         /// A recorded (or synthetic) market for one instrument, with our orders inside it.
         case replay(source: any MarketDataSource, instrument: Instrument, rankCoefficient: Double, queueModel: any QueueModel,
-                    speed: ReplaySpeed)
+                    speed: ReplaySpeed, eventsPerBatch: Int = 4096)
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -38,12 +39,13 @@ public final class ExchangeService: @unchecked Sendable {
             engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
             statistics = { gateway.statistics }
             driver = nil
-        case let .replay(source, instrument, rc, model, speed):
+        case let .replay(source, instrument, rc, model, speed, eventsPerBatch):
             let gateway = ExchangeGateway(venue: ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rc,
                                                                             queueModel: model)), fees: fees)
             engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
             statistics = { gateway.statistics }
-            driver = ReplayDriver(gateway: gateway, source: source, speed: speed, loop: loop, report: report)
+            driver = ReplayDriver(gateway: gateway, source: source, speed: speed, loop: loop, eventsPerBatch: eventsPerBatch,
+                                  report: report)
         }
         let sessions = engine.sessions
         sessionCount = { (sessions.filter { $0.isLoggedOn }.count, sessions.count) }
@@ -55,10 +57,21 @@ public final class ExchangeService: @unchecked Sendable {
     /// The ports listened on.
     public var ports: [Int] { engine.acceptors.compactMap(\.localPort) }
 
-    /// Starts listening, and the replay if there is one.
-    public func start() async throws {
+    /// Starts listening, and the replay if there is one (unless `replay` is false: then
+    /// ``startReplay()`` starts it, once the participants are there).
+    public func start(replay: Bool = true) async throws {
         try await engine.start()
+        if replay { driver?.start() }
+    }
+
+    /// Starts the replay (after ``start(replay:)`` with `replay: false`).
+    public func startReplay() {
         driver?.start()
+    }
+
+    /// Events the replay has applied.
+    public func replayed() async throws -> Int {
+        try await group.next().submit { self.driver?.applied ?? 0 }.get()
     }
 
     /// One line: sessions logged on, orders, fills, rejects, and the replay's progress.
@@ -86,6 +99,11 @@ public final class ExchangeService: @unchecked Sendable {
         var text = String(format: "%.8f", value)
         while text.hasSuffix("0") && text.split(separator: ".").last!.count > 2 { text.removeLast() }
         return text
+    }
+
+    /// Whether the replay has ended (or failed); false without one.
+    public func replayFinished() async throws -> Bool {
+        try await group.next().submit { self.driver?.finished ?? false }.get()
     }
 
     /// Whether the replay ended with an error.

@@ -1,4 +1,5 @@
 import Exchange
+import ExchangeFIX
 import FIX
 import FIXSession
 import FIXTransport
@@ -73,6 +74,13 @@ final class MarketDataPublisher {
         }
     }
 
+    /// A time as MDEntryDate (`YYYYMMDD`) and MDEntryTime (`HH:MM:SS.sss`).
+    static func stamp(_ nanoseconds: Int64) -> (date: String, time: String) {
+        let text = UTCTimestamp(nanosecondsSinceEpoch: nanoseconds, fractionDigits: 3).description  // YYYYMMDD-HH:MM:SS.sss
+        let parts = text.split(separator: "-", maxSplits: 1)
+        return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "00:00:00.000")
+    }
+
     /// Sends each subscription what changed since the last time.
     func publish<V: Venue>(venue: V, sessions: [OwnerID: FIXSession], clock: () -> UTCTimestamp) {
         defer { trades.removeAll(keepingCapacity: true) }
@@ -82,17 +90,19 @@ final class MarketDataPublisher {
             let s = subscriptions[i]
             let instrument = venue.instruments[s.book]
             var entries: [MDIncrementalEntry] = []
+            // A replay stamps its entries with the recording's time (MDEntryDate, MDEntryTime).
+            let stamp = venue.marketTime.map { Self.stamp($0) }
             func changes(_ type: MDEntryType, from old: [PriceLevel], to new: [PriceLevel]) {
                 let before = Dictionary(old.map { ($0.price, $0.size) }, uniquingKeysWith: +)
                 let after = Dictionary(new.map { ($0.price, $0.size) }, uniquingKeysWith: +)
                 for level in old where after[level.price] == nil {
                     entries.append(MDIncrementalEntry(action: .delete, type: type, symbol: instrument.symbol,
-                                                      price: instrument.price(level.price)))
+                                                      price: instrument.price(level.price), date: stamp?.date, time: stamp?.time))
                 }
                 for level in new where before[level.price] != level.size {
                     entries.append(MDIncrementalEntry(action: before[level.price] == nil ? .new : .change, type: type,
                                                       symbol: instrument.symbol, price: instrument.price(level.price),
-                                                      size: instrument.quantity(level.size)))
+                                                      size: instrument.quantity(level.size), date: stamp?.date, time: stamp?.time))
                 }
             }
             if s.bids {
@@ -108,7 +118,8 @@ final class MarketDataPublisher {
             if s.trades {
                 for t in trades where t.book == s.book {
                     entries.append(MDIncrementalEntry(action: .new, type: .trade, symbol: instrument.symbol,
-                                                      price: instrument.price(t.price), size: instrument.quantity(t.size)))
+                                                      price: instrument.price(t.price), size: instrument.quantity(t.size),
+                                                      date: stamp?.date, time: stamp?.time))
                 }
             }
             if !entries.isEmpty {

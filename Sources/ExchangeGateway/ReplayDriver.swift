@@ -1,4 +1,5 @@
 import Exchange
+import ExchangeFIX
 import NIOCore
 
 /// How fast a recording is replayed.
@@ -49,11 +50,18 @@ public final class ReplayDriver: @unchecked Sendable {
     private var pendingEvent: MarketEvent?
     private var recordedStart: Int64?
     private var wallStart = NIODeadline.now()
-    private static let batch = 4096
+    /// Events applied before the market data goes out and the event loop serves the sessions.
+    private let batch: Int
+    /// The pause between batches at full speed, in which the sessions are served.
+    static let pause = TimeAmount.microseconds(10)
 
     /// `report` gets a line when the replay ends or fails.
+    /// `eventsPerBatch` events are applied between two publications of market data (1: every
+    /// change is published, as a market maker watching the feed needs).
     public init(gateway: ExchangeGateway<ReplayVenue>, source: any MarketDataSource, speed: ReplaySpeed, loop: EventLoop,
-                report: @escaping @Sendable (String) -> Void) {
+                eventsPerBatch: Int = 4096, report: @escaping @Sendable (String) -> Void) {
+        precondition(eventsPerBatch > 0, "a batch has events")
+        batch = eventsPerBatch
         self.gateway = gateway
         self.source = source
         self.speed = speed
@@ -77,7 +85,7 @@ public final class ReplayDriver: @unchecked Sendable {
         var count = 0
         var wait: TimeAmount?
         gateway.drive { venue, events in
-            while count < Self.batch {
+            while count < batch {
                 let event: MarketEvent
                 if let e = pendingEvent {
                     event = e
@@ -123,7 +131,9 @@ public final class ReplayDriver: @unchecked Sendable {
         if let wait {
             loop.scheduleTask(in: wait) { self.step() }
         } else {
-            loop.execute { self.step() }
+            // A task that queues itself again runs before the event loop reads its sockets;
+            // a short timer lets the sessions be served between batches.
+            loop.scheduleTask(in: Self.pause) { self.step() }
         }
     }
 }

@@ -11,6 +11,9 @@ public protocol Venue {
                           events: inout [ExchangeEvent])
     /// The best `depth` levels of `side` of book `book` as the market shows them, best first.
     func depth(book: Int, side: Side, levels depth: Int) -> [PriceLevel]
+    /// The market's own clock (ns since the epoch) when it differs from the wall clock: the
+    /// time of the last recorded event of a replay; nil for a live book.
+    var marketTime: Int64? { get }
 }
 
 /// One level of a market-data view: price (ticks) and size (lots).
@@ -25,6 +28,8 @@ public struct PriceLevel: Hashable, Sendable {
 }
 
 extension MatchingEngine: Venue {
+    public var marketTime: Int64? { nil }
+
     public func depth(book: Int, side: Side, levels depth: Int) -> [PriceLevel] {
         books[book].levels(side, depth: depth).map { PriceLevel(price: $0.price, size: $0.quantity) }
     }
@@ -39,6 +44,8 @@ public struct ReplayVenue: Venue, Sendable {
     }
 
     public var instruments: [Instrument] { [exchange.instrument] }
+
+    public var marketTime: Int64? { exchange.time > 0 ? exchange.time : nil }
 
     public func bookIndex(symbol: String) -> Int? { symbol == exchange.instrument.symbol ? 0 : nil }
 

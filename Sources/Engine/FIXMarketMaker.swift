@@ -1,0 +1,235 @@
+import Exchange
+import ExchangeFIX
+import FIX
+import FIXSession
+import FIXTransport
+import Quoting
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The market maker on a FIX 4.4 session (the initiator side): it subscribes to market data
+/// for its instrument once logged on, keeps the best prices from the snapshot and the
+/// incremental refreshes, and turns each change into orders (NewOrderSingle,
+/// OrderCancelReplaceRequest, OrderCancelRequest) after the risk gate; execution reports and
+/// cancel rejects come back to it as execution updates.
+///
+/// ClOrdIDs are `Q<n>` for the ladder's orders and `F<n>` for flattening orders. Everything
+/// runs on the session's event loop.
+public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
+    public private(set) var maker: MarketMaker
+    public private(set) var book = QuoteBook()
+    /// Market data in -> orders out, nanoseconds, for each market-data message that led to orders.
+    public private(set) var latency = LatencyHistogram()
+    /// Market-data messages received.
+    public private(set) var marketDataMessages = 0
+    /// Execution reports and cancel rejects received.
+    public private(set) var reports = 0
+    /// Messages the market maker could not read (counted and skipped).
+    public private(set) var unreadable = 0
+    /// The depth of the market-data subscription.
+    public let depth: Int
+    /// The market's clock, when the venue stamps its market data (a replay does): the margin
+    /// model's bars and the intraday figures follow it rather than the wall clock.
+    public private(set) var marketTime: Int64?
+    private var session: FIXSession?
+    private var commands: [VenueCommand] = []
+    private let clock: @Sendable () -> UTCTimestamp
+    private let onMarketData: (@Sendable () -> Void)?
+
+    /// `onMarketData` is called after each market-data message is handled (progress displays).
+    public init(maker: MarketMaker, depth: Int = 5, clock: @escaping @Sendable () -> UTCTimestamp = systemNow,
+                onMarketData: (@Sendable () -> Void)? = nil) {
+        self.maker = maker
+        self.depth = depth
+        self.clock = clock
+        self.onMarketData = onMarketData
+    }
+
+    private var instrument: Instrument { maker.configuration.instrument }
+
+    /// The market's time when it is known, else the wall clock.
+    private var now: Int64 { marketTime ?? clock().nanosecondsSinceEpoch }
+
+    // MARK: - FIXApplication
+
+    public func onEvent(_ event: SessionEvent, session: FIXSession) {
+        self.session = session
+        if event == .loggedOn {
+            _ = session.send(MarketDataRequest(mdReqID: "MD-\(instrument.symbol)", subscriptionRequestType: .snapshotPlusUpdates,
+                                               marketDepth: depth, mdUpdateType: .incrementalRefresh,
+                                               entryTypes: [.bid, .offer, .trade], symbols: [instrument.symbol]))
+        }
+    }
+
+    public func fromApp(_ message: FIXMessage, session: FIXSession) {
+        self.session = session
+        let start = Self.monotonic()
+        do {
+            switch message.msgType {
+            case "W":
+                marketDataMessages += 1
+                let snapshot = try MarketDataSnapshotFullRefresh(message)
+                guard snapshot.symbol == instrument.symbol else { return }
+                book.clear()
+                for e in snapshot.entries { apply(e.type, action: .new, price: e.price, size: e.size) }
+                market(since: start)
+            case "X":
+                marketDataMessages += 1
+                let increment = try MarketDataIncrementalRefresh(message)
+                for e in increment.entries where e.symbol == nil || e.symbol == instrument.symbol {
+                    apply(e.type, action: e.action, price: e.price, size: e.size)
+                    if let date = e.date, let time = e.time, let t = UTCTimestamp(date + "-" + time) {
+                        marketTime = t.nanosecondsSinceEpoch
+                    }
+                }
+                market(since: start)
+            case "8":
+                reports += 1
+                if let update = try Self.update(ExecutionReport(message), instrument: instrument) { execution(update) }
+            case "9":
+                reports += 1
+                let reject = try OrderCancelReject(message)
+                guard let key = Self.key(reject.clOrdID) else { return }
+                execution(reject.cxlRejResponseTo == .orderCancelReplaceRequest ? .replaceRejected(key) : .cancelRejected(key))
+            default:
+                return
+            }
+        } catch {
+            unreadable += 1
+        }
+    }
+
+    // MARK: - Market data
+
+    private func apply(_ type: MDEntryType?, action: MDUpdateAction, price: FIXDecimal?, size: FIXDecimal?) {
+        guard let type, let price, let ticks = instrument.ticks(price) else { return }
+        let lots = size.flatMap { instrument.lots($0) } ?? 0
+        switch type {
+        case .bid, .offer:
+            let side: Exchange.Side = type == .bid ? .buy : .sell
+            if action == .delete { book.remove(side, price: ticks) } else { book.set(side, price: ticks, size: lots) }
+        case .trade:
+            book.trade(price: ticks, size: lots)
+        default:
+            break
+        }
+    }
+
+    private func market(since start: Int64) {
+        commands.removeAll(keepingCapacity: true)
+        maker.marketChanged(bestBid: book.bestBid, bestAsk: book.bestAsk, now: now, into: &commands)
+        if !commands.isEmpty {
+            send()
+            latency.record(Self.monotonic() - start)
+        }
+        onMarketData?()
+    }
+
+    // MARK: - Orders
+
+    private func execution(_ update: ExecutionUpdate) {
+        commands.removeAll(keepingCapacity: true)
+        maker.execution(update, now: now, into: &commands)
+        send()
+    }
+
+    /// Cancels every working order (before logging out).
+    public func cancelAll() {
+        commands.removeAll(keepingCapacity: true)
+        maker.cancelAll(now: now, into: &commands)
+        send()
+    }
+
+    /// Engages the kill switch: everything is canceled and nothing new goes out until reset.
+    public func engageKillSwitch() {
+        commands.removeAll(keepingCapacity: true)
+        maker.engageKillSwitch(now: now, into: &commands)
+        send()
+    }
+
+    private func send() {
+        guard let session else { return }
+        let now = clock()
+        for command in commands {
+            switch command {
+            case let .new(key, side, kind, timeInForce, price, quantity):
+                let order = NewOrderSingle(
+                    clOrdID: Self.clOrdID(key), handlInst: .automatedPrivate, symbol: instrument.symbol,
+                    side: side == .buy ? .buy : .sell, transactTime: now, orderQty: instrument.quantity(quantity),
+                    ordType: kind == .market ? .market : .limit, price: kind == .market ? nil : instrument.price(price),
+                    timeInForce: Self.timeInForce(timeInForce))
+                _ = session.send(order)
+            case let .replace(key, newKey, side, price, quantity):
+                _ = session.send(OrderCancelReplaceRequest(
+                    origClOrdID: Self.clOrdID(key), clOrdID: Self.clOrdID(newKey), symbol: instrument.symbol,
+                    side: side == .buy ? .buy : .sell, transactTime: now, orderQty: instrument.quantity(quantity),
+                    ordType: .limit, price: instrument.price(price)))
+            case let .cancel(key, newKey, side):
+                _ = session.send(OrderCancelRequest(
+                    origClOrdID: Self.clOrdID(key), clOrdID: Self.clOrdID(newKey), symbol: instrument.symbol,
+                    side: side == .buy ? .buy : .sell, transactTime: now))
+            }
+        }
+    }
+
+    // MARK: - Translation
+
+    static func clOrdID(_ key: OrderKey) -> String {
+        MarketMaker.isFlattening(key) ? "F\(key.rawValue - (1 << 62))" : "Q\(key.rawValue)"
+    }
+
+    static func key(_ clOrdID: String?) -> OrderKey? {
+        guard let id = clOrdID, let first = id.first, let n = UInt64(id.dropFirst()) else { return nil }
+        switch first {
+        case "Q": return OrderKey(n)
+        case "F": return OrderKey(n + (1 << 62))
+        default: return nil
+        }
+    }
+
+    static func timeInForce(_ tif: Exchange.TimeInForce) -> FIX.TimeInForce? {
+        switch tif {
+        case .day: nil
+        case .immediateOrCancel: .immediateOrCancel
+        case .fillOrKill: .fillOrKill
+        }
+    }
+
+    /// An execution report as an update; nil for one that is not about our orders.
+    static func update(_ r: ExecutionReport, instrument: Instrument) -> ExecutionUpdate? {
+        guard let key = key(r.clOrdID) else { return nil }
+        let leaves = instrument.lots(r.leavesQty) ?? 0
+        switch r.execType {
+        case .new:
+            return .accepted(key)
+        case .rejected:
+            return .rejected(key, reason: r.text ?? "rejected")
+        case .trade:
+            guard let px = r.lastPx.flatMap({ instrument.ticks($0) }), let qty = r.lastQty.flatMap({ instrument.lots($0) }) else {
+                return nil
+            }
+            let fee = r.commission.flatMap { DecimalStep(units: 1, scale: 8).steps(mantissa: $0.mantissa, scale: $0.scale) }
+            return .fill(key, price: px, quantity: qty, leaves: leaves, fee: fee)
+        case .canceled:
+            let total = r.orderQty.flatMap { instrument.lots($0) } ?? 0
+            let done = instrument.lots(r.cumQty) ?? 0
+            return .canceled(key, origKey: Self.key(r.origClOrdID), leaves: max(0, total - done))
+        case .replaced:
+            guard let px = r.price.flatMap({ instrument.ticks($0) }), let qty = r.orderQty.flatMap({ instrument.lots($0) }) else {
+                return nil
+            }
+            return .replaced(newKey: key, origKey: Self.key(r.origClOrdID), price: px, quantity: qty, leaves: leaves)
+        default:
+            return nil
+        }
+    }
+
+    static func monotonic() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+}

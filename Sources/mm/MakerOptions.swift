@@ -1,0 +1,72 @@
+import ArgumentParser
+import Engine
+import Exchange
+import Quoting
+import Risk
+
+/// The market maker's settings on the command line, shared by `mm paper` and `mm quote`.
+struct MakerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Price levels quoted on each side.", valueName: "n"))
+    var levels = 5
+
+    @Option(help: ArgumentHelp("Lots per level.", valueName: "lots"))
+    var lots: Int64 = 1
+
+    @Option(help: ArgumentHelp("Ticks between the best price and the first level.", valueName: "ticks"))
+    var offset: Int64 = 0
+
+    @Option(help: ArgumentHelp("Net-position stop: flatten at this many lots.", valueName: "lots"))
+    var stopLimit: Int64 = 50
+
+    @Option(help: ArgumentHelp("Quote again once |position| is back within this (default: half the stop).", valueName: "lots"))
+    var restartThreshold: Int64?
+
+    @Option(help: ArgumentHelp("Account net value the risk checks measure against.", valueName: "amount"))
+    var equity = 1_000_000.0
+
+    @Option(help: ArgumentHelp("Largest position value / account net value (concentration).", valueName: "fraction"))
+    var maxConcentration = Double.infinity
+
+    @Option(help: ArgumentHelp("Largest order, lots.", valueName: "lots"))
+    var maxOrderLots: Int64 = 1_000
+
+    @Option(help: ArgumentHelp("Messages per second the maker may send (0: unlimited).", valueName: "n"))
+    var maxMessageRate = 0
+
+    @Option(help: ArgumentHelp("EWMA lambda of the margin model.", valueName: "lambda"))
+    var marginLambda = 0.94
+
+    @Option(help: ArgumentHelp("Bar interval of the margin model, seconds.", valueName: "seconds"))
+    var marginBar = 60.0
+
+    func validate() throws {
+        guard (0...QuoteConfiguration.maxLevels).contains(levels) else {
+            throw ValidationError("--levels must be between 0 and \(QuoteConfiguration.maxLevels)")
+        }
+        guard lots > 0 else { throw ValidationError("--lots must be positive") }
+        guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
+        guard stopLimit > 0 else { throw ValidationError("--stop-limit must be positive") }
+        if let r = restartThreshold, !(0..<stopLimit).contains(r) {
+            throw ValidationError("--restart-threshold must be in 0..<\(stopLimit)")
+        }
+        guard equity > 0, equity.isFinite else { throw ValidationError("--equity must be positive") }
+        guard maxConcentration > 0 else { throw ValidationError("--max-concentration must be positive") }
+        guard maxOrderLots > 0 else { throw ValidationError("--max-order-lots must be positive") }
+        guard maxMessageRate >= 0 else { throw ValidationError("--max-message-rate must not be negative") }
+        guard marginLambda > 0 && marginLambda < 1 else { throw ValidationError("--margin-lambda must be in (0, 1)") }
+        guard marginBar > 0 else { throw ValidationError("--margin-bar must be positive") }
+    }
+
+    func configuration(instrument: Instrument, fees: FeeSchedule) -> MarketMakerConfiguration {
+        MarketMakerConfiguration(
+            instrument: instrument,
+            quote: QuoteConfiguration(levels: levels, quantity: lots, offset: offset),
+            limits: RiskLimits(maxOrderQuantity: max(maxOrderLots, stopLimit + Int64(levels) * lots),
+                               maxConcentration: maxConcentration),
+            stop: NetPositionStop.Configuration(limit: stopLimit, restartThreshold: restartThreshold),
+            margin: MarginModel.Configuration(barInterval: Int64(marginBar * 1e9), lambda: marginLambda),
+            gate: RiskGate.Configuration(throttle: maxMessageRate > 0
+                                         ? MessageThrottle(messagesPerSecond: maxMessageRate, burst: maxMessageRate) : .unlimited),
+            equity: equity, fees: fees)
+    }
+}
