@@ -52,7 +52,7 @@ public final class ReplayDriver: @unchecked Sendable {
     private var wallStart = NIODeadline.now()
     /// Events applied before the market data goes out and the event loop serves the sessions.
     private let batch: Int
-    /// The pause between batches at full speed, in which the sessions are served.
+    /// The pause between turns at full speed, in which the sessions are served.
     static let pause = TimeAmount.microseconds(10)
 
     /// `report` gets a line when the replay ends or fails.
@@ -81,7 +81,26 @@ public final class ReplayDriver: @unchecked Sendable {
     public var skipped: Int { source.skipped }
 
     private func step() {
+        // A few batches per turn of the event loop, then a pause for the sessions.
+        for _ in 0..<Self.batchesPerTurn {
+            guard !finished else { return }
+            if let wait = runBatch() {
+                loop.scheduleTask(in: wait) { self.step() }
+                return
+            }
+        }
         guard !finished else { return }
+        // A task that queues itself again runs before the event loop reads its sockets;
+        // a short timer lets the sessions be served between turns.
+        loop.scheduleTask(in: Self.pause) { self.step() }
+    }
+
+    /// Batches applied in one turn of the event loop.
+    static let batchesPerTurn = 16
+
+    /// Applies one batch and publishes; returns how long to wait when the next event is not
+    /// due yet (paced replay).
+    private func runBatch() -> TimeAmount? {
         var count = 0
         var wait: TimeAmount?
         gateway.drive { venue, events in
@@ -126,14 +145,7 @@ public final class ReplayDriver: @unchecked Sendable {
             } else {
                 report("Replay finished: \(applied) events, \(skipped) bad records skipped")
             }
-            return
         }
-        if let wait {
-            loop.scheduleTask(in: wait) { self.step() }
-        } else {
-            // A task that queues itself again runs before the event loop reads its sockets;
-            // a short timer lets the sessions be served between batches.
-            loop.scheduleTask(in: Self.pause) { self.step() }
-        }
+        return wait
     }
 }

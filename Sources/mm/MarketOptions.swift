@@ -121,7 +121,7 @@ struct MarketOptions: ParsableArguments {
 
 /// Fees on fills, shared by `mm exchange` and `mm paper`.
 struct FeeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Fee of the resting side of each fill: a rate on the notional (0.0002; negative for a rebate) or an amount per lot (0.5/lot).",
+    @Option(help: ArgumentHelp("Fee of the resting side of each fill: a rate on the notional (0.0002; negative for a rebate, written --maker-fee=-0.0001) or an amount per lot (0.5/lot).",
                                valueName: "fee"))
     var makerFee = "0"
 
