@@ -69,23 +69,12 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         let start = Self.monotonic()
         do {
             switch message.msgType {
-            case "W":
-                marketDataMessages += 1
-                let snapshot = try MarketDataSnapshotFullRefresh(message)
-                guard snapshot.symbol == instrument.symbol else { return }
-                book.clear()
-                for e in snapshot.entries { apply(e.type, action: .new, price: e.price, size: e.size) }
-                market(since: start)
-            case "X":
-                marketDataMessages += 1
-                let increment = try MarketDataIncrementalRefresh(message)
-                for e in increment.entries where e.symbol == nil || e.symbol == instrument.symbol {
-                    apply(e.type, action: e.action, price: e.price, size: e.size)
-                    if let date = e.date, let time = e.time, let t = UTCTimestamp(date + "-" + time) {
-                        marketTime = t.nanosecondsSinceEpoch
-                    }
+            case "W", "X":
+                if try handleMarketData(message) {
+                    flushCommands()
+                    latency.record(Self.monotonic() - start)
                 }
-                market(since: start)
+                onMarketData?()
             case "8":
                 reports += 1
                 if let update = try Self.update(ExecutionReport(message), instrument: instrument) { execution(update) }
@@ -118,14 +107,29 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         }
     }
 
-    private func market(since start: Int64) {
+    /// Applies a market-data message (W or X) for the instrument to the book and lets the market
+    /// maker react; true when it has orders to send (``forEachPendingMessage(new:replace:cancel:)``).
+    /// The session-free hot path, from market data in to orders out.
+    @discardableResult
+    public func handleMarketData(_ message: FIXMessage) throws -> Bool {
+        marketDataMessages += 1
+        if message.msgType == "W" {
+            let snapshot = try MarketDataSnapshotFullRefresh(message)
+            guard snapshot.symbol == instrument.symbol else { return false }
+            book.clear()
+            for e in snapshot.entries { apply(e.type, action: .new, price: e.price, size: e.size) }
+        } else {
+            let increment = try MarketDataIncrementalRefresh(message)
+            for e in increment.entries where e.symbol == nil || e.symbol == instrument.symbol {
+                apply(e.type, action: e.action, price: e.price, size: e.size)
+                if let date = e.date, let time = e.time, let t = UTCTimestamp(date + "-" + time) {
+                    marketTime = t.nanosecondsSinceEpoch
+                }
+            }
+        }
         commands.removeAll(keepingCapacity: true)
         maker.marketChanged(bestBid: book.bestBid, bestAsk: book.bestAsk, now: now, into: &commands)
-        if !commands.isEmpty {
-            send()
-            latency.record(Self.monotonic() - start)
-        }
-        onMarketData?()
+        return !commands.isEmpty
     }
 
     // MARK: - Orders
@@ -151,24 +155,35 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     }
 
     private func send() {
+        flushCommands()
+    }
+
+    /// Sends the pending orders on the session.
+    private func flushCommands() {
         guard let session else { return }
+        forEachPendingMessage(new: { _ = session.send($0) }, replace: { _ = session.send($0) }, cancel: { _ = session.send($0) })
+        commands.removeAll(keepingCapacity: true)
+    }
+
+    /// The pending orders as FIX messages, in order.
+    public func forEachPendingMessage(new: (NewOrderSingle) -> Void, replace: (OrderCancelReplaceRequest) -> Void,
+                                      cancel: (OrderCancelRequest) -> Void) {
         let now = clock()
         for command in commands {
             switch command {
             case let .new(key, side, kind, timeInForce, price, quantity):
-                let order = NewOrderSingle(
+                new(NewOrderSingle(
                     clOrdID: Self.clOrdID(key), handlInst: .automatedPrivate, symbol: instrument.symbol,
                     side: side == .buy ? .buy : .sell, transactTime: now, orderQty: instrument.quantity(quantity),
                     ordType: kind == .market ? .market : .limit, price: kind == .market ? nil : instrument.price(price),
-                    timeInForce: Self.timeInForce(timeInForce))
-                _ = session.send(order)
+                    timeInForce: Self.timeInForce(timeInForce)))
             case let .replace(key, newKey, side, price, quantity):
-                _ = session.send(OrderCancelReplaceRequest(
+                replace(OrderCancelReplaceRequest(
                     origClOrdID: Self.clOrdID(key), clOrdID: Self.clOrdID(newKey), symbol: instrument.symbol,
                     side: side == .buy ? .buy : .sell, transactTime: now, orderQty: instrument.quantity(quantity),
                     ordType: .limit, price: instrument.price(price)))
             case let .cancel(key, newKey, side):
-                _ = session.send(OrderCancelRequest(
+                cancel(OrderCancelRequest(
                     origClOrdID: Self.clOrdID(key), clOrdID: Self.clOrdID(newKey), symbol: instrument.symbol,
                     side: side == .buy ? .buy : .sell, transactTime: now))
             }
