@@ -134,7 +134,9 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
 
     // MARK: - Orders
 
-    private func execution(_ update: ExecutionUpdate) {
+    /// Applies a report already in the market maker's terms (as the FIX reports are), and sends
+    /// what follows; for tests and benchmarks that play the venue in process.
+    public func execution(_ update: ExecutionUpdate) {
         commands.removeAll(keepingCapacity: true)
         maker.execution(update, now: now, into: &commands)
         send()
