@@ -218,6 +218,10 @@ public final class FIXSession: @unchecked Sendable {
     // MARK: - Actions
 
     private func perform(_ actions: [SessionAction]) {
+        // Messages are written as they come and flushed once, at the end: one system call for
+        // a burst (a resend, queued messages released by a gap fill) rather than one each.
+        var written = false
+        defer { if written { channel?.flush() } }
         for action in actions {
             switch action {
             case .send(let bytes):
@@ -232,7 +236,8 @@ public final class FIXSession: @unchecked Sendable {
                     }
                     var buffer = channel.allocator.buffer(capacity: bytes.count)
                     buffer.writeBytes(bytes)
-                    channel.writeAndFlush(buffer, promise: nil)
+                    channel.write(buffer, promise: nil)
+                    written = true
                 }
             case .deliver(let message):
                 application?.fromApp(message, session: self)
@@ -242,6 +247,11 @@ public final class FIXSession: @unchecked Sendable {
                 if case .note(let text) = event { log.onEvent(text, at: clock()) }
                 application?.onEvent(event, session: self)
             case .disconnect:
+                // What was written goes out first (a Logout before the close).
+                if written {
+                    channel?.flush()
+                    written = false
+                }
                 channel?.close(promise: nil)
             }
         }

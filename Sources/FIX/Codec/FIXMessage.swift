@@ -27,15 +27,25 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
 
     /// An empty message, to parse into.
     public init() {
+        self.init(reserving: true)
+    }
+
+    private init(reserving: Bool) {
         bytes = []
         fieldStorage = []
         fieldCount = 0
         groupSpans = []
         instanceStarts = []
         groupsResolved = false
-        bytes.reserveCapacity(512)
-        fieldStorage.reserveCapacity(64)
+        if reserving {
+            bytes.reserveCapacity(512)
+            fieldStorage.reserveCapacity(64)
+        }
     }
+
+    /// An empty message with no storage reserved: a placeholder that costs nothing, for the
+    /// moment a message that is parsed into again and again is taken out of its owner.
+    public static let placeholder = FIXMessage(reserving: false)
 
     /// Parses a message from bytes.
     public init(bytes: some Sequence<UInt8>) throws(FIXParseError) {

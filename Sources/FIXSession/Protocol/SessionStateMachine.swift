@@ -147,7 +147,7 @@ public struct SessionStateMachine {
         begin()
         // Parse into the kept message so its storage is reused from one message to the next.
         var m = message
-        message = FIXMessage()
+        message = .placeholder
         defer { message = m }
         do {
             try m.parse(bytes)
