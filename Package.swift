@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Quoting", targets: ["Quoting"]),
         .library(name: "Risk", targets: ["Risk"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "ExchangeFIX", targets: ["ExchangeFIX"]),
         .executable(name: "fix-at", targets: ["fix-at"]),
     ],
     dependencies: [

@@ -149,6 +149,17 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         send()
     }
 
+    /// Stops quoting for good: every working order is canceled and no new one goes out (the end
+    /// of a run). ``workingOrders`` tells when the cancels have been answered.
+    public func stopQuoting() {
+        commands.removeAll(keepingCapacity: true)
+        maker.stopQuoting(now: now, into: &commands)
+        send()
+    }
+
+    /// Orders of the ladder not yet done (working or with a request in flight).
+    public var workingOrders: Int { maker.quoter.orders.filter { !$0.state.isTerminal }.count }
+
     /// Engages the kill switch: everything is canceled and nothing new goes out until reset.
     public func engageKillSwitch() {
         commands.removeAll(keepingCapacity: true)
@@ -185,9 +196,11 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
                     side: side == .buy ? .buy : .sell, transactTime: now, orderQty: instrument.quantity(quantity),
                     ordType: .limit, price: instrument.price(price)))
             case let .cancel(key, newKey, side):
+                // OrderQtyData on a cancel: the order's total quantity (CumQty + LeavesQty).
                 cancel(OrderCancelRequest(
                     origClOrdID: Self.clOrdID(key), clOrdID: Self.clOrdID(newKey), symbol: instrument.symbol,
-                    side: side == .buy ? .buy : .sell, transactTime: now))
+                    side: side == .buy ? .buy : .sell, transactTime: now,
+                    orderQty: maker.quoter.tracker.order(key).map { instrument.quantity($0.quantity) }))
             }
         }
     }

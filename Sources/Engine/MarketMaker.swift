@@ -196,6 +196,13 @@ public struct MarketMaker: Sendable {
         gate.resetKillSwitch()
     }
 
+    /// Stops quoting: both sides off (their orders are canceled) until the end of the run.
+    public mutating func stopQuoting(now: Int64, into commands: inout [VenueCommand]) {
+        intents.removeAll(keepingCapacity: true)
+        quoter.setSides(buy: false, sell: false, into: &intents)
+        send(now: now, into: &commands)
+    }
+
     /// Cancels every working order (at the end of a run).
     public mutating func cancelAll(now: Int64, into commands: inout [VenueCommand]) {
         intents.removeAll(keepingCapacity: true)

@@ -100,8 +100,9 @@ struct QuoteCommand: AsyncParsableCommand {
                 Self.say("status: " + (try await loop.submit { Self.status(application, engine: engine) }.get()))
             }
         }
-        try await loop.submit { application.cancelAll() }.get()
-        try await Task.sleep(for: .milliseconds(300))
+        // Stop quoting, and log out once every cancel is answered (or after 3 s).
+        try await loop.submit { application.stopQuoting() }.get()
+        _ = try await PaperCommand.waitFor(seconds: 3) { try await loop.submit { application.workingOrders == 0 }.get() }
         let summary = try await loop.submit { TradingSummary(maker: application.maker, latency: application.latency) }.get()
         try await engine.stop()
         try await group.shutdownGracefully()
