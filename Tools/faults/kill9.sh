@@ -36,39 +36,24 @@ rate="${KILL9_RATE:-2000}"
 kills="${KILL9_KILLS:-3}"
 timeout_seconds="${KILL9_TIMEOUT:-90}"
 
-die() { echo "kill9.sh: $*" >&2; exit 2; }
+script=kill9.sh
+# shellcheck source=../lib/script-support.sh
+. "$repo/Tools/lib/script-support.sh"
 
-configuration=release
-if [ "${1:-}" = "-c" ]; then
-  [ $# -ge 2 ] || die "-c needs release or debug"
-  configuration="$2"
-  shift 2
-fi
-case "$configuration" in release|debug) ;; *) die "bad configuration: $configuration (release or debug)" ;; esac
-case "${1:-}" in -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-scenarios=("$@")
+parse_configuration "$@"
+case "${arguments[0]:-}" in -h|--help) show_help 28; exit 0 ;; esac
+scenarios=("${arguments[@]}")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(initiator acceptor)
 for s in "${scenarios[@]}"; do
   case "$s" in initiator|acceptor) ;; *) die "unknown scenario: $s (initiator or acceptor)" ;; esac
 done
-for n in "$messages" "$rate" "$kills" "$timeout_seconds"; do
-  [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || die "KILL9_* values must be positive integers"
-done
+require_positive "KILL9_* values" "$messages" "$rate" "$kills" "$timeout_seconds"
 command -v python3 >/dev/null 2>&1 || die "needs python3 (free ports, random delays)"
 
 started=$SECONDS
 mkdir -p "$work"
-echo "kill9.sh: building fix-peer ($configuration)"
-(cd "$repo" && swift build -c "$configuration" --product fix-peer) >"$work/fix-peer-build.log" 2>&1 || {
-  tail -30 "$work/fix-peer-build.log" >&2
-  die "swift build failed (log: $work/fix-peer-build.log)"
-}
-fix_peer="$(cd "$repo" && swift build -c "$configuration" --show-bin-path)/fix-peer"
-[ -x "$fix_peer" ] || die "fix-peer not found at $fix_peer"
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
+build_swift_product fix-peer "$work/fix-peer-build.log"
+fix_peer="$product_path"
 
 pids=()
 cleanup() {

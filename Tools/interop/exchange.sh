@@ -36,23 +36,17 @@ step_timeout="${EXCHANGE_STEP_TIMEOUT:-5}"
 timeout_seconds="${EXCHANGE_TIMEOUT:-120}"
 dictionary="$repo/Specs/FIX44.xml"
 
-die() { echo "exchange.sh: $*" >&2; exit 2; }
+script=exchange.sh
+# shellcheck source=../lib/script-support.sh
+. "$repo/Tools/lib/script-support.sh"
 
-configuration=release
-if [ "${1:-}" = "-c" ]; then
-  [ $# -ge 2 ] || die "-c needs release or debug"
-  configuration="$2"
-  shift 2
-fi
-case "$configuration" in release|debug) ;; *) die "bad configuration: $configuration (release or debug)" ;; esac
-case "${1:-}" in
-  -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+parse_configuration "$@"
+case "${arguments[0]:-}" in
+  -h|--help) show_help 26; exit 0 ;;
   "") ;;
-  *) die "unexpected argument: $1 (see --help)" ;;
+  *) die "unexpected argument: ${arguments[0]} (see --help)" ;;
 esac
-for n in "$step_timeout" "$timeout_seconds"; do
-  [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || die "EXCHANGE_* values must be positive integers"
-done
+require_positive "EXCHANGE_* values" "$step_timeout" "$timeout_seconds"
 [ -f "$dictionary" ] || die "data dictionary not found: $dictionary"
 
 # MARK: build
@@ -62,30 +56,12 @@ done
 
 started=$SECONDS
 install_missing
-mkdir -p "$build_dir"
-if [ ! -x "$client" ] || [ "$here/order_client.cpp" -nt "$client" ]; then
-  echo "exchange.sh: building $client"
-  # -Wno-deprecated: QuickFIX 1.15's interface uses dynamic exception specifications.
-  "$cxx" -std=c++14 -O2 -Wall -Wno-deprecated "$here/order_client.cpp" -o "$client" -lquickfix -lpthread
-fi
-echo "exchange.sh: building mm ($configuration)"
-(cd "$repo" && swift build -c "$configuration" --product mm) >"$build_dir/mm-build.log" 2>&1 || {
-  tail -30 "$build_dir/mm-build.log" >&2
-  die "swift build failed (log: $build_dir/mm-build.log)"
-}
-mm="$(cd "$repo" && swift build -c "$configuration" --show-bin-path)/mm"
-[ -x "$mm" ] || die "mm not found at $mm"
+build_quickfix_program "$here/order_client.cpp" "$client"
+build_swift_product mm "$build_dir/mm-build.log"
+mm="$product_path"
 echo "exchange.sh: built in $((SECONDS - started)) s"
 
 # MARK: run
-
-free_port() {
-  if command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-  else
-    echo $((20000 + RANDOM % 30000))
-  fi
-}
 
 rm -rf "$work"
 mkdir -p "$work"

@@ -55,24 +55,17 @@ maker_args="${QUOTE_MAKER_ARGS:-}"
 duration=6
 dictionary="$repo/Specs/FIX44.xml"
 
-die() { echo "quote.sh: $*" >&2; exit 2; }
+script=quote.sh
+# shellcheck source=../lib/script-support.sh
+. "$repo/Tools/lib/script-support.sh"
 
-configuration=release
-if [ "${1:-}" = "-c" ]; then
-  [ $# -ge 2 ] || die "-c needs release or debug"
-  configuration="$2"
-  shift 2
-fi
-case "$configuration" in release|debug) ;; *) die "bad configuration: $configuration (release or debug)" ;; esac
-case "${1:-}" in
-  -h|--help) sed -n '2,38p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+parse_configuration "$@"
+case "${arguments[0]:-}" in
+  -h|--help) show_help 38; exit 0 ;;
   "") ;;
-  *) die "unexpected argument: $1 (see --help)" ;;
+  *) die "unexpected argument: ${arguments[0]} (see --help)" ;;
 esac
-for n in "$timeout_seconds" "$market_seconds" "$interval_ms"; do
-  [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] ||
-    die "QUOTE_TIMEOUT, QUOTE_MARKET_SECONDS and QUOTE_INTERVAL_MS must be positive integers"
-done
+require_positive "QUOTE_TIMEOUT, QUOTE_MARKET_SECONDS and QUOTE_INTERVAL_MS" "$timeout_seconds" "$market_seconds" "$interval_ms"
 [[ "$race_percent" =~ ^[0-9]+$ ]] && [ "$race_percent" -le 100 ] || die "QUOTE_RACE_PERCENT must be 0 to 100"
 [ -z "$seed" ] || [[ "$seed" =~ ^[0-9]+$ ]] || die "QUOTE_SEED must be a whole number"
 case "$closing_market" in on|off) ;; *) die "QUOTE_CLOSING_MARKET must be on or off" ;; esac
@@ -85,30 +78,12 @@ case "$closing_market" in on|off) ;; *) die "QUOTE_CLOSING_MARKET must be on or 
 
 started=$SECONDS
 install_missing
-mkdir -p "$build_dir"
-if [ ! -x "$peer" ] || [ "$here/quote_peer.cpp" -nt "$peer" ]; then
-  echo "quote.sh: building $peer"
-  # -Wno-deprecated: QuickFIX 1.15's interface uses dynamic exception specifications.
-  "$cxx" -std=c++14 -O2 -Wall -Wno-deprecated "$here/quote_peer.cpp" -o "$peer" -lquickfix -lpthread
-fi
-echo "quote.sh: building mm ($configuration)"
-(cd "$repo" && swift build -c "$configuration" --product mm) >"$build_dir/mm-quote-build.log" 2>&1 || {
-  tail -30 "$build_dir/mm-quote-build.log" >&2
-  die "swift build failed (log: $build_dir/mm-quote-build.log)"
-}
-mm="$(cd "$repo" && swift build -c "$configuration" --show-bin-path)/mm"
-[ -x "$mm" ] || die "mm not found at $mm"
+build_quickfix_program "$here/quote_peer.cpp" "$peer"
+build_swift_product mm "$build_dir/mm-quote-build.log"
+mm="$product_path"
 echo "quote.sh: built in $((SECONDS - started)) s"
 
 # MARK: run
-
-free_port() {
-  if command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-  else
-    echo $((20000 + RANDOM % 30000))
-  fi
-}
 
 rm -rf "$work"
 mkdir -p "$work"

@@ -40,24 +40,18 @@ disconnect_after="${INTEROP_DISCONNECT_AFTER:-3000}"
 timeout_seconds="${INTEROP_TIMEOUT:-90}"
 dictionary="$repo/Specs/FIX44.xml"
 
-die() { echo "run.sh: $*" >&2; exit 2; }
+script=run.sh
+# shellcheck source=../lib/script-support.sh
+. "$repo/Tools/lib/script-support.sh"
 
-configuration=release
-if [ "${1:-}" = "-c" ]; then
-  [ $# -ge 2 ] || die "-c needs release or debug"
-  configuration="$2"
-  shift 2
-fi
-case "$configuration" in release|debug) ;; *) die "bad configuration: $configuration (release or debug)" ;; esac
-case "${1:-}" in -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-scenarios=("$@")
+parse_configuration "$@"
+case "${arguments[0]:-}" in -h|--help) show_help 30; exit 0 ;; esac
+scenarios=("${arguments[@]}")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(a b c d)
 for s in "${scenarios[@]}"; do
   case "$s" in a|b|c|d) ;; *) die "unknown scenario: $s (a, b, c or d)" ;; esac
 done
-for n in "$messages" "$disconnect_after" "$timeout_seconds"; do
-  [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || die "INTEROP_* values must be positive integers"
-done
+require_positive "INTEROP_* values" "$messages" "$disconnect_after" "$timeout_seconds"
 [ -f "$dictionary" ] || die "data dictionary not found: $dictionary"
 
 # MARK: build
@@ -67,30 +61,12 @@ done
 
 started=$SECONDS
 install_missing
-mkdir -p "$build_dir"
-if [ ! -x "$peer" ] || [ "$here/peer.cpp" -nt "$peer" ]; then
-  echo "run.sh: building $peer"
-  # -Wno-deprecated: QuickFIX 1.15's interface uses dynamic exception specifications.
-  "$cxx" -std=c++14 -O2 -Wall -Wno-deprecated "$here/peer.cpp" -o "$peer" -lquickfix -lpthread
-fi
-echo "run.sh: building fix-peer ($configuration)"
-(cd "$repo" && swift build -c "$configuration" --product fix-peer) >"$build_dir/fix-peer-build.log" 2>&1 || {
-  tail -30 "$build_dir/fix-peer-build.log" >&2
-  die "swift build failed (log: $build_dir/fix-peer-build.log)"
-}
-fix_peer="$(cd "$repo" && swift build -c "$configuration" --show-bin-path)/fix-peer"
-[ -x "$fix_peer" ] || die "fix-peer not found at $fix_peer"
+build_quickfix_program "$here/peer.cpp" "$peer"
+build_swift_product fix-peer "$build_dir/fix-peer-build.log"
+fix_peer="$product_path"
 echo "run.sh: built in $((SECONDS - started)) s"
 
 # MARK: scenarios
-
-free_port() {
-  if command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-  else
-    echo $((20000 + RANDOM % 30000))
-  fi
-}
 
 pids=()
 cleanup() {
