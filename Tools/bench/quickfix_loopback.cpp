@@ -58,6 +58,8 @@
 #include <quickfix/fix44/ExecutionReport.h>
 #include <quickfix/fix44/NewOrderSingle.h>
 
+#include "../interop/tool_support.hpp"
+
 #include <arpa/inet.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -81,6 +83,10 @@
 #include <vector>
 
 namespace {
+
+using tools::absolutePath;
+using tools::isFile;
+using tools::defaultDictionary;
 
 typedef std::chrono::steady_clock Clock;
 
@@ -276,30 +282,6 @@ private:
   std::string lastReplyClOrdID_;
   Clock::time_point arrived_;
 };
-
-bool isFile(const std::string& path) {
-  struct stat info;
-  return !path.empty() && stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
-}
-
-std::string absolutePath(const std::string& path) {
-  char resolved[PATH_MAX];
-  return realpath(path.c_str(), resolved) == nullptr ? std::string() : std::string(resolved);
-}
-
-/// The repository's Specs/FIX44.xml, found from the executable (Tools/bench/.build/), else ./Specs.
-std::string defaultDictionary() {
-  char self[PATH_MAX];
-  const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (length > 0) {
-    self[length] = '\0';
-    std::string dir(self);
-    dir = dir.substr(0, dir.rfind('/'));
-    const std::string candidate = absolutePath(dir + "/../../../Specs/FIX44.xml");
-    if (isFile(candidate)) return candidate;
-  }
-  return absolutePath("Specs/FIX44.xml");
-}
 
 /// A port nobody listens on now: bound to port 0, read back, released.
 int freePort() {

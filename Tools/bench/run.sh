@@ -73,7 +73,7 @@ if [ "$run_quickfix" -eq 1 ]; then
   . "$repo/Tools/interop/install-quickfix.sh"
   install_missing
   mkdir -p "$build_dir"
-  if [ ! -x "$program" ] || [ "$here/quickfix_loopback.cpp" -nt "$program" ]; then
+  if [ ! -x "$program" ] || [ "$here/quickfix_loopback.cpp" -nt "$program" ] || [ "$here/../interop/tool_support.hpp" -nt "$program" ]; then
     echo "run.sh: building $program"
     # -Wno-deprecated: QuickFIX 1.15's interface uses dynamic exception specifications.
     "$cxx" -std=c++14 -O2 -Wall -Wno-deprecated "$here/quickfix_loopback.cpp" -o "$program" -lquickfix -lpthread

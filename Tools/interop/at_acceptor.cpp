@@ -31,6 +31,8 @@
 #include <quickfix/ThreadedSocketAcceptor.h>
 #include <quickfix/Values.h>
 
+#include "tool_support.hpp"
+
 #include <signal.h>
 #include <sys/stat.h>
 #include <limits.h>
@@ -47,6 +49,8 @@
 #include <string>
 
 namespace {
+
+using tools::absolutePath;
 
 class EchoApplication : public FIX::Application {
 public:
@@ -114,12 +118,6 @@ bool makeDirectory(const std::string& path) {
   if (mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return true;
   std::cerr << "at_acceptor: cannot create " << path << ": " << std::strerror(errno) << "\n";
   return false;
-}
-
-std::string absolutePath(const std::string& path) {
-  char resolved[PATH_MAX];
-  if (realpath(path.c_str(), resolved) == nullptr) return std::string();
-  return std::string(resolved);
 }
 
 std::string settingsText(int port, const std::string& dictionary, const std::string& workDir) {

@@ -36,7 +36,7 @@ die() { echo "build.sh: $*" >&2; exit 2; }
 build() {
   install_missing
   mkdir -p "$build_dir"
-  if [ ! -x "$binary" ] || [ "$here/at_acceptor.cpp" -nt "$binary" ]; then
+  if [ ! -x "$binary" ] || [ "$here/at_acceptor.cpp" -nt "$binary" ] || [ "$here/tool_support.hpp" -nt "$binary" ]; then
     echo "build.sh: building $binary" >&2
     # -Wno-deprecated: QuickFIX 1.15's interface uses dynamic exception specifications.
     "$cxx" -std=c++14 -O2 -Wall -Wno-deprecated "$here/at_acceptor.cpp" -o "$binary" \

@@ -52,6 +52,8 @@
 #include <quickfix/Values.h>
 #include <quickfix/fix44/NewOrderSingle.h>
 
+#include "tool_support.hpp"
+
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -72,6 +74,11 @@
 #include <vector>
 
 namespace {
+
+using tools::absolutePath;
+using tools::isFile;
+using tools::defaultDictionary;
+using tools::parseNumber;
 
 typedef std::chrono::steady_clock Clock;
 
@@ -168,42 +175,9 @@ bool makeDirectory(const std::string& path) {
   return false;
 }
 
-std::string absolutePath(const std::string& path) {
-  char resolved[PATH_MAX];
-  if (realpath(path.c_str(), resolved) == nullptr) return std::string();
-  return std::string(resolved);
-}
-
-bool isFile(const std::string& path) {
-  struct stat info;
-  return !path.empty() && stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
-}
-
 std::string environment(const char* name, const std::string& fallback) {
   const char* value = getenv(name);
   return value != nullptr && *value != '\0' ? std::string(value) : fallback;
-}
-
-bool parseNumber(const std::string& text, long minimum, long maximum, long& out) {
-  char* end = nullptr;
-  const long value = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || value < minimum || value > maximum) return false;
-  out = value;
-  return true;
-}
-
-// The repository's Specs/FIX44.xml: from the executable (Tools/interop/.build/peer), else ./Specs.
-std::string defaultDictionary() {
-  char self[PATH_MAX];
-  const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (length > 0) {
-    self[length] = '\0';
-    std::string dir(self);
-    dir = dir.substr(0, dir.rfind('/'));
-    const std::string candidate = absolutePath(dir + "/../../../Specs/FIX44.xml");
-    if (isFile(candidate)) return candidate;
-  }
-  return absolutePath("Specs/FIX44.xml");
 }
 
 std::string settingsText(bool initiator, const std::string& host, long port, const std::string& sender,

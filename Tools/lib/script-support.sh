@@ -57,7 +57,8 @@ build_swift_product() {
 build_quickfix_program() {
   local source="$1" output="$2"
   mkdir -p "$(dirname "$output")"
-  if [ ! -x "$output" ] || [ "$source" -nt "$output" ]; then
+  local support="$repo/Tools/interop/tool_support.hpp"
+  if [ ! -x "$output" ] || [ "$source" -nt "$output" ] || [ "$support" -nt "$output" ]; then
     echo "$script: building $output"
     # -Wno-deprecated: QuickFIX 1.15's interface uses dynamic exception specifications.
     "$cxx" -std=c++14 -O2 -Wall -Wno-deprecated "$source" -o "$output" -lquickfix -lpthread
