@@ -21,9 +21,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        // What the benchmark executables share: the state box and the usual configuration.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/Support"
+        ),
         .executableTarget(
             name: "FIXCodec",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "FIX", package: engineIdentity),
             ],
@@ -65,7 +72,7 @@ let package = Package(
 func benchmarkTarget(_ name: String, _ products: [String]) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+        dependencies: ["BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")]
             + products.map { .product(name: $0, package: engineIdentity) },
         path: "Benchmarks/\(name)",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -7,13 +7,8 @@
 // (the mix of events the book reports, the fills in the replay).
 
 import Benchmark
+import BenchmarkSupport
 import Exchange
-
-/// Holds a benchmark's state between setup and the measured iterations.
-final class Box<T>: @unchecked Sendable {
-    var value: T?
-    init() {}
-}
 
 /// A small seeded generator for the workloads (not measured).
 struct Generator {

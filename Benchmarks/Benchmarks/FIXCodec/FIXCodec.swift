@@ -7,29 +7,8 @@
 // message frames, parses and validates; the typed and raw encoders write the same bytes).
 
 import Benchmark
+import BenchmarkSupport
 import FIX
-
-// MARK: - Configuration
-
-/// Wall clock, CPU time, mallocs and throughput; 1000 operations per measured iteration.
-func codecConfiguration() -> Benchmark.Configuration {
-    Benchmark.Configuration(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
-        timeUnits: .nanoseconds,
-        warmupIterations: 20,
-        scalingFactor: .kilo,
-        maxDuration: .seconds(2),
-        maxIterations: 100_000
-    )
-}
-
-/// Holds a benchmark's state between setup and the measured iterations. The measured closure
-/// reaches the state with one access per iteration (`box.value!.run(...)`); the inner loop then
-/// works on the struct in place, so no per-operation exclusivity check or copy is measured.
-final class Box<T>: @unchecked Sendable {
-    var value: T?
-    init() {}
-}
 
 // MARK: - Sample messages
 
@@ -273,12 +252,12 @@ struct ParseIncrementalRefresh {
 // MARK: - Registration
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = codecConfiguration()
+    Benchmark.defaultConfiguration = perOperationConfiguration()
 
     let nos = Box<FrameParseValidate>()
     Benchmark(
         "Frame+parse+validate NewOrderSingle",
-        configuration: codecConfiguration(),
+        configuration: perOperationConfiguration(),
         closure: { benchmark in
             nos.value!.run(benchmark.scaledIterations)
         },
@@ -288,7 +267,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark(
         "Parse+validate NewOrderSingle",
-        configuration: codecConfiguration(),
+        configuration: perOperationConfiguration(),
         closure: { (benchmark: Benchmark) throws in
             try nos.value!.runParseValidate(benchmark.scaledIterations)
         },
@@ -299,7 +278,7 @@ let benchmarks: @Sendable () -> Void = {
     let encode = Box<EncodeExecutionReport>()
     Benchmark(
         "Encode ExecutionReport (typed)",
-        configuration: codecConfiguration(),
+        configuration: perOperationConfiguration(),
         closure: { benchmark in
             encode.value!.runTyped(benchmark.scaledIterations)
         },
@@ -308,7 +287,7 @@ let benchmarks: @Sendable () -> Void = {
     )
     Benchmark(
         "Encode ExecutionReport (raw encoder)",
-        configuration: codecConfiguration(),
+        configuration: perOperationConfiguration(),
         closure: { benchmark in
             encode.value!.runRaw(benchmark.scaledIterations)
         },
@@ -319,7 +298,7 @@ let benchmarks: @Sendable () -> Void = {
     let refresh = Box<ParseIncrementalRefresh>()
     Benchmark(
         "parse+validate X (10 entries)",
-        configuration: codecConfiguration(),
+        configuration: perOperationConfiguration(),
         closure: { (benchmark: Benchmark) throws in
             try refresh.value!.runParseValidate(benchmark.scaledIterations)
         },
@@ -328,7 +307,7 @@ let benchmarks: @Sendable () -> Void = {
     )
     Benchmark(
         "parse only X (10 entries)",
-        configuration: codecConfiguration(),
+        configuration: perOperationConfiguration(),
         closure: { (benchmark: Benchmark) throws in
             try refresh.value!.runParseOnly(benchmark.scaledIterations)
         },

@@ -10,14 +10,9 @@
 // intended one (the ladder moves by replaces, refills by new orders, stays complete).
 
 import Benchmark
+import BenchmarkSupport
 import Exchange
 import Quoting
-
-/// Holds a benchmark's state between setup and the measured iterations.
-final class Box<T>: @unchecked Sendable {
-    var value: T?
-    init() {}
-}
 
 /// A small deterministic generator for the price path (xorshift64*).
 struct PathRandom {

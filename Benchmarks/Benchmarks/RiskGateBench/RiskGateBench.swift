@@ -19,29 +19,9 @@
 // intended and leaves the exposure unchanged. Target: p99 under 200 ns, 0 allocations.
 
 import Benchmark
+import BenchmarkSupport
 import Exchange
 import Risk
-
-// MARK: - Configuration
-
-/// Wall clock, CPU time, mallocs and throughput; 1000 checks per measured iteration.
-func gateConfiguration() -> Benchmark.Configuration {
-    Benchmark.Configuration(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
-        timeUnits: .nanoseconds,
-        warmupIterations: 20,
-        scalingFactor: .kilo,
-        maxDuration: .seconds(2),
-        maxIterations: 100_000
-    )
-}
-
-/// Holds a benchmark's state between setup and the measured iterations. The measured closure
-/// reaches the state with one access per iteration; the inner loop works on it in place.
-final class Box<T>: @unchecked Sendable {
-    var value: T?
-    init() {}
-}
 
 // MARK: - Workload
 
@@ -159,12 +139,12 @@ struct GateWorkload {
 // MARK: - Registration
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = gateConfiguration()
+    Benchmark.defaultConfiguration = perOperationConfiguration()
 
     let approve = Box<GateWorkload>()
     Benchmark(
         "Risk gate approve (all checks)",
-        configuration: gateConfiguration(),
+        configuration: perOperationConfiguration(),
         closure: { benchmark in
             approve.value!.run(benchmark.scaledIterations)
         },
@@ -175,7 +155,7 @@ let benchmarks: @Sendable () -> Void = {
     let mixed = Box<GateWorkload>()
     Benchmark(
         "Risk gate 10% denied (all checks)",
-        configuration: gateConfiguration(),
+        configuration: perOperationConfiguration(),
         closure: { benchmark in
             mixed.value!.run(benchmark.scaledIterations)
         },

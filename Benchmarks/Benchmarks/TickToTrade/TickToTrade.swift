@@ -6,6 +6,7 @@
 // every message leads to replaces.
 
 import Benchmark
+import BenchmarkSupport
 import Engine
 import Exchange
 import FIX
@@ -20,11 +21,6 @@ func monotonic() -> Int64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-}
-
-final class Box<T>: @unchecked Sendable {
-    var value: T?
-    init() {}
 }
 
 /// The market maker of BTCUSDT (tick 0.1, lot 0.001) fed prepared incremental refreshes.
