@@ -40,7 +40,7 @@ public struct OrderBook: Sendable {
 
     private var slots: ContiguousArray<Slot> = []
     private var freeSlots: ContiguousArray<Int32> = []
-    private var slotOf: [OrderID: Int32] = [:]
+    private var slotOf = OrderIndex()
     /// Ascending prices: the best bid is last.
     private var bids: ContiguousArray<Level> = []
     /// Descending prices: the best ask is last.
@@ -290,7 +290,7 @@ public struct OrderBook: Sendable {
             s = Int32(slots.count)
             slots.append(slot)
         }
-        slotOf[id] = s
+        slotOf.set(id, s)
         if side == .buy {
             Self.append(s, price: price, leaves: leaves, side: .buy, to: &bids, slots: &slots)
         } else {
@@ -316,7 +316,7 @@ public struct OrderBook: Sendable {
     private mutating func remove(slot s: Int32) {
         let o = slots[Int(s)]
         if o.side == .buy { Self.unlink(s, o, from: &bids, slots: &slots) } else { Self.unlink(s, o, from: &asks, slots: &slots) }
-        slotOf.removeValue(forKey: o.id)
+        slotOf.remove(o.id)
         freeSlots.append(s)
     }
 
