@@ -22,13 +22,24 @@ struct Generator {
 
 // MARK: - Order book, mixed workload
 
-/// A book kept around a mid price: 50% passive adds (1 to 40 ticks from the mid), 35% cancels of
-/// a random working order, 15% marketable IOC orders of 1 to 5 lots that trade at the top.
+/// A book kept around a mid price and around its starting size of 2,000 orders (a steady state,
+/// as an exchange's books are): 45% passive adds (1 to 40 ticks from the mid), 40% cancels of a
+/// random working order, 15% marketable IOC orders of 1 to 5 lots that trade at the top. An add
+/// is a cancel instead while the book holds over 3,000 orders, and a cancel an add under 1,000.
 struct BookWorkload {
     static let instrument = Instrument(symbol: "BENCH", tickSize: DecimalStep(units: 1, scale: 2))
     static let mid: Int64 = 10_000
 
-    enum Op { case add(Side, Int64, Int64), cancel(Int), take(Side, Int64) }
+    /// One operation; every one carries an add's values and a random pick of the order to cancel,
+    /// for when the steady-state rule turns it into the other kind.
+    struct Op {
+        enum Kind { case add, cancel, take }
+        var kind: Kind
+        var side: Side
+        var price: Int64
+        var quantity: Int64
+        var pick: Int
+    }
 
     var book = OrderBook(instrument: instrument)
     var ops: [Op] = []
@@ -45,14 +56,11 @@ struct BookWorkload {
         for _ in 0..<operations {
             let r = g.below(100)
             let side: Side = g.below(2) == 0 ? .buy : .sell
-            if r < 50 {
-                let offset = Int64(1 + g.below(40))
-                ops.append(.add(side, side == .buy ? Self.mid - offset : Self.mid + offset, Int64(1 + g.below(10))))
-            } else if r < 85 {
-                ops.append(.cancel(g.below(1 << 30)))
-            } else {
-                ops.append(.take(side, Int64(1 + g.below(5))))
-            }
+            let offset = Int64(1 + g.below(40))
+            let price = side == .buy ? Self.mid - offset : Self.mid + offset
+            let kind: Op.Kind = r < 45 ? .add : r < 85 ? .cancel : .take
+            let quantity = Int64(kind == .take ? 1 + g.below(5) : 1 + g.below(10))
+            ops.append(Op(kind: kind, side: side, price: price, quantity: quantity, pick: g.below(1 << 30)))
         }
         // Start with a populated book.
         for k in 0..<2000 {
@@ -75,13 +83,17 @@ struct BookWorkload {
             let op = ops[cursor]
             cursor += 1
             if cursor == ops.count { cursor = 0 }
-            switch op {
-            case let .add(side, price, quantity):
-                add(side, price, quantity)
-            case .cancel(let r):
+            let count = book.orderCount
+            var kind = op.kind
+            if kind == .add && count > 3_000 { kind = .cancel }
+            if kind == .cancel && count < 1_000 { kind = .add }
+            switch kind {
+            case .add:
+                add(op.side, op.price, op.quantity)
+            case .cancel:
                 // A random working order (those filled meanwhile are dropped from the list).
                 while !live.isEmpty {
-                    let i = r % live.count
+                    let i = op.pick % live.count
                     let id = live[i]
                     live.swapAt(i, live.count - 1)
                     live.removeLast()
@@ -91,10 +103,10 @@ struct BookWorkload {
                         break
                     }
                 }
-            case let .take(side, quantity):
+            case .take:
                 events.removeAll(keepingCapacity: true)
-                let price = side == .buy ? Self.mid + 100 : Self.mid - 100
-                book.submit(.limit(side, price: price, quantity: quantity, owner: 99, timeInForce: .immediateOrCancel),
+                let price = op.side == .buy ? Self.mid + 100 : Self.mid - 100
+                book.submit(.limit(op.side, price: price, quantity: op.quantity, owner: 99, timeInForce: .immediateOrCancel),
                             id: nextID, events: &events)
                 nextID += 1
             }
@@ -167,7 +179,8 @@ let benchmarks: @Sendable () -> Void = {
                 if case .canceled(_, _, _, .requested) = e { cancels += 1 }
             }
         }
-        precondition(fills > 5_000 && cancels > 20_000 && w.book.orderCount > 100, "the workload does not trade, cancel and rest")
+        precondition(fills > 5_000 && cancels > 20_000, "the workload does not trade and cancel")
+        precondition((500...20_000).contains(w.book.orderCount), "the book does not stay near its size: \(w.book.orderCount) orders")
         book.value = w
     }
 
