@@ -139,14 +139,14 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     public func execution(_ update: ExecutionUpdate) {
         commands.removeAll(keepingCapacity: true)
         maker.execution(update, now: now, into: &commands)
-        send()
+        flushCommands()
     }
 
     /// Cancels every working order (before logging out).
     public func cancelAll() {
         commands.removeAll(keepingCapacity: true)
         maker.cancelAll(now: now, into: &commands)
-        send()
+        flushCommands()
     }
 
     /// Stops quoting for good: every working order is canceled and no new one goes out (the end
@@ -154,7 +154,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     public func stopQuoting() {
         commands.removeAll(keepingCapacity: true)
         maker.stopQuoting(now: now, into: &commands)
-        send()
+        flushCommands()
     }
 
     /// Orders of the ladder not yet done (working or with a request in flight).
@@ -164,10 +164,6 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     public func engageKillSwitch() {
         commands.removeAll(keepingCapacity: true)
         maker.engageKillSwitch(now: now, into: &commands)
-        send()
-    }
-
-    private func send() {
         flushCommands()
     }
 

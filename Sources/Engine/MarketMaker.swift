@@ -238,8 +238,7 @@ public struct MarketMaker: Sendable {
                 let leaves = current.map { quantity - $0.cumQuantity } ?? quantity
                 let old = ReplacedOrder(price: current?.price ?? price, quantity: current?.leaves ?? leaves)
                 let risk = RiskOrder.replace(side, price: price, quantity: leaves, replacing: old)
-                if case .denied(let reason) = gate.check(risk, at: now) {
-                    _ = reason
+                if case .denied = gate.check(risk, at: now) {
                     quoter.apply(.replaceRejected(newKey), into: &intents)
                     continue
                 }

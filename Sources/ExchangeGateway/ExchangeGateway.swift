@@ -94,7 +94,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         events.removeAll(keepingCapacity: true)
         body(&venue, &events)
         report()
-        publisher.publish(venue: venue, sessions: sessionOf, clock: clock)
+        publisher.publish(venue: venue)
     }
 
     private func owner(of session: FIXSession) -> OwnerID {
@@ -213,7 +213,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
     private func finish() {
         report()
         pending = nil
-        publisher.publish(venue: venue, sessions: sessionOf, clock: clock)
+        publisher.publish(venue: venue)
     }
 
     // MARK: - Reports
@@ -346,7 +346,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
     // MARK: - Market data
 
     private func marketData(_ r: MarketDataRequest, session: FIXSession) {
-        publisher.request(r, session: session, venue: venue, clock: clock)
+        publisher.request(r, session: session, venue: venue)
     }
 
     // MARK: - FIX <-> exchange values

@@ -31,7 +31,7 @@ final class MarketDataPublisher {
     }
 
     /// Answers a MarketDataRequest.
-    func request<V: Venue>(_ r: MarketDataRequest, session: FIXSession, venue: V, clock: () -> UTCTimestamp) {
+    func request<V: Venue>(_ r: MarketDataRequest, session: FIXSession, venue: V) {
         func reject(_ reason: MDReqRejReason, _ text: String) {
             _ = session.send(MarketDataRequestReject(mdReqID: r.mdReqID, reason: reason, text: text))
         }
@@ -82,7 +82,7 @@ final class MarketDataPublisher {
     }
 
     /// Sends each subscription what changed since the last time.
-    func publish<V: Venue>(venue: V, sessions: [OwnerID: FIXSession], clock: () -> UTCTimestamp) {
+    func publish<V: Venue>(venue: V) {
         defer { trades.removeAll(keepingCapacity: true) }
         guard !subscriptions.isEmpty else { return }
         subscriptions.removeAll { !$0.session.isLoggedOn }

@@ -81,6 +81,8 @@ using tools::absolutePath;
 using tools::isFile;
 using tools::defaultDictionary;
 using tools::parseNumber;
+using tools::text;
+using tools::msgType;
 
 typedef std::chrono::steady_clock Clock;
 
@@ -89,18 +91,6 @@ const char* const kMaker = "MAKER";
 const char* const kMaker2 = "MAKER2";
 
 // MARK: - Small helpers
-
-// A message as text, SOH shown as '|'.
-std::string text(const FIX::Message& message) {
-  std::string s = message.toString();
-  std::replace(s.begin(), s.end(), '\x01', '|');
-  return s;
-}
-
-std::string msgType(const FIX::Message& message) {
-  return message.getHeader().isSetField(FIX::FIELD::MsgType) ? message.getHeader().getField(FIX::FIELD::MsgType)
-                                                              : std::string("?");
-}
 
 // A FIX decimal in a canonical form ("61800.30000" -> "61800.3", "0.0" -> "0", "-0" -> "0"), or
 // an empty string when the text is not a decimal.

@@ -117,6 +117,8 @@ using tools::absolutePath;
 using tools::isFile;
 using tools::defaultDictionary;
 using tools::parseNumber;
+using tools::text;
+using tools::msgType;
 
 typedef std::chrono::steady_clock Clock;
 
@@ -131,17 +133,6 @@ const char kBuy = FIX::Side_BUY;
 const char kSell = FIX::Side_SELL;
 
 // MARK: - Helpers
-
-std::string text(const FIX::Message& message) {
-  std::string s = message.toString();
-  std::replace(s.begin(), s.end(), '\x01', '|');
-  return s;
-}
-
-std::string msgType(const FIX::Message& message) {
-  return message.getHeader().isSetField(FIX::FIELD::MsgType) ? message.getHeader().getField(FIX::FIELD::MsgType)
-                                                              : std::string("?");
-}
 
 std::string field(const FIX::FieldMap& m, int tag) {
   return m.isSetField(tag) ? m.getField(tag) : std::string();

@@ -1,14 +1,17 @@
 // What the QuickFIX C++ programs of Tools/ (interop peers, the exchange and quote tests, the
-// session benchmark) share: paths and numbers from the command line.
+// session benchmark) share: paths and numbers from the command line, messages as text.
 //
 // This product includes software developed by quickfixengine.org (http://www.quickfixengine.org/).
 #pragma once
+
+#include <quickfix/Message.h>
 
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -49,6 +52,19 @@ inline bool parseNumber(const std::string& text, long minimum, long maximum, lon
   if (text.empty() || *end != '\0' || value < minimum || value > maximum) return false;
   out = value;
   return true;
+}
+
+// A message as text, SOH shown as '|'.
+inline std::string text(const FIX::Message& message) {
+  std::string s = message.toString();
+  std::replace(s.begin(), s.end(), '\x01', '|');
+  return s;
+}
+
+// The MsgType of a message, or "?".
+inline std::string msgType(const FIX::Message& message) {
+  return message.getHeader().isSetField(FIX::FIELD::MsgType) ? message.getHeader().getField(FIX::FIELD::MsgType)
+                                                              : std::string("?");
 }
 
 }  // namespace tools

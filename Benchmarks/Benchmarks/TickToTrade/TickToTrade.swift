@@ -1,5 +1,5 @@
 // Market data in -> cancel/replace bytes out, in process: a MarketDataIncrementalRefresh arrives
-// as bytes; it is framed and parsed, applied to the market maker's book; the ladder re-aims and
+// as bytes; it is parsed, applied to the market maker's book; the ladder re-aims and
 // its replaces pass the risk gate; the resulting OrderCancelReplaceRequest (and any other order
 // messages) are encoded with the session header, ready for the socket. One operation is one
 // market-data message; the best bid and ask move by one tick every message, up and down, so
@@ -27,7 +27,6 @@ func monotonic() -> Int64 {
 struct TickToTrade {
     let instrument = Instrument(symbol: "BTCUSDT", tickSize: DecimalStep(units: 1, scale: 1), lotSize: DecimalStep(units: 1, scale: 3))
     let application: FIXMarketMaker
-    var framer = FIXFramer()
     var message = FIXMessage()
     let encoder = FIXEncoder()
     var sequence = 1
@@ -40,7 +39,7 @@ struct TickToTrade {
         application = FIXMarketMaker(maker: MarketMaker(configuration: MarketMakerConfiguration(instrument: instrument)))
         // A snapshot first: 61800.0 / 61800.1.
         let time = UTCTimestamp(year: 2024, month: 8, day: 8, hour: 12)!
-        var snapshot = Self.encode(msgType: "W", time: time) { e in
+        let snapshot = Self.encode(msgType: "W", time: time) { e in
             e.append(Tag.mdReqID, "MD-BTCUSDT")
             e.append(Tag.symbol, "BTCUSDT")
             e.append(Tag.noMDEntries, 2)
@@ -52,7 +51,6 @@ struct TickToTrade {
         message = try! FIXMessage(bytes: snapshot)
         _ = try! application.handleMarketData(message)
         acceptAll()
-        snapshot.removeAll()
         // Up: the bid 61800.0 -> 61800.1 and the offer 61800.1 -> 61800.2; down: back.
         for (from, to) in [(Int64(618_000), Int64(618_001)), (618_001, 618_000)] {
             updates.append(Self.encode(msgType: "X", time: time) { e in

@@ -42,16 +42,17 @@
 /// shares its open file with its copies.
 public struct L1SnapshotCSVSource: MarketDataSource {
     public let instrument: Instrument
-    public let skipBad: Bool
+    /// Whether bad records are skipped (and counted) rather than thrown.
+    public var skipBad: Bool { records.skipBad }
     /// A fall in the cumulative volume after this long (ns) without a row starts a new day.
     public let newTradingDayGap: Int64
-    public private(set) var skipped = 0
+    public var skipped: Int { records.skipped }
     /// The 1-based number of the last line read (0 before the first).
-    public var lineNumber: Int { reader.lineNumber }
+    public var lineNumber: Int { records.lineNumber }
 
-    private let reader: LineReader
-    private var fields = CSVFields()
-    private var firstLine = true
+    private var records: CSVRecords
+    /// The fields of the current record.
+    private var fields: CSVFields { records.fields }
     /// The quote of a row whose trade was just returned.
     private var pendingQuote: MarketEvent?
     /// The previous good row: its time and cumulative volume (lots).
@@ -63,9 +64,8 @@ public struct L1SnapshotCSVSource: MarketDataSource {
     public init(path: String, instrument: Instrument, skipBad: Bool = false,
                 newTradingDayGap: Int64 = 3_600_000_000_000) throws(MarketDataError) {
         self.instrument = instrument
-        self.skipBad = skipBad
         self.newTradingDayGap = newTradingDayGap
-        reader = try LineReader(path: path)
+        records = try CSVRecords(path: path, skipBad: skipBad)
     }
 
     public mutating func next() throws(MarketDataError) -> MarketEvent? {
@@ -73,13 +73,7 @@ public struct L1SnapshotCSVSource: MarketDataSource {
             pendingQuote = nil
             return q
         }
-        while let line = try reader.nextLine() {
-            fields.split(line)
-            if fields.count == 1 && fields[0].isEmpty { continue }  // blank line
-            if firstLine {
-                firstLine = false
-                if fields.isHeader { continue }
-            }
+        while try records.advance() {
             do {
                 let (trade, quote) = try readRow()
                 if let trade {
@@ -88,11 +82,7 @@ public struct L1SnapshotCSVSource: MarketDataSource {
                 }
                 return quote
             } catch {
-                if skipBad {
-                    skipped += 1
-                    continue
-                }
-                throw MarketDataError(path: reader.path, line: reader.lineNumber, reason: error.reason)
+                try records.reject(error)
             }
         }
         return nil

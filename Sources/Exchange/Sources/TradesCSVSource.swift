@@ -23,40 +23,30 @@
 /// and counted in ``skipped``. The source shares its open file with its copies.
 public struct TradesCSVSource: MarketDataSource {
     public let instrument: Instrument
-    public let skipBad: Bool
-    public private(set) var skipped = 0
+    /// Whether bad records are skipped (and counted) rather than thrown.
+    public var skipBad: Bool { records.skipBad }
+    public var skipped: Int { records.skipped }
     /// The 1-based number of the last line read (0 before the first).
-    public var lineNumber: Int { reader.lineNumber }
+    public var lineNumber: Int { records.lineNumber }
 
-    private let reader: LineReader
-    private var fields = CSVFields()
-    private var firstLine = true
+    private var records: CSVRecords
+    /// The fields of the current record.
+    private var fields: CSVFields { records.fields }
 
     private static let labels = ["timestamp", "price", "size", "side"]
 
     /// Opens `path` (inflated on the fly when it ends with `.gz`).
     public init(path: String, instrument: Instrument, skipBad: Bool = false) throws(MarketDataError) {
         self.instrument = instrument
-        self.skipBad = skipBad
-        reader = try LineReader(path: path)
+        records = try CSVRecords(path: path, skipBad: skipBad)
     }
 
     public mutating func next() throws(MarketDataError) -> MarketEvent? {
-        while let line = try reader.nextLine() {
-            fields.split(line)
-            if fields.count == 1 && fields[0].isEmpty { continue }  // blank line
-            if firstLine {
-                firstLine = false
-                if fields.isHeader { continue }
-            }
+        while try records.advance() {
             do {
                 return try readRow()
             } catch {
-                if skipBad {
-                    skipped += 1
-                    continue
-                }
-                throw MarketDataError(path: reader.path, line: reader.lineNumber, reason: error.reason)
+                try records.reject(error)
             }
         }
         return nil
