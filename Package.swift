@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "Risk", targets: ["Risk"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "ExchangeFIX", targets: ["ExchangeFIX"]),
+        .library(name: "Backtest", targets: ["Backtest"]),
+        .library(name: "LogReplay", targets: ["LogReplay"]),
         .executable(name: "fix-at", targets: ["fix-at"]),
     ],
     dependencies: [
@@ -59,6 +61,10 @@ let package = Package(
         .target(name: "Risk", dependencies: ["Exchange"]),
         // Order and position tracking; wires Quoting -> Risk -> a venue (a FIX session or the in-process exchange).
         .target(name: "Engine", dependencies: ["Exchange", "ExchangeFIX", "Quoting", "Risk", "FIX", "FIXSession", "FIXTransport"]),
+        // The in-process backtest over recorded data: the study's sweep over Rc, accounting, reports and charts.
+        .target(name: "Backtest", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "CZlib"]),
+        // FIX message logs read back: sessions, orders, fills and positions reconstructed; resent into a live session.
+        .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Exchange", "ExchangeFIX", "Engine"]),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
         .executableTarget(
             name: "fix-at",
@@ -75,6 +81,8 @@ let package = Package(
                 "Exchange",
                 "ExchangeGateway",
                 "Engine",
+                "Backtest",
+                "LogReplay",
                 "Quoting",
                 "Risk",
                 "FIXTransport",
@@ -122,6 +130,8 @@ let package = Package(
         ),
         .testTarget(name: "QuotingTests", dependencies: ["Quoting", "Exchange", "FIXTestSupport"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "Exchange", "FIXTestSupport"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine", "Exchange", "FIXTestSupport"]),
+        .testTarget(name: "LogReplayTests", dependencies: ["LogReplay", "FIX", "FIXSession", "FIXTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "FIXTestSupport"]),
         .testTarget(
             name: "FIXTests",

@@ -1,0 +1,1 @@
+// The in-process backtest: filled in by the files of this module.

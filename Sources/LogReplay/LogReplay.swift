@@ -1,0 +1,1 @@
+// FIX log replay: filled in by the files of this module.
