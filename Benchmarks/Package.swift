@@ -65,6 +65,8 @@ let package = Package(
         benchmarkTarget("RiskGateBench", ["Risk", "Exchange"]),
         // Market data in -> cancel/replace bytes out, in process.
         benchmarkTarget("TickToTrade", ["Engine", "Exchange", "ExchangeFIX", "FIX", "Quoting"]),
+        // Market events through the whole backtest (one run, the source alone, the sweep on 1 and 2 threads).
+        benchmarkTarget("BacktestBench", ["Backtest", "Engine", "Exchange", "Risk"]),
     ]
 )
 

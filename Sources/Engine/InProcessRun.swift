@@ -3,48 +3,100 @@ import Exchange
 /// The market maker trading on an in-process venue: each recorded event is applied to the
 /// venue, the reports it causes go to the market maker, the commands that come back go to the
 /// venue, until it settles; then the market maker sees the new best prices.
-public struct InProcessRun<V: Venue & Sendable>: Sendable {
+///
+/// Time is whatever the caller passes as `now`: a backtest passes the market's own time (the
+/// time of the event), so a run depends on its data and settings only.
+///
+/// An event that brings no report and leaves the best prices as they were is not shown to the
+/// market maker when that could change nothing (its last reaction sent no command, and
+/// ``MarketMaker/reactsTheSame(at:as:)``): such steps are only counted (``quietSteps``). The
+/// figures are the same as if it had been told; only the ladder's count of updates differs.
+public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
     public private(set) var maker: MarketMaker
     public private(set) var venue: InProcessVenue<V>
+    /// The largest |net position| since the run began or since the last
+    /// ``resetPeakPosition()``, counting positions reached between two events (a fill that the
+    /// net-position stop flattens at once still counts).
+    public private(set) var peakPosition: Int64 = 0
+    /// Events the market maker was not shown because they could change nothing for it.
+    public private(set) var quietSteps = 0
+    /// The best prices and time the market maker was last shown, and whether nothing has
+    /// happened since its reaction to them.
+    private var shownBid: Int64?
+    private var shownAsk: Int64?
+    private var shownAt: Int64 = .min
+    private var settled = false
     private var updates: [ExecutionUpdate] = []
     private var commands: [VenueCommand] = []
+    /// The commands being sent (swapped with `commands`, so neither is copied).
+    private var batch: [VenueCommand] = []
 
-    public init(maker: MarketMaker, venue: InProcessVenue<V>) {
+    /// Whether quiet steps are skipped (see the type's discussion); without, every event is
+    /// shown to the market maker.
+    public let skipsQuietSteps: Bool
+
+    public init(maker: MarketMaker, venue: InProcessVenue<V>, skipsQuietSteps: Bool = true) {
         self.maker = maker
         self.venue = venue
+        self.skipsQuietSteps = skipsQuietSteps
+        updates.reserveCapacity(64)
+        commands.reserveCapacity(64)
+        batch.reserveCapacity(64)
     }
 
     /// The best bid and ask the venue shows.
     public var quotes: (bid: Int64?, ask: Int64?) {
-        (venue.venue.depth(book: venue.book, side: .buy, levels: 1).first?.price,
-         venue.venue.depth(book: venue.book, side: .sell, levels: 1).first?.price)
+        venue.venue.topOfBook(book: venue.book)
     }
 
     /// Changes the venue (`body` applies a recorded event), then lets the market maker react.
     public mutating func step(now: Int64, _ body: (inout V, inout [ExchangeEvent]) -> Void) {
         updates.removeAll(keepingCapacity: true)
         venue.drive(into: &updates, body)
-        settle(now: now)
+        if updates.isEmpty {
+            let (bid, ask) = quotes
+            if skipsQuietSteps && settled && bid == shownBid && ask == shownAsk && maker.reactsTheSame(at: now, as: shownAt) {
+                quietSteps += 1
+                return
+            }
+        } else {
+            settle(now: now)
+        }
         let (bid, ask) = quotes
         commands.removeAll(keepingCapacity: true)
         maker.marketChanged(bestBid: bid, bestAsk: ask, now: now, into: &commands)
+        shownBid = bid
+        shownAsk = ask
+        shownAt = now
+        settled = commands.isEmpty
         flush(now: now)
     }
 
     /// Cancels everything (the end of a run) and settles.
     public mutating func finish(now: Int64) {
+        settled = false
         commands.removeAll(keepingCapacity: true)
         maker.cancelAll(now: now, into: &commands)
         flush(now: now)
     }
 
+    /// Starts a new peak of |net position| at the current |net position| (a new trading day).
+    public mutating func resetPeakPosition() {
+        peakPosition = abs(maker.positions.position)
+    }
+
     /// Sends the pending commands and feeds the answers back until nothing is left.
     private mutating func flush(now: Int64) {
         while !commands.isEmpty {
-            let batch = commands
+            swap(&batch, &commands)
             commands.removeAll(keepingCapacity: true)
             updates.removeAll(keepingCapacity: true)
-            for c in batch { venue.send(c, into: &updates) }
+            var i = 0
+            while i < batch.count {
+                venue.send(batch[i], into: &updates)
+                i += 1
+            }
+            batch.removeAll(keepingCapacity: true)
             settle(now: now)
         }
     }
@@ -54,6 +106,7 @@ public struct InProcessRun<V: Venue & Sendable>: Sendable {
         var i = 0
         while i < updates.count {
             maker.execution(updates[i], now: now, into: &commands)
+            if case .fill = updates[i] { peakPosition = max(peakPosition, abs(maker.positions.position)) }
             i += 1
         }
         updates.removeAll(keepingCapacity: true)

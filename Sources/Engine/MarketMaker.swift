@@ -94,6 +94,8 @@ public struct MarketMaker: Sendable {
         /// Profit (ticks x lots) at its lowest within the current and earlier days, relative to
         /// the day's start: the worst intraday loss.
         public var maxIntradayLoss: Int64 = 0
+        /// The same within the current day only (ticks x lots; the day is the UTC day of `now`).
+        public var maxIntradayLossToday: Int64 = 0
         public var minMarginRate: Double = .infinity
         public var maxMarginRate: Double = 0
     }
@@ -290,7 +292,9 @@ public struct MarketMaker: Sendable {
         if today != day {
             day = today
             dayStartProfit = profit
+            statistics.maxIntradayLossToday = 0
         }
         statistics.maxIntradayLoss = max(statistics.maxIntradayLoss, dayStartProfit - profit)
+        statistics.maxIntradayLossToday = max(statistics.maxIntradayLossToday, dayStartProfit - profit)
     }
 }

@@ -1,10 +1,152 @@
 import ArgumentParser
+import Backtest
+import Engine
+import Exchange
+import Foundation
 
-/// `mm backtest`: the study's sweep over Rc, in process.
-struct BacktestCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "backtest", abstract: "Backtest (being built).")
+/// `mm backtest`: the study's sweep over Rc, in process, with its tables and charts.
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Backtest: the study's sweep over the rank coefficient Rc, with and without the net-position stop.",
+        discussion: """
+            Replays the market (the built-in synthetic market, or --data FILE --format ...) once \
+            for each Rc of --rc, with the net-position stop and without it (--stop off: only \
+            without), through the same quoting, risk and exchange code as mm paper, with no FIX \
+            in between; the runs go in parallel (--jobs). Prints, per Rc, trading profit, fees, \
+            the net after the rebate, the break-even rebate k_c = 1 - p/f, trades, the largest \
+            net position, the worst intraday loss and stop events; per day and the mean of the \
+            days when the data spans several. --json prints the same as one JSON document; \
+            --report DIR writes the charts (SVG and PNG), index.html and summary.json.
+            """
+    )
 
-    func run() async throws {
-        throw ValidationError("mm backtest is not available yet")
+    @OptionGroup var recording: MarketDataOptions
+
+    @Option(help: ArgumentHelp("Rank coefficients Rc in [0, 1], comma-separated: where a new order joins a price level (1: at the front).",
+                               valueName: "rc,..."))
+    var rc = "0.5,0.7,0.8,0.9"
+
+    @Option(help: ArgumentHelp("Queue model for cancels seen in the recording: risk-averse, or power:N (N > 0; power:1 spreads them evenly).",
+                               valueName: "model"))
+    var queueModel = "power:1"
+
+    @Flag(help: "Trade the recording's trades only (quotes and depth dropped, aggressors forgotten): the study's price path, quoted at last -/+ 1 tick.")
+    var tradesOnly = false
+
+    @OptionGroup var maker: BacktestMakerOptions
+
+    @Option(help: ArgumentHelp("Runs at once (default: the number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Flag(help: "Print the results as one JSON document.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Write the charts (SVG, PNG), index.html and summary.json to this folder.", valueName: "dir"))
+    var report: String?
+
+    func validate() throws {
+        _ = try rankCoefficients()
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        _ = try MarketOptions.queueModel(queueModel)
     }
+
+    func rankCoefficients() throws -> [Double] {
+        let parts = rc.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var values: [Double] = []
+        for p in parts {
+            guard let x = Double(p), (0...1).contains(x) else {
+                throw ValidationError("--rc must be numbers between 0 and 1 separated by commas, got '\(rc)'")
+            }
+            if !values.contains(x) { values.append(x) }
+        }
+        return values
+    }
+
+    func run() throws {
+        let format = recording.format ?? .synthetic
+        let instrument = try recording.replayInstrument(format)
+        let settings = BacktestSettings(maker: try maker.configuration(instrument: instrument), rankCoefficients: try rankCoefficients(),
+                                        stopLimit: try maker.stopLimit, restartThreshold: maker.restartThreshold,
+                                        queueModel: try MarketOptions.queueModel(queueModel))
+        let recording = self.recording
+        let tradesOnly = self.tradesOnly
+        let factory: BacktestSweep.SourceFactory = { () throws(MarketDataError) -> any MarketDataSource in
+            let source = try recording.source(format: format, instrument: instrument)
+            return tradesOnly ? Backtest.tradesOnly(source) : source
+        }
+        // Open the data once up front, so a missing file is reported before anything runs.
+        do { _ = try factory() } catch { Self.fail("\(error)") }
+
+        let sweep = BacktestSweep(settings: settings, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let runs = settings.runs.count
+        let total = format == .synthetic ? recording.days * recording.eventsPerDay * runs : nil
+        let progress = BacktestProgress(totalEvents: total, runs: runs)
+        progress.start()
+        let started = ContinuousClock.now
+        let results: [BacktestResult]
+        do {
+            results = try sweep.run(source: factory, progress: { progress.add($0) }, finished: { _ in progress.runFinished() })
+        } catch {
+            progress.end()
+            Self.fail("\(error)", status: 1)
+        }
+        let elapsed = ContinuousClock.now - started
+        progress.end()
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let performance = BacktestPerformance(results: results, seconds: seconds, jobs: min(sweep.jobs, runs))
+        let description = describe(format: format, instrument: instrument, results: results)
+
+        if json {
+            let document = BacktestDocument(description: description, settings: settings, results: results,
+                                            performance: performance, withSeries: false)
+            print(String(decoding: try document.json(pretty: false), as: UTF8.self))
+        } else {
+            print(description)
+            print("")
+            for line in StudyTables.lines(results) { print(line) }
+            print(performance.text)
+        }
+        if let report {
+            let document = BacktestDocument(description: description, settings: settings, results: results,
+                                            performance: performance, withSeries: true)
+            do {
+                try StudyReport(document: document).write(to: report)
+            } catch {
+                Self.fail("cannot write the report to \(report): \(error)")
+            }
+            if !json { print("report        \(report)/index.html") }
+        }
+    }
+
+    /// The first line of the output: the data and the settings.
+    func describe(format: MarketDataFormat, instrument: Instrument, results: [BacktestResult]) -> String {
+        let data = format == .synthetic
+            ? "synthetic market (seed \(recording.seed), \(recording.days) days of \(recording.eventsPerDay) events)"
+            : "\(recording.data ?? "") (\(format.rawValue)\(tradesOnly ? ", trades only" : ""))"
+        let events = results.first?.events ?? 0
+        let skipped = results.first?.skippedRecords ?? 0
+        let fees = (try? maker.fees()).map { "maker fee \(Self.fee($0.maker)), taker fee \(Self.fee($0.taker)), rebate k \(maker.rebate)" } ?? ""
+        return "\(instrument.symbol) (tick \(instrument.tickSize), lot \(instrument.lotSize)): \(data), \(events) events"
+            + (skipped > 0 ? " (\(skipped) bad records skipped)" : "")
+            + "; \(maker.levels) levels of \(maker.lots) lot\(maker.lots == 1 ? "" : "s") a side, offset \(maker.offset); "
+            + "queue model \(queueModel); \(fees)"
+    }
+
+    static func fee(_ fee: Fee) -> String {
+        switch fee {
+        case .none: "0"
+        case .perLot(let m): "\(StudyTables.number(StudyFigures.currency(m), decimals: 8))/lot"
+        case let .perNotional(units, scale): "\(DecimalStep(units: abs(units), scale: scale).description.withSign(units < 0))"
+        }
+    }
+
+    static func fail(_ text: String, status: Int32 = 2) -> Never {
+        FileHandle.standardError.write(Data("mm backtest: \(text)\n".utf8))
+        Foundation.exit(status)
+    }
+}
+
+extension String {
+    fileprivate func withSign(_ negative: Bool) -> String { negative ? "-" + self : self }
 }

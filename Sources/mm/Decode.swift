@@ -1,6 +1,7 @@
 import ArgumentParser
 import FIX
 import Foundation
+import LogReplay
 
 /// `mm decode`: prints FIX messages with tag names and enum meanings, optionally validated.
 struct Decode: ParsableCommand {
@@ -64,23 +65,17 @@ struct Decode: ParsableCommand {
         var run = DecodeRun(dictionary: dict, settings: settings, validate: checkMessages, json: json)
         let sources = files.isEmpty ? ["-"] : files
         for path in sources {
-            let handle: FileHandle
-            if path == "-" {
-                handle = FileHandle.standardInput
-            } else {
-                guard let h = FileHandle(forReadingAtPath: path) else {
-                    throw fail("cannot open \(path)")
-                }
-                handle = h
+            let input: LogInput
+            do {
+                input = try LogInput(path: path)
+            } catch {
+                throw fail("\(error)")
             }
             var reader = FIXInputReader(maxMessageSize: maxMessageSize)
-            while true {
-                let chunk = handle.readData(ofLength: 64 * 1024)
-                if chunk.isEmpty { break }
+            while let chunk = input.read() {
                 reader.read(chunk) { run.handle($0, file: sources.count > 1 ? path : nil) }
             }
             reader.finish { run.handle($0, file: sources.count > 1 ? path : nil) }
-            if path != "-" { try? handle.close() }
         }
         run.flush()
         if run.failures > 0 { throw ExitCode(1) }

@@ -8,12 +8,7 @@ extension MarketDataFormat: ExpressibleByArgument {}
 /// The market to trade in: a recording (or the synthetic market) and how to replay it, or the
 /// exchange's own books. Shared by `mm exchange` and `mm paper`.
 struct MarketOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Recorded market data to replay.", valueName: "file"))
-    var data: String?
-
-    @Option(help: ArgumentHelp("Format of --data: l1csv, trades, binance, or synthetic (a seeded synthetic market; needs no file).",
-                               valueName: "format"))
-    var format: MarketDataFormat?
+    @OptionGroup var recording: MarketDataOptions
 
     @Option(help: ArgumentHelp("Rank coefficient Rc in [0, 1]: where a new order joins a price level (1: at the front).",
                                valueName: "rc"))
@@ -25,6 +20,52 @@ struct MarketOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Replay speed: a multiple of the recorded pace (1 is as recorded), or max.", valueName: "N|max"))
     var speed: String?
+
+    func validate() throws {
+        guard (0...1).contains(rc) else { throw ValidationError("--rc must be between 0 and 1, got \(rc)") }
+        if let speed, ReplaySpeed(speed) == nil { throw ValidationError("--speed must be a positive number or max, got '\(speed)'") }
+        _ = try model()
+    }
+
+    func model() throws -> any QueueModel {
+        try Self.queueModel(queueModel)
+    }
+
+    /// `risk-averse` or `power:N`.
+    static func queueModel(_ text: String) throws -> any QueueModel {
+        if text == "risk-averse" { return RiskAverseQueueModel() }
+        if text.hasPrefix("power:"), let n = Double(text.dropFirst(6)), n > 0, n.isFinite {
+            return PowerProbabilityQueueModel(power: n)
+        }
+        throw ValidationError("--queue-model must be risk-averse or power:N with N > 0, got '\(text)'")
+    }
+
+    /// The market: a replay when a format is given (or `defaultFormat`), else the exchange's books.
+    /// A data file that cannot be opened throws its `MarketDataError`.
+    func market(defaultFormat: MarketDataFormat? = nil, defaultSpeed: ReplaySpeed, eventsPerBatch: Int) throws -> ExchangeService.Market {
+        if let format = recording.format ?? defaultFormat {
+            let instrument = try recording.replayInstrument(format)
+            let source = try recording.source(format: format, instrument: instrument)
+            return .replay(source: source, instrument: instrument, rankCoefficient: rc, queueModel: try model(),
+                           speed: speed.flatMap(ReplaySpeed.init) ?? defaultSpeed, eventsPerBatch: eventsPerBatch)
+        }
+        let instruments = try recording.instrument(default: nil).map { [$0] } ?? [
+            Instrument(symbol: "BTCUSDT", tickSize: DecimalStep("0.1")!, lotSize: DecimalStep("0.001")!),
+            Instrument(symbol: "ETHUSDT", tickSize: DecimalStep("0.01")!, lotSize: DecimalStep("0.001")!),
+        ]
+        return .books(instruments)
+    }
+}
+
+/// A recording (or the synthetic market) and its instrument: the data options of `mm exchange`,
+/// `mm paper` and `mm backtest`.
+struct MarketDataOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Recorded market data to replay.", valueName: "file"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("Format of --data: l1csv, trades, binance, or synthetic (a seeded synthetic market; needs no file).",
+                               valueName: "format"))
+    var format: MarketDataFormat?
 
     @Flag(help: "Skip and count bad records of --data instead of stopping at the first one.")
     var skipBad = false
@@ -50,22 +91,11 @@ struct MarketOptions: ParsableArguments {
 
     func validate() throws {
         guard days > 0 && eventsPerDay > 0 else { throw ValidationError("--days and --events-per-day must be positive") }
-        guard (0...1).contains(rc) else { throw ValidationError("--rc must be between 0 and 1, got \(rc)") }
-        if let speed, ReplaySpeed(speed) == nil { throw ValidationError("--speed must be a positive number or max, got '\(speed)'") }
         if data != nil && format == nil { throw ValidationError("--data needs --format (l1csv, trades or binance)") }
         if let format, format != .synthetic, data == nil { throw ValidationError("--format \(format.rawValue) needs --data FILE") }
-        _ = try model()
         if (tickSize != nil || lotSize != nil) && symbol == nil { throw ValidationError("--tick-size and --lot-size go with --symbol") }
         if let t = tickSize, DecimalStep(t) == nil { throw ValidationError("--tick-size must be a positive decimal, got '\(t)'") }
         if let l = lotSize, DecimalStep(l) == nil { throw ValidationError("--lot-size must be a positive decimal, got '\(l)'") }
-    }
-
-    func model() throws -> any QueueModel {
-        if queueModel == "risk-averse" { return RiskAverseQueueModel() }
-        if queueModel.hasPrefix("power:"), let n = Double(queueModel.dropFirst(6)), n > 0, n.isFinite {
-            return PowerProbabilityQueueModel(power: n)
-        }
-        throw ValidationError("--queue-model must be risk-averse or power:N with N > 0, got '\(queueModel)'")
     }
 
     /// The instrument named by the options, or `fallback`.
@@ -94,22 +124,17 @@ struct MarketOptions: ParsableArguments {
         return instrument
     }
 
-    /// The market: a replay when a format is given (or `defaultFormat`), else the exchange's books.
-    /// A data file that cannot be opened throws its `MarketDataError`.
-    func market(defaultFormat: MarketDataFormat? = nil, defaultSpeed: ReplaySpeed, eventsPerBatch: Int) throws -> ExchangeService.Market {
-        if let format = format ?? defaultFormat {
-            let instrument = try replayInstrument(format)
-            let source: any MarketDataSource = format == .synthetic
-                ? SyntheticMarket(SyntheticMarket.Parameters(instrument: instrument, seed: seed, days: days, eventsPerDay: eventsPerDay))
-                : try makeMarketDataSource(format: format, path: data ?? "", instrument: instrument, skipBad: skipBad)
-            return .replay(source: source, instrument: instrument, rankCoefficient: rc, queueModel: try model(),
-                           speed: speed.flatMap(ReplaySpeed.init) ?? defaultSpeed, eventsPerBatch: eventsPerBatch)
-        }
-        let instruments = try instrument(default: nil).map { [$0] } ?? [
-            Instrument(symbol: "BTCUSDT", tickSize: DecimalStep("0.1")!, lotSize: DecimalStep("0.001")!),
-            Instrument(symbol: "ETHUSDT", tickSize: DecimalStep("0.01")!, lotSize: DecimalStep("0.001")!),
-        ]
-        return .books(instruments)
+    /// The synthetic market's parameters for `instrument`.
+    func synthetic(_ instrument: Instrument) -> SyntheticMarket.Parameters {
+        SyntheticMarket.Parameters(instrument: instrument, seed: seed, days: days, eventsPerDay: eventsPerDay)
+    }
+
+    /// A new source over the recording (or the synthetic market), from its start. A data file
+    /// that cannot be opened throws its `MarketDataError`.
+    func source(format: MarketDataFormat, instrument: Instrument) throws(MarketDataError) -> any MarketDataSource {
+        format == .synthetic
+            ? SyntheticMarket(synthetic(instrument))
+            : try makeMarketDataSource(format: format, path: data ?? "", instrument: instrument, skipBad: skipBad)
     }
 
     /// `usdm_btcusdt_20240808.gz` -> BTCUSDT, when the name holds a known symbol.

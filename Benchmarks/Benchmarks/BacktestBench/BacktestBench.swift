@@ -1,0 +1,136 @@
+// Benchmarks of the backtest: market events through the market maker, its risk gate and the
+// replay exchange, in process, as `mm backtest` runs them.
+//
+// - L1 CSV: a generated level-1 recording (1,000,000 rows; 10% of them move the best price, the
+//   others change sizes; the volume rises on 20%, which adds a trade before the quote), read
+//   from a temporary file and replayed by one run (Rc 0.8, stop at 50 lots). One measured
+//   iteration is the whole file; the scaled figures are per market event (quotes and trades).
+// - The same file read by its source alone, for the share of the reading.
+// - The built-in synthetic market (a busier one: 40% of its quotes move the price), one run.
+// - The study's sweep (4 Rc x with and without the stop) over 200,000 rows on 1 and on 2
+//   threads: the wall clock per event of all runs shows the speed-up.
+
+import Backtest
+import Benchmark
+import BenchmarkSupport
+import Engine
+import Exchange
+import Foundation
+import Risk
+
+/// A small seeded generator for the data (not measured).
+struct Generator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 33
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+enum L1File {
+    static let instrument = Instrument(symbol: "BENCH", tickSize: DecimalStep(units: 1, scale: 2))
+
+    /// Writes `rows` level-1 rows to a temporary file; returns its path.
+    static func write(rows: Int, seed: UInt64) -> String {
+        var g = Generator(state: seed)
+        var bid: Int64 = 100_000
+        var volume: Int64 = 0
+        var time: Int64 = 1_704_186_000_000_000_000  // 2024-01-02 09:00 UTC
+        var text = "timestamp,bid,bid_size,ask,ask_size,last,cumulative_volume\n"
+        text.reserveCapacity(rows * 48)
+        for _ in 0..<rows {
+            time += Int64(1 + g.below(20_000_000))
+            if g.below(10) == 0 { bid += g.below(2) == 0 ? 1 : -1 }
+            let spread = Int64(g.below(10) == 0 ? 2 : 1)
+            var last = bid
+            if g.below(5) == 0 {
+                volume += Int64(1 + g.below(3))
+                last = g.below(2) == 0 ? bid : bid + spread
+            }
+            text += "\(time),\(price(bid)),\(1 + g.below(20)),\(price(bid + spread)),\(1 + g.below(20)),\(price(last)),\(volume)\n"
+        }
+        let path = NSTemporaryDirectory() + "backtest-bench-\(seed)-\(rows).csv"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    static func price(_ ticks: Int64) -> String { "\(ticks / 100).\(ticks % 100 < 10 ? "0" : "")\(ticks % 100)" }
+
+    static func settings(rcs: [Double] = [0.8]) -> BacktestSettings {
+        BacktestSettings(maker: MarketMakerConfiguration(instrument: instrument, limits: RiskLimits(maxOrderQuantity: 1_000)),
+                         rankCoefficients: rcs, stopLimit: 50)
+    }
+
+    /// Events a source gives.
+    static func count(_ path: String) throws -> Int {
+        var source = try L1SnapshotCSVSource(path: path, instrument: instrument)
+        var n = 0
+        while try source.next() != nil { n += 1 }
+        return n
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let rows = 1_000_000
+    let path = L1File.write(rows: rows, seed: 1)
+    let events = (try? L1File.count(path)) ?? 0
+    let settings = L1File.settings()
+    let run = BacktestRun(spec: settings.runs[0], settings: settings)
+    func configuration(_ n: Int) -> Benchmark.Configuration {
+        Benchmark.Configuration(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput, .peakMemoryResident],
+                                timeUnits: .nanoseconds, warmupIterations: 1, scalingFactor: .one,
+                                maxDuration: .seconds(20), maxIterations: 5, thresholds: nil)
+    }
+    // Scaled by the events of one pass, so the figures are per event.
+    func perEvent(_ n: Int) -> Benchmark.Configuration {
+        var c = configuration(n)
+        c.scalingFactor = n >= 1_000_000 ? .mega : .kilo
+        return c
+    }
+
+    Benchmark("Backtest: L1 CSV, one run (per event; \(events) events)", configuration: perEvent(events)) { benchmark in
+        var source = try L1SnapshotCSVSource(path: path, instrument: L1File.instrument)
+        benchmark.startMeasurement()
+        let result = try run.run(&source)
+        benchmark.stopMeasurement()
+        precondition(result.events == events && result.figures.trades > 0, "the run trades")
+        blackHole(result)
+    }
+
+    Benchmark("Backtest: L1 CSV, the source alone (per event)", configuration: perEvent(events)) { benchmark in
+        var source = try L1SnapshotCSVSource(path: path, instrument: L1File.instrument)
+        var n = 0
+        benchmark.startMeasurement()
+        while try source.next() != nil { n += 1 }
+        benchmark.stopMeasurement()
+        blackHole(n)
+    }
+
+    let synthetic = SyntheticMarket.Parameters(days: 2, eventsPerDay: 500_000)
+    let syntheticSettings = BacktestSettings(maker: MarketMakerConfiguration(instrument: SyntheticMarket.defaultInstrument,
+                                                                             limits: RiskLimits(maxOrderQuantity: 1_000)),
+                                             rankCoefficients: [0.8], stopLimit: 50)
+    Benchmark("Backtest: synthetic market, one run (per event)", configuration: perEvent(1_000_000)) { benchmark in
+        var source = SyntheticMarket(synthetic)
+        benchmark.startMeasurement()
+        let result = try BacktestRun(spec: syntheticSettings.runs[0], settings: syntheticSettings).run(&source)
+        benchmark.stopMeasurement()
+        blackHole(result)
+    }
+
+    let small = L1File.write(rows: 200_000, seed: 2)
+    let smallEvents = (try? L1File.count(small)) ?? 0
+    let sweepSettings = L1File.settings(rcs: [0.5, 0.7, 0.8, 0.9])
+    for jobs in [1, 2] {
+        Benchmark("Backtest sweep: 8 runs on \(jobs) thread\(jobs == 1 ? "" : "s") (per event of all runs)",
+                  configuration: perEvent(smallEvents * sweepSettings.runs.count)) { benchmark in
+            benchmark.startMeasurement()
+            let results = try BacktestSweep(settings: sweepSettings, jobs: jobs).run { () throws(MarketDataError) -> any MarketDataSource in
+                try L1SnapshotCSVSource(path: small, instrument: L1File.instrument)
+            }
+            benchmark.stopMeasurement()
+            blackHole(results)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The in-process backtest: filled in by the files of this module.

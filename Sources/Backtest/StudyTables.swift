@@ -1,0 +1,70 @@
+import Foundation
+
+/// The study's tables as text: for each stop setting, one row per Rc with the figures of the
+/// whole run; when the data spans several days, the figures of each day and their mean.
+public enum StudyTables {
+    /// A figure with `decimals` decimals.
+    public static func number(_ x: Double, decimals: Int = 2) -> String {
+        let s = String(format: "%.\(decimals)f", x)
+        return s == "-" + String(format: "%.\(decimals)f", 0.0) ? String(s.dropFirst()) : s
+    }
+
+    /// k_c, or `n/a` when no fees were paid.
+    public static func breakEven(_ k: Double?) -> String {
+        k.map { number($0, decimals: 4) } ?? "n/a"
+    }
+
+    /// Rc as written: `0.8`, `1`.
+    public static func rc(_ x: Double) -> String {
+        x == x.rounded() ? String(Int(x)) : String(x)
+    }
+
+    /// "with the stop at 50 lots" or "without the stop".
+    public static func title(stopLimit: Int64?) -> String {
+        stopLimit.map { "With the net-position stop at \($0) lots" } ?? "Without the net-position stop"
+    }
+
+    static let header = ["Rc", "trading P&L", "(ticks)", "fees", "net", "k_c", "trades", "max |pos|", "max intraday loss", "stops"]
+
+    static func cells(_ f: StudyFigures) -> [String] {
+        [number(f.tradingProfit), String(f.tradingProfitTicks), number(f.fees), number(f.netProfitAfterRebate),
+         breakEven(f.breakEvenRebate), String(f.trades), String(f.maxNetPosition), number(f.maxIntradayLoss), String(f.stopEvents)]
+    }
+
+    static func cells(_ a: AverageFigures) -> [String] {
+        [number(a.tradingProfit), number(a.tradingProfitTicks, decimals: 1), number(a.fees), number(a.netProfitAfterRebate),
+         breakEven(a.breakEvenRebate), number(a.trades, decimals: 1), number(a.maxNetPosition, decimals: 1),
+         number(a.maxIntradayLoss), number(a.stopEvents, decimals: 1)]
+    }
+
+    /// The stop settings of `results`, in order: with the stop first.
+    public static func stopSettings(_ results: [BacktestResult]) -> [Int64?] {
+        var seen: [Int64?] = []
+        for r in results where !seen.contains(r.run.stopLimit) { seen.append(r.run.stopLimit) }
+        return seen
+    }
+
+    /// Every table, as lines. `net` is p - (1 - k) f.
+    public static func lines(_ results: [BacktestResult]) -> [String] {
+        var out: [String] = []
+        let multiDay = results.contains { $0.days.count > 1 }
+        for stop in stopSettings(results) {
+            let runs = results.filter { $0.run.stopLimit == stop }
+            out.append(title(stopLimit: stop) + (multiDay ? ", whole data" : ""))
+            var table = TextTable(header: header)
+            for r in runs { table.append([rc(r.run.rankCoefficient)] + cells(r.figures)) }
+            out += table.lines()
+            out.append("")
+            guard multiDay else { continue }
+            out.append(title(stopLimit: stop) + ", per day and the mean of the days")
+            var days = TextTable(header: ["Rc", "day"] + header.dropFirst())
+            for r in runs {
+                for d in r.days { days.append([rc(r.run.rankCoefficient), d.date] + cells(d.figures)) }
+                if let a = r.average { days.append([rc(r.run.rankCoefficient), "mean of \(a.days)"] + cells(a)) }
+            }
+            out += days.lines()
+            out.append("")
+        }
+        return out
+    }
+}

@@ -1,1 +1,0 @@
-// FIX log replay: filled in by the files of this module.

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Engine
+import Exchange
+import Quoting
+import Risk
+
+/// The market maker's settings for `mm backtest`: those of `mm paper` but the stop (which the
+/// backtest sweeps with `--stop`) and with the study's fee options.
+struct BacktestMakerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Price levels quoted on each side.", valueName: "n"))
+    var levels = 5
+
+    @Option(help: ArgumentHelp("Lots per level.", valueName: "lots"))
+    var lots: Int64 = 1
+
+    @Option(help: ArgumentHelp("Ticks between the best price and the first level.", valueName: "ticks"))
+    var offset: Int64 = 0
+
+    @Option(help: ArgumentHelp("Net-position stop: flatten at this many lots; each Rc runs with it and without it. off: only without.",
+                               valueName: "lots|off"))
+    var stop = "50"
+
+    @Option(help: ArgumentHelp("Quote again once |position| is back within this (default: half the stop).", valueName: "lots"))
+    var restartThreshold: Int64?
+
+    @Option(help: ArgumentHelp("Fee of every fill, maker and taker: a rate on the notional (0.0002; negative for a rebate, written --fee=-0.0001) or an amount per lot (0.5/lot).",
+                               valueName: "fee"))
+    var fee = "0"
+
+    @Option(help: ArgumentHelp("Fee of the resting side of each fill (overrides --fee).", valueName: "fee"))
+    var makerFee: String?
+
+    @Option(help: ArgumentHelp("Fee of the incoming side of each fill (overrides --fee).", valueName: "fee"))
+    var takerFee: String?
+
+    @Option(help: ArgumentHelp("Rebate ratio k in [0, 1]: the share of fees paid back; the tables show net = p - (1 - k) f.",
+                               valueName: "k"))
+    var rebate = 0.0
+
+    @Option(help: ArgumentHelp("Account net value the risk checks measure against.", valueName: "amount"))
+    var equity = 1_000_000.0
+
+    @Option(help: ArgumentHelp("Largest position value / account net value (concentration).", valueName: "fraction"))
+    var maxConcentration = Double.infinity
+
+    @Option(help: ArgumentHelp("Largest order, lots.", valueName: "lots"))
+    var maxOrderLots: Int64 = 1_000
+
+    @Option(help: ArgumentHelp("Messages per second of market time the maker may send (0: unlimited).", valueName: "n"))
+    var maxMessageRate = 0
+
+    @Option(help: ArgumentHelp("EWMA lambda of the margin model.", valueName: "lambda"))
+    var marginLambda = 0.94
+
+    @Option(help: ArgumentHelp("Bar interval of the margin model, seconds of market time.", valueName: "seconds"))
+    var marginBar = 60.0
+
+    /// The stop's limit; nil for `off`.
+    var stopLimit: Int64? {
+        get throws {
+            if stop.lowercased() == "off" { return nil }
+            guard let n = Int64(stop), n > 0 else { throw ValidationError("--stop must be a positive number of lots or off, got '\(stop)'") }
+            return n
+        }
+    }
+
+    func validate() throws {
+        guard (1...QuoteConfiguration.maxLevels).contains(levels) else {
+            throw ValidationError("--levels must be between 1 and \(QuoteConfiguration.maxLevels)")
+        }
+        guard lots > 0 else { throw ValidationError("--lots must be positive") }
+        guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
+        let limit = try stopLimit
+        if let r = restartThreshold {
+            guard let limit else { throw ValidationError("--restart-threshold needs a --stop limit") }
+            guard (0..<limit).contains(r) else { throw ValidationError("--restart-threshold must be in 0..<\(limit)") }
+        }
+        _ = try fees()
+        guard equity > 0, equity.isFinite else { throw ValidationError("--equity must be positive") }
+        guard maxConcentration > 0 else { throw ValidationError("--max-concentration must be positive") }
+        guard maxOrderLots > 0 else { throw ValidationError("--max-order-lots must be positive") }
+        guard maxMessageRate >= 0 else { throw ValidationError("--max-message-rate must not be negative") }
+        guard marginLambda > 0 && marginLambda < 1 else { throw ValidationError("--margin-lambda must be in (0, 1)") }
+        guard marginBar > 0 else { throw ValidationError("--margin-bar must be positive") }
+    }
+
+    func fees() throws -> FeeSchedule {
+        guard (0...1).contains(rebate) else { throw ValidationError("--rebate must be between 0 and 1, got \(rebate)") }
+        let both = try FeeOptions.fee(fee, option: "--fee")
+        return FeeSchedule(maker: try makerFee.map { try FeeOptions.fee($0, option: "--maker-fee") } ?? both,
+                           taker: try takerFee.map { try FeeOptions.fee($0, option: "--taker-fee") } ?? both,
+                           rebateRatio: rebate)
+    }
+
+    /// The market maker, as `mm paper` builds it from the same options (its stop is set per run).
+    func configuration(instrument: Instrument) throws -> MarketMakerConfiguration {
+        MarketMakerConfiguration(
+            instrument: instrument,
+            quote: QuoteConfiguration(levels: levels, quantity: lots, offset: offset),
+            limits: RiskLimits(maxOrderQuantity: maxOrderLots, maxConcentration: maxConcentration),
+            stop: .disabled,
+            margin: MarginModel.Configuration(barInterval: Int64(marginBar * 1e9), lambda: marginLambda),
+            gate: RiskGate.Configuration(throttle: maxMessageRate > 0
+                                         ? MessageThrottle(messagesPerSecond: maxMessageRate, burst: maxMessageRate) : .unlimited),
+            equity: equity, fees: try fees())
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// `mm backtest` end to end on a small synthetic market.
+struct BacktestCommandTests {
+    static let small = ["backtest", "--days", "2", "--events-per-day", "1500", "--rc", "0.5,0.9"]
+
+    @Test func printsTheStudysTables() throws {
+        let r = try DecodeCommandTests.run(Self.small + ["--fee", "0.0002", "--rebate", "0.25"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.isEmpty, "no progress bar when standard error is not a terminal: \(r.stderr)")
+        #expect(r.stdout.contains("With the net-position stop at 50 lots, whole data"))
+        #expect(r.stdout.contains("Without the net-position stop, per day and the mean of the days"))
+        #expect(r.stdout.contains("trading P&L") && r.stdout.contains("k_c") && r.stdout.contains("max intraday loss"))
+        #expect(r.stdout.contains("2024-01-03") && r.stdout.contains("mean of 2"))
+        #expect(r.stdout.contains("events in") && r.stdout.contains("4 runs on"))
+        let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  0.5 ") || $0.hasPrefix("  0.9 ") }
+        #expect(rows.count == 4 + 2 * 2 * 3)
+    }
+
+    @Test func jsonParsesAndRepeats() throws {
+        let r = try DecodeCommandTests.run(Self.small + ["--json", "--stop", "off", "--jobs", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        #expect(runs.count == 2)
+        #expect(runs.allSatisfy { ($0["run"] as? [String: Any])?["stopLimit"] == nil })
+        let days = try #require(runs[0]["days"] as? [[String: Any]])
+        #expect(days.count == 2)
+        #expect(runs[0]["average"] != nil && runs[0]["summary"] != nil)
+        // The same numbers on another run, with another number of threads.
+        let again = try DecodeCommandTests.run(Self.small + ["--json", "--stop", "off", "--jobs", "2"])
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(NSDictionary(dictionary: ["runs": json["runs"]!]).isEqual(to: ["runs": second["runs"]!]))
+    }
+
+    @Test func writesTheReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-backtest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try DecodeCommandTests.run(Self.small + ["--report", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(files.filter { $0.hasSuffix(".svg") }.count == 8)
+        #expect(files.filter { $0.hasSuffix(".png") }.count == 8)
+        #expect(files.contains("index.html") && files.contains("summary.json"))
+    }
+
+    @Test func badArgumentsAreExplained() throws {
+        let rc = try DecodeCommandTests.run(["backtest", "--rc", "0.5,1.5"])
+        #expect(rc.status != 0 && rc.stderr.contains("--rc must be numbers between 0 and 1"))
+        let stop = try DecodeCommandTests.run(["backtest", "--stop", "never"])
+        #expect(stop.status != 0 && stop.stderr.contains("--stop must be a positive number of lots or off"))
+        let fee = try DecodeCommandTests.run(["backtest", "--fee", "cheap"])
+        #expect(fee.status != 0 && fee.stderr.contains("--fee must be a rate"))
+        let missing = try DecodeCommandTests.run(["backtest", "--data", "/nonexistent/x.csv", "--format", "trades", "--symbol", "X", "--tick-size", "1"])
+        #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/x.csv"))
+    }
+
+    @Test func aBadRecordNamesTheFileAndLine() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "timestamp,price,size\n2024-01-02 10:00:00,100,1\n2024-01-02 10:00:01,abc,1\n2024-01-02 10:00:02,101,1\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let args = ["backtest", "--data", file.path, "--format", "trades", "--symbol", "X", "--tick-size", "1", "--rc", "1", "--stop", "off"]
+        let r = try DecodeCommandTests.run(args)
+        #expect(r.status == 1 && r.stderr.contains("\(file.lastPathComponent):3"))
+        let skipping = try DecodeCommandTests.run(args + ["--skip-bad"])
+        #expect(skipping.status == 0 && skipping.stdout.contains("2 events (1 bad records skipped)"))
+    }
+}
