@@ -19,24 +19,31 @@ import Darwin
 /// ClOrdIDs are `Q<n>` for the ladder's orders and `F<n>` for flattening orders. Everything
 /// runs on the session's event loop.
 public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
-    public private(set) var maker: MarketMaker
-    public private(set) var book = QuoteBook()
+    // Everything is touched on the session's event loop only, one call at a time, so the
+    // run-time exclusivity checks of the hot path's stored properties are turned off.
+    @exclusivity(unchecked) public private(set) var maker: MarketMaker
+    @exclusivity(unchecked) public private(set) var book = QuoteBook()
     /// Market data in -> orders out, nanoseconds, for each market-data message that led to orders.
-    public private(set) var latency = LatencyHistogram()
+    @exclusivity(unchecked) public private(set) var latency = LatencyHistogram()
     /// Market-data messages received.
-    public private(set) var marketDataMessages = 0
+    @exclusivity(unchecked) public private(set) var marketDataMessages = 0
     /// Execution reports and cancel rejects received.
     public private(set) var reports = 0
     /// Messages the market maker could not read (counted and skipped).
     public private(set) var unreadable = 0
+    /// Orders the session could not store (and so did not send).
+    public private(set) var storeFailures = 0
     /// The depth of the market-data subscription.
     public let depth: Int
     /// The market's clock, when the venue stamps its market data (a replay does): the margin
     /// model's bars and the intraday figures follow it rather than the wall clock.
-    public private(set) var marketTime: Int64?
+    @exclusivity(unchecked) public private(set) var marketTime: Int64?
     private var session: FIXSession?
-    private var commands: [VenueCommand] = []
+    @exclusivity(unchecked) private var commands: [VenueCommand] = []
     private let clock: @Sendable () -> UTCTimestamp
+    /// The instrument's symbol as bytes, compared with Symbol (55) of market-data entries.
+    private let symbolBytes: [UInt8]
+    private let writer: FIXOrderWriter
     private let onMarketData: (@Sendable () -> Void)?
 
     /// `onMarketData` is called after each market-data message is handled (progress displays).
@@ -46,6 +53,8 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         self.depth = depth
         self.clock = clock
         self.onMarketData = onMarketData
+        symbolBytes = Array(maker.configuration.instrument.symbol.utf8)
+        writer = FIXOrderWriter(instrument: maker.configuration.instrument)
     }
 
     private var instrument: Instrument { maker.configuration.instrument }
@@ -108,28 +117,87 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     }
 
     /// Applies a market-data message (W or X) for the instrument to the book and lets the market
-    /// maker react; true when it has orders to send (``forEachPendingMessage(new:replace:cancel:)``).
+    /// maker react; true when it has orders to send (``writePendingMessages(_:)``).
     /// The session-free hot path, from market data in to orders out.
     @discardableResult
     public func handleMarketData(_ message: FIXMessage) throws -> Bool {
         marketDataMessages += 1
-        if message.msgType == "W" {
+        if message.value(Tag.msgType, equals: "W") {
             let snapshot = try MarketDataSnapshotFullRefresh(message)
             guard snapshot.symbol == instrument.symbol else { return false }
             book.clear()
             for e in snapshot.entries { apply(e.type, action: .new, price: e.price, size: e.size) }
         } else {
-            let increment = try MarketDataIncrementalRefresh(message)
-            for e in increment.entries where e.symbol == nil || e.symbol == instrument.symbol {
-                apply(e.type, action: e.action, price: e.price, size: e.size)
-                if let date = e.date, let time = e.time, let t = UTCTimestamp(date + "-" + time) {
-                    marketTime = t.nanosecondsSinceEpoch
-                }
-            }
+            applyIncrement(message)
         }
         commands.removeAll(keepingCapacity: true)
         maker.marketChanged(bestBid: book.bestBid, bestAsk: book.bestAsk, now: now, into: &commands)
         return !commands.isEmpty
+    }
+
+    /// Applies the entries of an incremental refresh (X) read straight from the message's
+    /// fields: no typed message, no string, no allocation. Each entry starts with its
+    /// MDUpdateAction (279); entries of another symbol are skipped; the market's time is the last
+    /// entry's MDEntryDate (272) and MDEntryTime (273).
+    private func applyIncrement(_ message: FIXMessage) {
+        var entry = RawEntry()
+        var started = false
+        var date: FIXField?
+        var time: FIXField?
+        message.bytes.withUnsafeBytes { raw in
+            for field in message.fields {
+                let value = UnsafeRawBufferPointer(rebasing: raw[field.valueRange])
+                switch field.tag {
+                case Int32(Tag.mdUpdateAction):
+                    if started { apply(entry) }
+                    started = true
+                    entry = RawEntry(action: value.first ?? 0)
+                case Int32(Tag.mdEntryType): entry.type = value.first ?? 0
+                case Int32(Tag.symbol): entry.otherSymbol = !value.elementsEqual(symbolBytes)
+                case Int32(Tag.mdEntryPx): entry.price = FIXDecimal(ascii: value)
+                case Int32(Tag.mdEntrySize): entry.size = FIXDecimal(ascii: value)
+                case Int32(Tag.mdEntryDate) where started: date = field
+                case Int32(Tag.mdEntryTime) where started: time = field
+                default: break
+                }
+            }
+            if started { apply(entry) }
+            if let date, let time, date.valueLength == 8, time.valueLength <= 18 {
+                // `YYYYMMDD` + `-` + `HH:MM:SS[.f...]`, joined on the stack.
+                withUnsafeTemporaryAllocation(byteCount: 32, alignment: 1) { buffer in
+                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[date.valueRange]))
+                    buffer[8] = UInt8(ascii: "-")
+                    UnsafeMutableRawBufferPointer(rebasing: buffer[9...]).copyMemory(
+                        from: UnsafeRawBufferPointer(rebasing: raw[time.valueRange]))
+                    if let t = UTCTimestamp(ascii: UnsafeRawBufferPointer(rebasing: buffer[..<(9 + Int(time.valueLength))])) {
+                        marketTime = t.nanosecondsSinceEpoch
+                    }
+                }
+            }
+        }
+    }
+
+    /// One entry of an incremental refresh as read from its fields.
+    private struct RawEntry {
+        var action: UInt8 = 0
+        var type: UInt8 = 0
+        var otherSymbol = false
+        var price: FIXDecimal?
+        var size: FIXDecimal?
+    }
+
+    private func apply(_ e: RawEntry) {
+        guard !e.otherSymbol, let price = e.price, let ticks = instrument.ticks(price) else { return }
+        let lots = e.size.flatMap { instrument.lots($0) } ?? 0
+        switch e.type {
+        case UInt8(ascii: "0"), UInt8(ascii: "1"):
+            let side: Exchange.Side = e.type == UInt8(ascii: "0") ? .buy : .sell
+            if e.action == UInt8(ascii: "2") { book.remove(side, price: ticks) } else { book.set(side, price: ticks, size: lots) }
+        case UInt8(ascii: "2"):
+            book.trade(price: ticks, size: lots)
+        default:
+            break
+        }
     }
 
     // MARK: - Orders
@@ -170,8 +238,28 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// Sends the pending orders on the session.
     private func flushCommands() {
         guard let session else { return }
-        forEachPendingMessage(new: { _ = session.send($0) }, replace: { _ = session.send($0) }, cancel: { _ = session.send($0) })
+        writePendingMessages { msgType, body in
+            do {
+                try session.write(msgType: msgType, body: body)
+            } catch {
+                // The store failed: the session reports it and disconnects; the order is not sent.
+                storeFailures += 1
+            }
+        }
         commands.removeAll(keepingCapacity: true)
+    }
+
+    /// The pending orders as FIX message bodies, in order: `write` gets each message's MsgType
+    /// and a function that writes its body into an encoder (the hot path: nothing is allocated).
+    public func writePendingMessages(_ write: (_ msgType: String, _ body: (FIXEncoder) -> Void) -> Void) {
+        let now = clock()
+        for command in commands {
+            var cancelQuantity: Int64?
+            if case let .cancel(key, _, _) = command { cancelQuantity = maker.quoter.tracker.order(key)?.quantity }
+            write(FIXOrderWriter.msgType(command)) { e in
+                writer.writeBody(command, transactTime: now, cancelQuantity: cancelQuantity, into: e)
+            }
+        }
     }
 
     /// The pending orders as FIX messages, in order.

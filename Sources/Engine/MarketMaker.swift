@@ -77,7 +77,13 @@ public struct MarketMaker: Sendable {
     public private(set) var bestBid: Int64?
     public private(set) var bestAsk: Int64?
     /// Orders sent and not yet done: side, whether limit (rests), and the risk view for a refusal.
-    private var open: [OrderKey: (side: Side, rests: Bool, risk: RiskOrder)] = [:]
+    private var open = UInt64Map<(side: Side, rests: Bool, risk: RiskOrder)>()
+    /// Removes and returns the open order `key`.
+    private mutating func takeOpen(_ key: OrderKey) -> (side: Side, rests: Bool, risk: RiskOrder)? {
+        guard let o = open[key.rawValue] else { return nil }
+        open.remove(key.rawValue)
+        return o
+    }
     /// Flattening orders are keyed apart from the ladder's.
     private var nextFlattenKey: UInt64 = 1 << 62
     private var intents: [QuoteIntent] = []
@@ -115,7 +121,7 @@ public struct MarketMaker: Sendable {
     }
 
     /// Whether `key` is one of ours (ladder or flattening), for routing reports.
-    public func isOpen(_ key: OrderKey) -> Bool { open[key] != nil }
+    public func isOpen(_ key: OrderKey) -> Bool { open[key.rawValue] != nil }
 
     /// Flattening orders have keys of their own, apart from the ladder's.
     public static func isFlattening(_ key: OrderKey) -> Bool { key.rawValue >= 1 << 62 }
@@ -150,11 +156,11 @@ public struct MarketMaker: Sendable {
             quoter.apply(.accepted(key), into: &intents)
         case let .rejected(key, reason):
             statistics.venueRejects += 1
-            if let o = open.removeValue(forKey: key) { gate.recordRejected(o.risk) }
+            if let o = takeOpen(key) { gate.recordRejected(o.risk) }
             if !Self.isFlattening(key) { quoter.apply(.rejected(key, reason: reason), into: &intents) }
         case let .fill(key, price, quantity, leaves, fee):
-            guard let o = open[key] else { break }
-            if leaves == 0 { open[key] = nil }
+            guard let o = open[key.rawValue] else { break }
+            if leaves == 0 { open[key.rawValue] = nil }
             let maker = o.rests
             let charged = fee ?? configuration.fees.fee(price: price, quantity: quantity, maker: maker,
                                                         instrument: configuration.instrument)
@@ -167,17 +173,16 @@ public struct MarketMaker: Sendable {
             }
             stopAction(action, now: now, into: &commands)
         case let .canceled(key, origKey, leaves):
-            for k in [key, origKey].compactMap({ $0 }) {
-                if let o = open.removeValue(forKey: k) { gate.recordOrderEnded(instrument: 0, side: o.side, leaves: leaves) }
-            }
+            if let o = takeOpen(key) { gate.recordOrderEnded(instrument: 0, side: o.side, leaves: leaves) }
+            if let origKey, let o = takeOpen(origKey) { gate.recordOrderEnded(instrument: 0, side: o.side, leaves: leaves) }
             if !Self.isFlattening(key) { quoter.apply(.canceled(key, origKey: origKey), into: &intents) }
         case let .replaced(newKey, origKey, price, quantity, leaves):
-            if let origKey, let o = open.removeValue(forKey: origKey) {
-                open[newKey] = (o.side, true, RiskOrder.limit(o.side, price: price, quantity: leaves))
+            if let origKey, let o = takeOpen(origKey) {
+                open[newKey.rawValue] = (o.side, true, RiskOrder.limit(o.side, price: price, quantity: leaves))
             }
             quoter.apply(.replaced(newKey, price: price, quantity: quantity, leaves: leaves), into: &intents)
         case .replaceRejected(let key):
-            if let o = open.removeValue(forKey: key) { gate.recordRejected(o.risk) }
+            if let o = takeOpen(key) { gate.recordRejected(o.risk) }
             quoter.apply(.replaceRejected(key), into: &intents)
         case .cancelRejected(let key):
             quoter.apply(.cancelRejected(key), into: &intents)
@@ -232,7 +237,7 @@ public struct MarketMaker: Sendable {
                     quoter.apply(.rejected(key, reason: reason.description), into: &intents)
                     continue
                 }
-                open[key] = (side, true, risk)
+                open[key.rawValue] = (side, true, risk)
                 statistics.news += 1
                 commands.append(.new(key: key, side: side, kind: .limit, timeInForce: .day, price: price, quantity: quantity))
             case let .replace(key, newKey, side, price, quantity):
@@ -244,7 +249,7 @@ public struct MarketMaker: Sendable {
                     quoter.apply(.replaceRejected(newKey), into: &intents)
                     continue
                 }
-                open[newKey] = (side, true, risk)
+                open[newKey.rawValue] = (side, true, risk)
                 statistics.replaces += 1
                 commands.append(.replace(key: key, newKey: newKey, side: side, price: price, quantity: quantity))
             case let .cancel(key, newKey, side):
@@ -278,7 +283,7 @@ public struct MarketMaker: Sendable {
         if case .denied = gate.check(risk, at: now) { return }
         let key = OrderKey(nextFlattenKey)
         nextFlattenKey += 1
-        open[key] = (flatten.side, false, risk)
+        open[key.rawValue] = (flatten.side, false, risk)
         statistics.flattenOrders += 1
         statistics.flattenLots += flatten.quantity
         statistics.commands += 1

@@ -177,11 +177,18 @@ public final class FIXSession: @unchecked Sendable {
     /// Sends an application message: it is stored, then queued for the peer. The future
     /// succeeds once both are done (or fails with the store's error).
     public func send(msgType: String, possResend: Bool = false, body: @escaping (FIXEncoder) -> Void) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        onLoop {
+        if eventLoop.inEventLoop {
             do {
-                let actions = try self.machine.send(msgType: msgType, possResend: possResend, now: self.clock(), body: body)
-                self.perform(actions)
+                try write(msgType: msgType, possResend: possResend, body: body)
+                return eventLoop.makeSucceededVoidFuture()
+            } catch {
+                return eventLoop.makeFailedFuture(error)
+            }
+        }
+        let promise = eventLoop.makePromise(of: Void.self)
+        eventLoop.execute {
+            do {
+                try self.write(msgType: msgType, possResend: possResend, body: body)
                 promise.succeed(())
             } catch {
                 promise.fail(error)
@@ -190,9 +197,23 @@ public final class FIXSession: @unchecked Sendable {
         return promise.futureResult
     }
 
-    /// Sends a typed application message (see ``send(msgType:body:)``).
+    /// Sends a typed application message (see ``send(msgType:possResend:body:)``).
     public func send<M: FIXMessageBody>(_ message: M) -> EventLoopFuture<Void> {
         send(msgType: M.msgType) { message.writeBody(into: $0) }
+    }
+
+    /// Sends an application message from the session's event loop: it is stored and queued when
+    /// this returns (the hot path: no future, no closure kept). Messages sent while the session
+    /// handles an incoming message go out together, in one write, once it has been handled.
+    public func write(msgType: String, possResend: Bool = false, body: (FIXEncoder) -> Void) throws(StoreError) {
+        eventLoop.preconditionInEventLoop()
+        perform(try machine.send(msgType: msgType, possResend: possResend, now: clock(), body: body))
+    }
+
+    /// Sends a typed application message from the session's event loop (see
+    /// ``write(msgType:possResend:body:)``).
+    public func write<M: FIXMessageBody>(_ message: M) throws(StoreError) {
+        try write(msgType: M.msgType) { message.writeBody(into: $0) }
     }
 
     /// Starts the Logout handshake.
@@ -217,13 +238,24 @@ public final class FIXSession: @unchecked Sendable {
 
     // MARK: - Actions
 
-    private func perform(_ actions: [SessionAction]) {
-        // Messages are written as they come and flushed once, at the end: one system call for
-        // a burst (a resend, queued messages released by a gap fill) rather than one each.
-        var written = false
-        defer { if written { channel?.flush() } }
-        for action in actions {
-            switch action {
+    /// How deep `perform` is nested (an application sending while it handles a message).
+    private var performDepth = 0
+    /// Messages written by this burst of work, not flushed yet: flushed once, when the
+    /// outermost `perform` ends (one system call for a burst: a resend, queued messages released
+    /// by a gap fill, the orders an application sends while handling a message).
+    private var unflushed = false
+
+    private func perform(_ actions: consuming [SessionAction]) {
+        performDepth += 1
+        defer {
+            performDepth -= 1
+            if performDepth == 0 && unflushed {
+                unflushed = false
+                channel?.flush()
+            }
+        }
+        for index in actions.indices {
+            switch actions[index] {
             case .send(let bytes):
                 let now = clock()
                 log.onOutgoing(bytes, at: now)
@@ -237,7 +269,7 @@ public final class FIXSession: @unchecked Sendable {
                     var buffer = channel.allocator.buffer(capacity: bytes.count)
                     buffer.writeBytes(bytes)
                     channel.write(buffer, promise: nil)
-                    written = true
+                    unflushed = true
                 }
             case .deliver(let message):
                 application?.fromApp(message, session: self)
@@ -248,12 +280,13 @@ public final class FIXSession: @unchecked Sendable {
                 application?.onEvent(event, session: self)
             case .disconnect:
                 // What was written goes out first (a Logout before the close).
-                if written {
+                if unflushed {
+                    unflushed = false
                     channel?.flush()
-                    written = false
                 }
                 channel?.close(promise: nil)
             }
         }
+        machine.recycle(actions)
     }
 }

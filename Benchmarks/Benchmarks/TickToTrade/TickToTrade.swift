@@ -11,6 +11,7 @@ import Engine
 import Exchange
 import FIX
 import ExchangeFIX
+import FIXTransport
 import Quoting
 #if canImport(Glibc)
 import Glibc
@@ -103,13 +104,17 @@ struct TickToTrade {
             try! message.parse(raw)
         }
         _ = try! application.handleMarketData(message)
-        let now = UTCTimestamp(year: 2024, month: 8, day: 8, hour: 12)!
         let encoder = self.encoder
         var seq = sequence
-        application.forEachPendingMessage(
-            new: { m in seq += 1; out += m.encode(header: FIXHeader(senderCompID: "MAKER", targetCompID: "EXCH", msgSeqNum: seq, sendingTime: now), into: encoder).count },
-            replace: { m in seq += 1; out += m.encode(header: FIXHeader(senderCompID: "MAKER", targetCompID: "EXCH", msgSeqNum: seq, sendingTime: now), into: encoder).count },
-            cancel: { m in seq += 1; out += m.encode(header: FIXHeader(senderCompID: "MAKER", targetCompID: "EXCH", msgSeqNum: seq, sendingTime: now), into: encoder).count })
+        // The message header as the session writes it: the sequence number and the wall clock.
+        let now = systemNow()
+        application.writePendingMessages { msgType, body in
+            seq += 1
+            encoder.start(msgType: msgType)
+            FIXHeader(senderCompID: "MAKER", targetCompID: "EXCH", msgSeqNum: seq, sendingTime: now).write(into: encoder)
+            body(encoder)
+            out += encoder.finish().count
+        }
         sequence = seq
         let elapsed = monotonic() - start
         acceptAll()

@@ -217,6 +217,17 @@ public final class FIXEncoder {
         put(1)
     }
 
+    /// Appends a field whose value is one ASCII character then a non-negative integer, such as
+    /// the ClOrdID `Q42`, without building a string.
+    @inlinable
+    public func append(_ tag: Int, prefix: UInt8, _ value: UInt64) {
+        ensure(48)
+        putTag(tag)
+        put(prefix)
+        putUnsigned(value)
+        put(1)
+    }
+
     /// Appends a decimal field (price, quantity, amount) exactly as the decimal's scale says.
     @inlinable
     public func append(_ tag: Int, _ value: FIXDecimal) {

@@ -51,6 +51,9 @@ public struct SessionStateMachine {
     private var receivedReset = false
     private var sentReset = false
     private var actions: [SessionAction] = []
+    /// Emptied action arrays handed back by the driver (``recycle(_:)``), reused so that a step
+    /// allocates no array.
+    private var spareActions: [[SessionAction]] = []
     /// The next target MsgSeqNum while it is known in memory only: from the delivery of an
     /// application message until the application has had it (``SessionAction/persistTarget``).
     private var unpersistedTarget: Int?
@@ -642,6 +645,7 @@ public struct SessionStateMachine {
     // MARK: - Sending
 
     private mutating func begin() {
+        if actions.capacity == 0, let spare = spareActions.popLast() { actions = spare }
         actions.removeAll(keepingCapacity: true)
         deliveredInStep = false
     }
@@ -652,8 +656,17 @@ public struct SessionStateMachine {
             emit(.persistTarget)
         }
         let result = actions
-        actions.removeAll(keepingCapacity: true)
+        actions = []
         return result
+    }
+
+    /// Hands back an action array a step returned, once the driver has performed it: its storage
+    /// serves a later step (steps then allocate no array). Optional.
+    public mutating func recycle(_ performed: consuming [SessionAction]) {
+        guard spareActions.count < 8 else { return }
+        var buffer = performed
+        buffer.removeAll(keepingCapacity: true)
+        spareActions.append(buffer)
     }
 
     private mutating func emit(_ action: SessionAction) { actions.append(action) }

@@ -1,0 +1,73 @@
+import Exchange
+import ExchangeFIX
+import FIX
+import Quoting
+
+/// Writes the market maker's orders as FIX 4.4 message bodies straight into an encoder: the same
+/// fields, in the same order, as the typed NewOrderSingle, OrderCancelReplaceRequest and
+/// OrderCancelRequest write, with no typed message and no string built on the way (ClOrdIDs are
+/// written as their prefix and number).
+struct FIXOrderWriter {
+    let instrument: Instrument
+
+    /// MsgType (35) of the command's message.
+    static func msgType(_ command: VenueCommand) -> String {
+        switch command {
+        case .new: NewOrderSingle.msgType
+        case .replace: OrderCancelReplaceRequest.msgType
+        case .cancel: OrderCancelRequest.msgType
+        }
+    }
+
+    /// Writes ClOrdID-like field `tag` for `key`: `Q<n>` for the ladder, `F<n>` for flattening.
+    @inline(__always)
+    static func writeID(_ tag: Int, _ key: OrderKey, into e: FIXEncoder) {
+        if MarketMaker.isFlattening(key) {
+            e.append(tag, prefix: UInt8(ascii: "F"), key.rawValue - (1 << 62))
+        } else {
+            e.append(tag, prefix: UInt8(ascii: "Q"), key.rawValue)
+        }
+    }
+
+    @inline(__always)
+    static func side(_ side: Exchange.Side) -> UInt8 {
+        side == .buy ? UInt8(ascii: "1") : UInt8(ascii: "2")
+    }
+
+    /// Writes the body of `command`'s message. `cancelQuantity`: OrderQty of a cancel (the
+    /// order's total quantity), when known.
+    func writeBody(_ command: VenueCommand, transactTime: UTCTimestamp, cancelQuantity: Int64?, into e: FIXEncoder) {
+        switch command {
+        case let .new(key, side, kind, timeInForce, price, quantity):
+            Self.writeID(Tag.clOrdID, key, into: e)
+            e.append(Tag.handlInst, char: UInt8(ascii: "1"))
+            e.append(Tag.orderQty, instrument.quantity(quantity))
+            e.append(Tag.ordType, char: kind == .market ? UInt8(ascii: "1") : UInt8(ascii: "2"))
+            if kind != .market { e.append(Tag.price, instrument.price(price)) }
+            e.append(Tag.side, char: Self.side(side))
+            e.append(Tag.symbol, instrument.symbol)
+            switch timeInForce {
+            case .day: break
+            case .immediateOrCancel: e.append(Tag.timeInForce, char: UInt8(ascii: "3"))
+            case .fillOrKill: e.append(Tag.timeInForce, char: UInt8(ascii: "4"))
+            }
+            e.append(Tag.transactTime, transactTime, fractionDigits: transactTime.fractionDigits)
+        case let .replace(key, newKey, side, price, quantity):
+            Self.writeID(Tag.clOrdID, newKey, into: e)
+            e.append(Tag.orderQty, instrument.quantity(quantity))
+            e.append(Tag.ordType, char: UInt8(ascii: "2"))
+            Self.writeID(Tag.origClOrdID, key, into: e)
+            e.append(Tag.price, instrument.price(price))
+            e.append(Tag.side, char: Self.side(side))
+            e.append(Tag.symbol, instrument.symbol)
+            e.append(Tag.transactTime, transactTime, fractionDigits: transactTime.fractionDigits)
+        case let .cancel(key, newKey, side):
+            Self.writeID(Tag.clOrdID, newKey, into: e)
+            if let cancelQuantity { e.append(Tag.orderQty, instrument.quantity(cancelQuantity)) }
+            Self.writeID(Tag.origClOrdID, key, into: e)
+            e.append(Tag.side, char: Self.side(side))
+            e.append(Tag.symbol, instrument.symbol)
+            e.append(Tag.transactTime, transactTime, fractionDigits: transactTime.fractionDigits)
+        }
+    }
+}
