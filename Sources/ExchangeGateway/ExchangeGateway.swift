@@ -69,8 +69,22 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
     // MARK: - FIXApplication
 
     public func onEvent(_ event: SessionEvent, session: FIXSession) {
-        if event == .loggedOn { _ = owner(of: session) }
+        switch event {
+        case .loggedOn: _ = owner(of: session)
+        case .heartbeat(let id): onHeartbeat?(session, id)
+        default: break
+        }
     }
+
+    /// Called with each Heartbeat that answers a TestRequest (see ``ReplayDriver``'s lockstep).
+    public var onHeartbeat: ((FIXSession, String) -> Void)?
+
+    /// Application messages sent to the sessions so far: execution reports, rejects, market data.
+    public var messagesSent: Int { ownMessagesSent + publisher.messagesSent }
+    private var ownMessagesSent = 0
+
+    /// The sessions logged on.
+    public var sessions: [FIXSession] { sessionOf.values.filter { $0.isLoggedOn } }
 
     public func fromApp(_ message: FIXMessage, session: FIXSession) {
         let owner = owner(of: session)
@@ -90,10 +104,15 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
 
     /// Lets the caller change the venue (a replay applying recorded events); what it reports is
     /// sent to the sessions concerned and the market data goes out.
-    public func drive(_ body: (inout V, inout [ExchangeEvent]) -> Void) {
+    public func drive(publish: Bool = true, _ body: (inout V, inout [ExchangeEvent]) -> Void) {
         events.removeAll(keepingCapacity: true)
         body(&venue, &events)
         report()
+        if publish { publisher.publish(venue: venue) }
+    }
+
+    /// Sends the market data that changed since the last publication.
+    public func publishMarketData() {
         publisher.publish(venue: venue)
     }
 
@@ -312,6 +331,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             commission: commission.map { FIXDecimal(mantissa: $0, scale: 8) }, commType: commission == nil ? nil : .absolute,
             transactTime: clock(), text: text)
         _ = session.send(report)
+        ownMessagesSent += 1
     }
 
     private func rejectOrder(_ p: Pending, symbol: String, _ reason: OrdRejReason, _ text: String) {
@@ -322,6 +342,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             ordRejReason: reason, symbol: symbol, side: p.side, ordType: p.ordType,
             leavesQty: FIXDecimal(0), cumQty: FIXDecimal(0), avgPx: FIXDecimal(0), transactTime: clock(), text: text)
         _ = session.send(report)
+        ownMessagesSent += 1
     }
 
     private func rejectCancel(_ p: Pending, _ id: OrderID?, _ reason: CxlRejReason, _ text: String) {
@@ -337,10 +358,12 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             cxlRejResponseTo: p.kind == .replace ? .orderCancelReplaceRequest : .orderCancelRequest,
             cxlRejReason: reason, text: text)
         _ = session.send(reject)
+        ownMessagesSent += 1
     }
 
     private func businessReject(_ m: FIXMessage, session: FIXSession, reason: BusinessRejectReason, text: String) {
         _ = session.send(BusinessMessageReject(refSeqNum: m.msgSeqNum, refMsgType: m.msgType ?? "", reason: reason, text: text))
+        ownMessagesSent += 1
     }
 
     // MARK: - Market data

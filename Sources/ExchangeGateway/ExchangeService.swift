@@ -15,11 +15,15 @@ public final class ExchangeService: @unchecked Sendable {
         /// Its own order books for these instruments: participants trade with each other.
         case books([Instrument])
         /// A recorded (or synthetic) market for one instrument, with our orders inside it.
+        /// `lockstep`: the market waits for the participants after each event (see ``ReplayDriver``).
         case replay(source: any MarketDataSource, instrument: Instrument, rankCoefficient: Double, queueModel: any QueueModel,
-                    speed: ReplaySpeed, eventsPerBatch: Int = 4096)
+                    speed: ReplaySpeed, eventsPerBatch: Int = 4096, lockstep: Bool = false)
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// The exchange's event loop: a participant in the same process may run its sessions on it
+    /// (no thread hand-off between the two; what `mm paper` does).
+    public var eventLoop: EventLoop { group.next() }
     private let engine: FIXEngine
     private let statistics: () -> GatewayStatistics
     private let sessionCount: () -> (loggedOn: Int, total: Int)
@@ -39,13 +43,13 @@ public final class ExchangeService: @unchecked Sendable {
             engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
             statistics = { gateway.statistics }
             driver = nil
-        case let .replay(source, instrument, rc, model, speed, eventsPerBatch):
+        case let .replay(source, instrument, rc, model, speed, eventsPerBatch, lockstep):
             let gateway = ExchangeGateway(venue: ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rc,
                                                                             queueModel: model)), fees: fees)
             engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
             statistics = { gateway.statistics }
             driver = ReplayDriver(gateway: gateway, source: source, speed: speed, loop: loop, eventsPerBatch: eventsPerBatch,
-                                  report: report)
+                                  lockstep: lockstep, report: report)
         }
         let sessions = engine.sessions
         sessionCount = { (sessions.filter { $0.isLoggedOn }.count, sessions.count) }

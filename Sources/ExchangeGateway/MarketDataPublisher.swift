@@ -22,6 +22,8 @@ final class MarketDataPublisher {
     }
 
     private var subscriptions: [Subscription] = []
+    /// Messages sent (snapshots, increments, rejects).
+    private(set) var messagesSent = 0
     /// Trades since the last publication: book, price, size.
     private var trades: [(book: Int, price: Int64, size: Int64)] = []
     static let wholeBook = 10_000
@@ -34,6 +36,7 @@ final class MarketDataPublisher {
     func request<V: Venue>(_ r: MarketDataRequest, session: FIXSession, venue: V) {
         func reject(_ reason: MDReqRejReason, _ text: String) {
             _ = session.send(MarketDataRequestReject(mdReqID: r.mdReqID, reason: reason, text: text))
+            messagesSent += 1
         }
         if r.subscriptionRequestType == .disablePreviousSnapshotPlusUpdateRequest {
             subscriptions.removeAll { $0.session === session && $0.mdReqID == r.mdReqID }
@@ -70,6 +73,7 @@ final class MarketDataPublisher {
                 entries += s.lastOffers.map { MDEntry(type: .offer, price: instrument.price($0.price), size: instrument.quantity($0.size)) }
             }
             _ = session.send(MarketDataSnapshotFullRefresh(mdReqID: r.mdReqID, symbol: instrument.symbol, entries: entries))
+            messagesSent += 1
             if r.subscriptionRequestType == .snapshotPlusUpdates { subscriptions.append(s) }
         }
     }
@@ -124,6 +128,7 @@ final class MarketDataPublisher {
             }
             if !entries.isEmpty {
                 _ = s.session.send(MarketDataIncrementalRefresh(mdReqID: s.mdReqID, entries: entries))
+                messagesSent += 1
             }
         }
     }

@@ -1,5 +1,6 @@
 import Exchange
 import ExchangeFIX
+import FIXTransport
 import NIOCore
 
 /// How fast a recording is replayed.
@@ -31,6 +32,15 @@ public enum ReplaySpeed: Sendable, Equatable, CustomStringConvertible {
 
 /// Feeds a recorded market into an exchange gateway over a replay venue, on the gateway's event
 /// loop, at a chosen speed; fills and market data go out as the events are applied.
+///
+/// In lockstep the market waits for its participants: after each event the execution reports it
+/// caused go out, then every logged-on session gets a TestRequest, and the market holds until
+/// each has answered with its Heartbeat (a session answers once it has handled everything sent
+/// before, so whatever a participant sent in reaction has arrived and been matched by then);
+/// again while answers bring new messages; then the market data of the event goes out, with the
+/// same barrier; then the next event. A participant that reacts to each message as it comes
+/// therefore sees the same market, and gets the same fills, on every run, whatever the speed of
+/// the machine: the in-process backtest's order of things, over FIX.
 public final class ReplayDriver: @unchecked Sendable {
     private let gateway: ExchangeGateway<ReplayVenue>
     private var source: any MarketDataSource
@@ -55,13 +65,28 @@ public final class ReplayDriver: @unchecked Sendable {
     /// The pause between turns at full speed, in which the sessions are served.
     static let pause = TimeAmount.microseconds(10)
 
+    /// Whether the market waits for its participants after each event (see the type's notes).
+    public let lockstep: Bool
+    /// Where a lockstep replay is: the barrier after the reports of an event, or after its
+    /// market data.
+    private enum Barrier { case reports, marketData }
+    private var barrier: Barrier = .reports
+    /// Sessions whose Heartbeat the current barrier still waits for, by their TestReqID.
+    private var awaited: Set<ObjectIdentifier> = []
+    private var barrierID = ""
+    private var barriers = 0
+    /// The gateway's count of messages sent when the current barrier round began.
+    private var sentAtRound = 0
+
     /// `report` gets a line when the replay ends or fails.
     /// `eventsPerBatch` events are applied between two publications of market data (1: every
-    /// change is published, as a market maker watching the feed needs).
+    /// change is published, as a market maker watching the feed needs; lockstep replays go one
+    /// event at a time).
     public init(gateway: ExchangeGateway<ReplayVenue>, source: any MarketDataSource, speed: ReplaySpeed, loop: EventLoop,
-                eventsPerBatch: Int = 4096, report: @escaping @Sendable (String) -> Void) {
+                eventsPerBatch: Int = 4096, lockstep: Bool = false, report: @escaping @Sendable (String) -> Void) {
         precondition(eventsPerBatch > 0, "a batch has events")
-        batch = eventsPerBatch
+        batch = lockstep ? 1 : eventsPerBatch
+        self.lockstep = lockstep
         self.gateway = gateway
         self.source = source
         self.speed = speed
@@ -73,7 +98,88 @@ public final class ReplayDriver: @unchecked Sendable {
     public func start() {
         loop.execute {
             self.wallStart = .now()
-            self.step()
+            if self.lockstep {
+                self.gateway.onHeartbeat = { [unowned self] session, id in self.heartbeat(from: session, id: id) }
+                self.lockstepEvent()
+            } else {
+                self.step()
+            }
+        }
+    }
+
+    // MARK: - Lockstep
+
+    /// Applies the next event and sends its reports, then waits (see the type's notes).
+    private func lockstepEvent() {
+        guard !finished else { return }
+        let before = gateway.messagesSent
+        guard let event = nextEvent() else {
+            reportEnd()
+            return
+        }
+        gateway.drive(publish: false) { venue, events in venue.apply(event, events: &events) }
+        recordedTime = event.time
+        applied += 1
+        barrier = .reports
+        beginBarrier(ifSentSince: before)
+    }
+
+    /// Starts a barrier round when messages went out since `before`, else moves on.
+    private func beginBarrier(ifSentSince before: Int) {
+        let sessions = gateway.sessions
+        guard gateway.messagesSent != before, !sessions.isEmpty else { return barrierPassed() }
+        barriers += 1
+        barrierID = "L\(barriers)"
+        awaited = Set(sessions.map(ObjectIdentifier.init))
+        sentAtRound = gateway.messagesSent
+        for session in sessions { session.testRequest(id: barrierID) }
+    }
+
+    private func heartbeat(from session: FIXSession, id: String) {
+        guard id == barrierID, awaited.remove(ObjectIdentifier(session)) != nil, awaited.isEmpty else { return }
+        // What the participants sent in reaction has been handled; if that sent them anything,
+        // they may react again: another round.
+        if gateway.messagesSent != sentAtRound {
+            beginBarrier(ifSentSince: sentAtRound)
+        } else {
+            barrierPassed()
+        }
+    }
+
+    private func barrierPassed() {
+        switch barrier {
+        case .reports:
+            barrier = .marketData
+            let before = gateway.messagesSent
+            gateway.publishMarketData()
+            beginBarrier(ifSentSince: before)
+        case .marketData:
+            // The next event on a later turn of the loop, so the sessions are served and the
+            // stack does not grow.
+            loop.execute { self.lockstepEvent() }
+        }
+    }
+
+    /// The next event of the recording, or nil at its end (or on a failure, kept in `failure`).
+    private func nextEvent() -> MarketEvent? {
+        do throws(MarketDataError) {
+            guard let e = try source.next() else {
+                finished = true
+                return nil
+            }
+            return e
+        } catch {
+            failure = error
+            finished = true
+            return nil
+        }
+    }
+
+    private func reportEnd() {
+        if let failure {
+            report("Replay stopped after \(applied) events: \(failure)")
+        } else {
+            report("Replay finished: \(applied) events, \(skipped) bad records skipped")
         }
     }
 
@@ -110,17 +216,8 @@ public final class ReplayDriver: @unchecked Sendable {
                     event = e
                     pendingEvent = nil
                 } else {
-                    do throws(MarketDataError) {
-                        guard let e = try source.next() else {
-                            finished = true
-                            return
-                        }
-                        event = e
-                    } catch {
-                        failure = error
-                        finished = true
-                        return
-                    }
+                    guard let e = nextEvent() else { return }
+                    event = e
                 }
                 if case .pace(let multiple) = speed {
                     let start = recordedStart ?? event.time
@@ -139,13 +236,7 @@ public final class ReplayDriver: @unchecked Sendable {
                 count += 1
             }
         }
-        if finished {
-            if let failure {
-                report("Replay stopped after \(applied) events: \(failure)")
-            } else {
-                report("Replay finished: \(applied) events, \(skipped) bad records skipped")
-            }
-        }
+        if finished { reportEnd() }
         return wait
     }
 }

@@ -216,6 +216,12 @@ public final class FIXSession: @unchecked Sendable {
         try write(msgType: M.msgType) { message.writeBody(into: $0) }
     }
 
+    /// Sends a TestRequest with TestReqID `id`; the application hears of the answering Heartbeat
+    /// as ``SessionEvent/heartbeat(testReqID:)``.
+    public func testRequest(id: String) {
+        onLoop { self.perform(self.machine.testRequest(id: id, now: self.clock())) }
+    }
+
     /// Starts the Logout handshake.
     public func logout(text: String? = nil) {
         onLoop { self.perform(self.machine.logout(text: text, now: self.clock())) }

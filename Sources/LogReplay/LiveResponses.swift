@@ -28,7 +28,7 @@ final class LiveResponses: FIXApplication, Sendable {
                 s.loggedOn = false
             case let .rejected(refSeqNum, reason, business):
                 s.rejects.append("\(business ? "business " : "")reject of MsgSeqNum \(refSeqNum): \(reason)")
-            case .note:
+            case .note, .heartbeat:
                 break
             }
         }

@@ -34,6 +34,9 @@ struct ExchangeCommand: AsyncParsableCommand {
     @OptionGroup var market: MarketOptions
     @OptionGroup var fees: FeeOptions
 
+    @Flag(help: "Replay in lockstep: after each event, wait until every logged-on session has answered a TestRequest (what it sent in reaction is matched first), so the same orders get the same fills on every run.")
+    var lockstep = false
+
     @Option(help: ArgumentHelp("Seconds between status lines.", valueName: "seconds"))
     var statusInterval = 60
 
@@ -53,7 +56,7 @@ struct ExchangeCommand: AsyncParsableCommand {
         }
         let market: ExchangeService.Market
         do {
-            market = try self.market.market(defaultSpeed: .pace(1), eventsPerBatch: 4096)
+            market = try self.market.market(defaultSpeed: .pace(1), eventsPerBatch: 4096, lockstep: lockstep)
         } catch let error as MarketDataError {
             fail("\(error)")
         }

@@ -42,12 +42,13 @@ struct MarketOptions: ParsableArguments {
 
     /// The market: a replay when a format is given (or `defaultFormat`), else the exchange's books.
     /// A data file that cannot be opened throws its `MarketDataError`.
-    func market(defaultFormat: MarketDataFormat? = nil, defaultSpeed: ReplaySpeed, eventsPerBatch: Int) throws -> ExchangeService.Market {
+    func market(defaultFormat: MarketDataFormat? = nil, defaultSpeed: ReplaySpeed, eventsPerBatch: Int,
+                lockstep: Bool = false) throws -> ExchangeService.Market {
         if let format = recording.format ?? defaultFormat {
             let instrument = try recording.replayInstrument(format)
             let source = try recording.source(format: format, instrument: instrument)
             return .replay(source: source, instrument: instrument, rankCoefficient: rc, queueModel: try model(),
-                           speed: speed.flatMap(ReplaySpeed.init) ?? defaultSpeed, eventsPerBatch: eventsPerBatch)
+                           speed: speed.flatMap(ReplaySpeed.init) ?? defaultSpeed, eventsPerBatch: eventsPerBatch, lockstep: lockstep)
         }
         let instruments = try recording.instrument(default: nil).map { [$0] } ?? [
             Instrument(symbol: "BTCUSDT", tickSize: DecimalStep("0.1")!, lotSize: DecimalStep("0.001")!),

@@ -35,17 +35,20 @@ struct PaperCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the summary (summary.txt, summary.json) to this folder.", valueName: "dir"))
     var report: String?
 
+    @Flag(help: "Let the market run ahead of the market maker instead of waiting for its reaction to each event (faster; fills then depend on timing).")
+    var freeRunning = false
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
     func run() async throws {
         let market: ExchangeService.Market
         do {
-            market = try self.market.market(defaultFormat: .synthetic, defaultSpeed: .max, eventsPerBatch: 1)
+            market = try self.market.market(defaultFormat: .synthetic, defaultSpeed: .max, eventsPerBatch: 1, lockstep: !freeRunning)
         } catch let error as MarketDataError {
             Self.fail("\(error)")
         }
-        guard case let .replay(_, instrument, _, _, _, _) = market else { Self.fail("paper trading needs a market to replay") }
+        guard case let .replay(_, instrument, _, _, _, _, _) = market else { Self.fail("paper trading needs a market to replay") }
         let schedule = try fees.schedule()
         let logs = URL(fileURLWithPath: logDir).standardizedFileURL.path
 
@@ -64,9 +67,9 @@ struct PaperCommand: AsyncParsableCommand {
         try await exchange.start(replay: false)
         guard let port = exchange.ports.first else { Self.fail("the exchange did not start listening") }
 
-        // The market maker.
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = group.next()
+        // The market maker, on the exchange's event loop: one thread serves both sides, so a
+        // message from one to the other is read as soon as it is written, with no thread to wake.
+        let loop = exchange.eventLoop
         let application = FIXMarketMaker(maker: MarketMaker(configuration: maker.configuration(instrument: instrument, fees: schedule)))
         let makerSettings = try Self.settings("""
             [SESSION]
@@ -117,7 +120,6 @@ struct PaperCommand: AsyncParsableCommand {
         let summary = try await loop.submit { TradingSummary(maker: application.maker, latency: application.latency) }.get()
         try await engine.stop()
         try await exchange.stop()
-        try await group.shutdownGracefully()
         let elapsed = ContinuousClock.now - started
 
         if json {

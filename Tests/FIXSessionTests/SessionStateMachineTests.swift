@@ -171,6 +171,19 @@ struct SessionStateMachineTests {
         #expect(Self.sent(h.receive("1", "112=HELLO|")) == ["35=0|34=2|49=ISLD|52=T|56=TW44|112=HELLO"])
     }
 
+    /// A TestRequest of our own and the peer's answering Heartbeat: the barrier a venue in
+    /// lockstep waits on.
+    @Test func ownTestRequestAndItsAnswer() {
+        var h = Harness()
+        _ = h.logon()
+        #expect(Self.sent(h.session.testRequest(id: "L1", now: h.now)) == ["35=1|34=2|49=ISLD|52=T|56=TW44|112=L1"])
+        let answer = h.receive("0", "112=L1|")
+        #expect(answer.contains { if case .event(.heartbeat(testReqID: "L1")) = $0 { true } else { false } })
+        // A plain Heartbeat says nothing of a barrier.
+        let plain = h.receive("0")
+        #expect(!plain.contains { if case .event(.heartbeat) = $0 { true } else { false } })
+    }
+
     // MARK: - Sequence numbers
 
     @Test func tooHighAsksForResendAndQueues() {

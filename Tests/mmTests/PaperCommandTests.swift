@@ -30,4 +30,34 @@ struct PaperCommandTests {
         #expect(summary.contains("md in -> order out"))
         try? FileManager.default.removeItem(at: dir)
     }
+
+    /// The market waits for the market maker after each event (lockstep), so a paper run gives
+    /// the same figures every time, and the same as the in-process backtest of the same data and
+    /// settings: the same strategy, risk and exchange code, with and without FIX in between.
+    @Test func paperRunsRepeatAndMatchTheBacktest() throws {
+        let market = ["--days", "1", "--events-per-day", "3000", "--seed", "7", "--maker-fee=-0.0001", "--taker-fee", "0.0002"]
+        func paper() throws -> [String: Any] {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-paper-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let r = try DecodeCommandTests.run(["paper", "--json", "--log-dir", dir.path] + market)
+            #expect(r.status == 0, "\(r.stderr)")
+            var json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            // Latency is the one figure that depends on the machine.
+            for key in json.keys where key.hasPrefix("latency") { json[key] = nil }
+            return json
+        }
+        let first = try paper()
+        let second = try paper()
+        #expect((first["fills"] as? Int ?? 0) > 0)
+        #expect(NSDictionary(dictionary: first) == NSDictionary(dictionary: second))
+
+        let r = try DecodeCommandTests.run(["backtest", "--rc", "0.8", "--stop", "50", "--json"] + market)
+        #expect(r.status == 0, "\(r.stderr)")
+        let backtest = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let runs = try #require(backtest["runs"] as? [[String: Any]])
+        let withStop = try #require(runs.first { ($0["run"] as? [String: Any])?["stopLimit"] as? Int == 50 })
+        var summary = try #require(withStop["summary"] as? [String: Any])
+        for key in summary.keys where key.hasPrefix("latency") { summary[key] = nil }
+        #expect(NSDictionary(dictionary: summary) == NSDictionary(dictionary: first))
+    }
 }

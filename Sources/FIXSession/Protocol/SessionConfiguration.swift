@@ -99,4 +99,8 @@ public enum SessionEvent: Sendable, Equatable {
     case rejected(refSeqNum: Int, reason: String, business: Bool)
     /// Anything else worth a line in the event log.
     case note(String)
+    /// A Heartbeat answering a TestRequest arrived, with the TestReqID (112) it carries: every
+    /// message the peer sent before it has been received (a barrier, see
+    /// ``SessionStateMachine/testRequest(id:now:)``).
+    case heartbeat(testReqID: String)
 }

@@ -237,6 +237,15 @@ public struct SessionStateMachine {
         try send(msgType: type(of: body).msgType, now: now) { body.writeBody(into: $0) }
     }
 
+    /// Sends a TestRequest with TestReqID `id` (when logged on). The peer answers with a
+    /// Heartbeat carrying `id` once it has processed everything received before
+    /// (``SessionEvent/heartbeat(testReqID:)``): a barrier that a venue can wait on.
+    public mutating func testRequest(id: String, now: UTCTimestamp) -> [SessionAction] {
+        begin()
+        if state == .active { sendAdmin("1", now: now) { $0.append(Tag.testReqID, id) } }
+        return end()
+    }
+
     /// Sends a Heartbeat now (when logged on): after writes were held back, it shows the peer the
     /// gap, which it then asks for.
     public mutating func heartbeat(now: UTCTimestamp) -> [SessionAction] {
@@ -376,6 +385,7 @@ public struct SessionStateMachine {
     private mutating func nextHeartbeat(_ m: inout FIXMessage, now: UTCTimestamp) {
         guard verify(&m, now: now) else { return }
         incrementTarget()
+        if let id = m.string(Tag.testReqID), !id.isEmpty { emit(.event(.heartbeat(testReqID: id))) }
         processQueued(now: now)
     }
 
