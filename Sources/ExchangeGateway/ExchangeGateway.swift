@@ -83,6 +83,9 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
     public var messagesSent: Int { ownMessagesSent + publisher.messagesSent }
     private var ownMessagesSent = 0
 
+    /// Market-data subscriptions in force.
+    public var marketDataSubscriptions: Int { publisher.subscriptionCount }
+
     /// The sessions logged on.
     public var sessions: [FIXSession] { sessionOf.values.filter { $0.isLoggedOn } }
 

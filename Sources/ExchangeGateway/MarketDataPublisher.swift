@@ -22,6 +22,7 @@ final class MarketDataPublisher {
     }
 
     private var subscriptions: [Subscription] = []
+    var subscriptionCount: Int { subscriptions.count }
     /// Messages sent (snapshots, increments, rejects).
     private(set) var messagesSent = 0
     /// Trades since the last publication: book, price, size.

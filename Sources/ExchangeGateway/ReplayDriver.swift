@@ -71,8 +71,11 @@ public final class ReplayDriver: @unchecked Sendable {
     /// market data.
     private enum Barrier { case reports, marketData }
     private var barrier: Barrier = .reports
-    /// Sessions whose Heartbeat the current barrier still waits for, by their TestReqID.
-    private var awaited: Set<ObjectIdentifier> = []
+    /// Sessions whose Heartbeat the current barrier still waits for.
+    private var awaited: [ObjectIdentifier: FIXSession] = [:]
+    /// When the current barrier round began (a participant that leaves is not waited for).
+    private var roundStart = NIODeadline.now()
+    private var watchdog: RepeatedTask?
     private var barrierID = ""
     private var barriers = 0
     /// The gateway's count of messages sent when the current barrier round began.
@@ -100,7 +103,10 @@ public final class ReplayDriver: @unchecked Sendable {
             self.wallStart = .now()
             if self.lockstep {
                 self.gateway.onHeartbeat = { [unowned self] session, id in self.heartbeat(from: session, id: id) }
-                self.lockstepEvent()
+                self.watchdog = self.loop.scheduleRepeatedTask(initialDelay: .milliseconds(250), delay: .milliseconds(250)) { [weak self] _ in
+                    self?.dropDepartedParticipants()
+                }
+                self.awaitFirstSubscriber()
             } else {
                 self.step()
             }
@@ -109,11 +115,31 @@ public final class ReplayDriver: @unchecked Sendable {
 
     // MARK: - Lockstep
 
+    /// A lockstep market starts once a participant has subscribed to its market data.
+    private func awaitFirstSubscriber() {
+        guard gateway.marketDataSubscriptions > 0 else {
+            loop.scheduleTask(in: .milliseconds(10)) { self.awaitFirstSubscriber() }
+            return
+        }
+        lockstepEvent()
+    }
+
+    /// A participant that logged out or lost its connection is not waited for.
+    private func dropDepartedParticipants() {
+        guard !awaited.isEmpty, NIODeadline.now() - roundStart > .seconds(1) else { return }
+        for (id, session) in awaited where !session.isLoggedOn { awaited[id] = nil }
+        if awaited.isEmpty { roundEnded() }
+    }
+
     /// Applies the next event and sends its reports, then waits (see the type's notes).
     private func lockstepEvent() {
-        guard !finished else { return }
+        guard !finished else {
+            watchdog?.cancel()
+            return
+        }
         let before = gateway.messagesSent
         guard let event = nextEvent() else {
+            watchdog?.cancel()
             reportEnd()
             return
         }
@@ -130,13 +156,18 @@ public final class ReplayDriver: @unchecked Sendable {
         guard gateway.messagesSent != before, !sessions.isEmpty else { return barrierPassed() }
         barriers += 1
         barrierID = "L\(barriers)"
-        awaited = Set(sessions.map(ObjectIdentifier.init))
+        awaited = Dictionary(uniqueKeysWithValues: sessions.map { (ObjectIdentifier($0), $0) })
+        roundStart = .now()
         sentAtRound = gateway.messagesSent
         for session in sessions { session.testRequest(id: barrierID) }
     }
 
     private func heartbeat(from session: FIXSession, id: String) {
-        guard id == barrierID, awaited.remove(ObjectIdentifier(session)) != nil, awaited.isEmpty else { return }
+        guard id == barrierID, awaited.removeValue(forKey: ObjectIdentifier(session)) != nil, awaited.isEmpty else { return }
+        roundEnded()
+    }
+
+    private func roundEnded() {
         // What the participants sent in reaction has been handled; if that sent them anything,
         // they may react again: another round.
         if gateway.messagesSent != sentAtRound {

@@ -40,6 +40,7 @@ public struct RecordedFlow: Sendable {
         var order: [String] = []
         var seenSeq: [String: Set<Int>] = [:]
         var seenResponses: [String: Set<Int>] = [:]
+        var responsesSoFar: [String: Int] = [:]
         while let item = merger.next() {
             guard case .record(let r) = item else { continue }
             let outgoing = r.senderCompID == sender
@@ -60,7 +61,8 @@ public struct RecordedFlow: Sendable {
                 // A resend of a message already read is not sent twice.
                 if r.possDup, seenSeq[peer, default: []].contains(r.msgSeqNum) { continue }
                 seenSeq[peer, default: []].insert(r.msgSeqNum)
-                flows[peer]!.messages.append(RecordedMessage(r, marketDataBefore: flows[peer]!.marketDataMessages))
+                flows[peer]!.messages.append(RecordedMessage(r, marketDataBefore: flows[peer]!.marketDataMessages,
+                                                             responsesBefore: responsesSoFar[peer, default: 0]))
             } else {
                 if r.possDup, seenResponses[peer, default: []].contains(r.msgSeqNum) { continue }
                 seenResponses[peer, default: []].insert(r.msgSeqNum)
@@ -68,6 +70,7 @@ public struct RecordedFlow: Sendable {
                 case "W", "X":
                     flows[peer]!.marketDataMessages += 1
                 case "8", "9":
+                    responsesSoFar[peer, default: 0] += 1
                     let response = RecordedResponse(r.message, file: r.file, line: r.line)
                     flows[peer]!.responses[response.clOrdID, default: []].append(response)
                 default:
@@ -103,16 +106,20 @@ public struct RecordedMessage: Sendable {
     public var time: Int64?
     /// Market-data messages received before it in the recording.
     public var marketDataBefore: Int
+    /// Responses to orders (execution reports, cancel rejects) received before it in the
+    /// recording: a message sent in reaction to a fill waits for that fill.
+    public var responsesBefore: Int
     /// The body fields, in order.
     public var body: [(tag: Int, value: [UInt8])]
     public var clOrdID: String?
     public var file: String
     public var line: Int
 
-    init(_ r: LogRecord, marketDataBefore: Int) {
+    init(_ r: LogRecord, marketDataBefore: Int, responsesBefore: Int) {
         msgType = r.msgType
         time = r.time?.nanosecondsSinceEpoch
         self.marketDataBefore = marketDataBefore
+        self.responsesBefore = responsesBefore
         let m = r.message
         body = m.fields.filter { !RecordedFlow.envelopeTags.contains(Int($0.tag)) }.map { f in
             (Int(f.tag), m.withValue(f) { Array($0) })

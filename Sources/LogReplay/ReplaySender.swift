@@ -71,6 +71,9 @@ public final class ReplaySender {
             throw error
         }
         let session = engine.sessions[0]
+        let isFollowing: Bool
+        if case .marketData = pacing { isFollowing = true } else { isFollowing = false }
+        if isFollowing { live.follow(flow.messages) }
         var stoppedEarly: String?
         var sent = 0
         do {
@@ -82,24 +85,40 @@ public final class ReplaySender {
             progress?("logged on; sending \(flow.messages.count) messages \(pacing)")
             let started = ContinuousClock.now
             let firstTime = flow.messages.first?.time
-            sending: for m in flow.messages {
+            if case .marketData = pacing {
+                // The application sends on the session's loop as the market data comes; wait
+                // until everything has gone out, or nothing moves for `timeout`.
+                var last = (live.marketData, live.sent)
+                var lastChange = ContinuousClock.now
+                while live.sent < flow.messages.count {
+                    if let text = live.loggedOut {
+                        stoppedEarly = "the counterparty logged out" + (text.map { " (\($0))" } ?? "")
+                            + " after \(live.sent) of \(flow.messages.count) messages"
+                        break
+                    }
+                    let now = (live.marketData, live.sent)
+                    if now != last {
+                        last = now
+                        lastChange = .now
+                        if now.1 / 1000 > sent / 1000 {
+                            progress?("sent \(now.1) of \(flow.messages.count), \(live.responseCount) responses")
+                        }
+                        sent = now.1
+                    } else if ContinuousClock.now - lastChange > timeout {
+                        let m = flow.messages[live.sent]
+                        stoppedEarly = "no market data for \(timeout.seconds) s: \(now.0) of the \(m.marketDataBefore) messages "
+                            + "received before \(m.file):\(m.line) in the recording"
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                sent = live.sent
+                if let failure = live.sendFailure, stoppedEarly == nil { stoppedEarly = "a message could not be sent: \(failure)" }
+            }
+            sending: for m in flow.messages where !isFollowing {
                 switch pacing {
                 case .marketData:
-                    var lastCount = live.marketData
-                    var lastChange = ContinuousClock.now
-                    while live.marketData < m.marketDataBefore {
-                        if live.loggedOut != nil { break }
-                        let count = live.marketData
-                        if count != lastCount {
-                            lastCount = count
-                            lastChange = .now
-                        } else if ContinuousClock.now - lastChange > timeout {
-                            stoppedEarly = "no market data for \(timeout.seconds) s: \(count) of the \(m.marketDataBefore) messages "
-                                + "received before \(m.file):\(m.line) in the recording"
-                            break sending
-                        }
-                        try await Task.sleep(for: .microseconds(200))
-                    }
+                    break
                 case .pace(let factor):
                     if let t = m.time, let t0 = firstTime {
                         let due = started + .nanoseconds(Int64(Double(t - t0) / factor))

@@ -34,7 +34,7 @@ struct ExchangeCommand: AsyncParsableCommand {
     @OptionGroup var market: MarketOptions
     @OptionGroup var fees: FeeOptions
 
-    @Flag(help: "Replay in lockstep: after each event, wait until every logged-on session has answered a TestRequest (what it sent in reaction is matched first), so the same orders get the same fills on every run.")
+    @Flag(help: "Replay in lockstep: start once a session has subscribed to market data; after each event, wait until every logged-on session has answered a TestRequest (what it sent in reaction is matched first), so the same orders get the same fills on every run.")
     var lockstep = false
 
     @Option(help: ArgumentHelp("Seconds between status lines.", valueName: "seconds"))

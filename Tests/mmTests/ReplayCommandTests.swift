@@ -184,4 +184,57 @@ struct ReplayCommandTests {
         #expect(text.stdout.contains("ExecType (150) recorded 0, live 8"))
         #expect(text.stdout.contains("The live responses differ from the recorded ones."))
     }
+
+    /// A `mm paper` run's log sent again, following the market data, into `mm exchange` replaying
+    /// the same market in lockstep: every execution report comes back as recorded, so the same
+    /// fills.
+    @Test(.timeLimit(.minutes(2))) func aPaperRunIsReproducedAgainstTheExchangeInLockstep() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-replay-paper-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let market = ["--format", "synthetic", "--days", "1", "--events-per-day", "1500", "--seed", "3"]
+        let paper = try DecodeCommandTests.run(["paper", "--json", "--log-dir", dir.appendingPathComponent("paper").path]
+                                               + market.dropFirst(2))
+        #expect(paper.status == 0, "\(paper.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(paper.stdout.utf8)) as? [String: Any])
+        #expect((summary["fills"] as? Int ?? 0) > 0)
+
+        let port = ExchangeCommandTests.freePort()
+        let exchangeConfig = dir.appendingPathComponent("exchange.cfg")
+        try """
+            [SESSION]
+            ConnectionType=acceptor
+            SenderCompID=EXCH
+            TargetCompID=MAKER
+            SocketAcceptAddress=127.0.0.1
+            SocketAcceptPort=\(port)
+            ResetOnLogon=Y
+            """.write(to: exchangeConfig, atomically: true, encoding: .utf8)
+        let exchange = Process()
+        exchange.executableURL = try DecodeCommandTests.mmBinary()
+        exchange.arguments = ["exchange", "--config", exchangeConfig.path, "--lockstep", "--speed", "max", "--duration", "100"] + market
+        exchange.standardOutput = FileHandle.nullDevice
+        exchange.standardError = FileHandle.nullDevice
+        try exchange.run()
+        defer {
+            exchange.terminate()
+            exchange.waitUntilExit()
+        }
+        let makerConfig = dir.appendingPathComponent("maker.cfg")
+        try """
+            [SESSION]
+            ConnectionType=initiator
+            SenderCompID=MAKER
+            TargetCompID=EXCH
+            SocketConnectHost=127.0.0.1
+            SocketConnectPort=\(port)
+            ReconnectInterval=1
+            ResetOnLogon=Y
+            """.write(to: makerConfig, atomically: true, encoding: .utf8)
+        let r = try Self.run(["--send", "--config", makerConfig.path, dir.appendingPathComponent("paper/maker").path])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("following the market data"))
+        #expect(r.stdout.contains("0 differing, 0 missing, 0 extra"), "\(r.stdout)")
+        #expect(r.stdout.contains("The live responses are the recorded ones."))
+    }
 }
