@@ -82,6 +82,8 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
                 if try handleMarketData(message) {
                     flushCommands()
                     latency.record(Self.monotonic() - start)
+                } else {
+                    logDenials(on: session)
                 }
                 onMarketData?()
             case "8":
@@ -235,9 +237,27 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         flushCommands()
     }
 
+    /// Risk denials already written to the event log.
+    private var loggedDenials: UInt64 = 0
+
+    /// Writes the gate's new denials to the session's event log, with their reasons (they are
+    /// also counted by reason in the summary). Denials are rare, so this is off the hot path.
+    private func logDenials(on session: FIXSession) {
+        let total = maker.gate.totalDenials
+        guard total != loggedDenials else { return }
+        let recent = maker.gate.recentDenials
+        let new = Int(min(total - loggedDenials, UInt64(recent.count)))
+        if total - loggedDenials > UInt64(new) {
+            session.logEvent("\(total - loggedDenials - UInt64(new)) risk denials not kept for the log (counted in the summary)")
+        }
+        for denial in recent.suffix(new) { session.logEvent("\(maker.configuration.instrument.symbol): \(denial)") }
+        loggedDenials = total
+    }
+
     /// Sends the pending orders on the session.
     private func flushCommands() {
         guard let session else { return }
+        logDenials(on: session)
         writePendingMessages { msgType, body in
             do {
                 try session.write(msgType: msgType, body: body)

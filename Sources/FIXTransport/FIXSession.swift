@@ -216,6 +216,11 @@ public final class FIXSession: @unchecked Sendable {
         try write(msgType: M.msgType) { message.writeBody(into: $0) }
     }
 
+    /// Writes a line of the application's to the session's event log (risk denials, for one).
+    public func logEvent(_ text: String) {
+        onLoop { self.log.onEvent(text, at: self.clock()) }
+    }
+
     /// Sends a TestRequest with TestReqID `id`; the application hears of the answering Heartbeat
     /// as ``SessionEvent/heartbeat(testReqID:)``.
     public func testRequest(id: String) {

@@ -60,4 +60,24 @@ struct PaperCommandTests {
         for key in summary.keys where key.hasPrefix("latency") { summary[key] = nil }
         #expect(NSDictionary(dictionary: summary) == NSDictionary(dictionary: first))
     }
+
+    /// Orders the risk gate refuses are counted by reason in the summary and written, with the
+    /// reason, to the market maker's event log.
+    @Test func riskDenialsAreCountedAndLogged() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-paper-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A concentration limit of 1% of the account: about 10 lots of the synthetic market.
+        let r = try DecodeCommandTests.run(["paper", "--days", "1", "--events-per-day", "1500", "--json", "--max-concentration", "0.01",
+                                            "--log-dir", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let denials = try #require(json["riskDenials"] as? [String: Int])
+        let denied = try #require(denials["Concentration limit exceeded"])
+        #expect(denied > 0)
+        #expect((json["fills"] as? Int ?? 0) > 0)
+        // One line per denial, with its reason (or a count of those no longer kept).
+        let events = try String(contentsOf: dir.appendingPathComponent("maker/FIX.4.4-MAKER-EXCH.event.log"), encoding: .utf8)
+        let lines = events.split(separator: "\n").filter { $0.contains("risk denial 17 (Concentration limit exceeded)") }
+        #expect(lines.count == denied)
+    }
 }
