@@ -1,3 +1,5 @@
+import Exchange
+
 /// When ``ReplaySender`` sends each recorded message.
 public enum SendPacing: Sendable, Equatable, CustomStringConvertible {
     /// Once the live session has received as many market-data messages (W, X) as had been
@@ -8,14 +10,12 @@ public enum SendPacing: Sendable, Equatable, CustomStringConvertible {
     /// As fast as the session takes them.
     case max
 
-    /// `max`, or a positive number (`1`, `10`, `0.5`).
+    /// `max`, or a positive number (`1`, `10`, `0.5`), as a replay's speed is written.
     public init?(_ text: String) {
-        if text == "max" {
-            self = .max
-        } else if let n = Double(text), n > 0, n.isFinite {
-            self = .pace(n)
-        } else {
-            return nil
+        switch ReplaySpeed(text) {
+        case .max: self = .max
+        case .pace(let n): self = .pace(n)
+        case nil: return nil
         }
     }
 

@@ -37,23 +37,7 @@ struct BacktestMakerOptions: ParsableArguments {
                                valueName: "k"))
     var rebate = 0.0
 
-    @Option(help: ArgumentHelp("Account net value the risk checks measure against.", valueName: "amount"))
-    var equity = 1_000_000.0
-
-    @Option(help: ArgumentHelp("Largest position value / account net value (concentration).", valueName: "fraction"))
-    var maxConcentration = Double.infinity
-
-    @Option(help: ArgumentHelp("Largest order, lots.", valueName: "lots"))
-    var maxOrderLots: Int64 = 1_000
-
-    @Option(help: ArgumentHelp("Messages per second of market time the maker may send (0: unlimited).", valueName: "n"))
-    var maxMessageRate = 0
-
-    @Option(help: ArgumentHelp("EWMA lambda of the margin model.", valueName: "lambda"))
-    var marginLambda = 0.94
-
-    @Option(help: ArgumentHelp("Bar interval of the margin model, seconds of market time.", valueName: "seconds"))
-    var marginBar = 60.0
+    @OptionGroup var risk: RiskOptions
 
     /// The stop's limit; nil for `off`.
     var stopLimit: Int64? {
@@ -76,12 +60,6 @@ struct BacktestMakerOptions: ParsableArguments {
             guard (0..<limit).contains(r) else { throw ValidationError("--restart-threshold must be in 0..<\(limit)") }
         }
         _ = try fees()
-        guard equity > 0, equity.isFinite else { throw ValidationError("--equity must be positive") }
-        guard maxConcentration > 0 else { throw ValidationError("--max-concentration must be positive") }
-        guard maxOrderLots > 0 else { throw ValidationError("--max-order-lots must be positive") }
-        guard maxMessageRate >= 0 else { throw ValidationError("--max-message-rate must not be negative") }
-        guard marginLambda > 0 && marginLambda < 1 else { throw ValidationError("--margin-lambda must be in (0, 1)") }
-        guard marginBar > 0 else { throw ValidationError("--margin-bar must be positive") }
     }
 
     func fees() throws -> FeeSchedule {
@@ -94,14 +72,7 @@ struct BacktestMakerOptions: ParsableArguments {
 
     /// The market maker, as `mm paper` builds it from the same options (its stop is set per run).
     func configuration(instrument: Instrument) throws -> MarketMakerConfiguration {
-        MarketMakerConfiguration(
-            instrument: instrument,
-            quote: QuoteConfiguration(levels: levels, quantity: lots, offset: offset),
-            limits: RiskLimits(maxOrderQuantity: maxOrderLots, maxConcentration: maxConcentration),
-            stop: .disabled,
-            margin: MarginModel.Configuration(barInterval: Int64(marginBar * 1e9), lambda: marginLambda),
-            gate: RiskGate.Configuration(throttle: maxMessageRate > 0
-                                         ? MessageThrottle(messagesPerSecond: maxMessageRate, burst: maxMessageRate) : .unlimited),
-            equity: equity, fees: try fees())
+        risk.configuration(instrument: instrument, quote: QuoteConfiguration(levels: levels, quantity: lots, offset: offset),
+                           stop: .disabled, minOrderLots: 0, fees: try fees())
     }
 }

@@ -21,23 +21,7 @@ struct MakerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Quote again once |position| is back within this (default: half the stop).", valueName: "lots"))
     var restartThreshold: Int64?
 
-    @Option(help: ArgumentHelp("Account net value the risk checks measure against.", valueName: "amount"))
-    var equity = 1_000_000.0
-
-    @Option(help: ArgumentHelp("Largest position value / account net value (concentration).", valueName: "fraction"))
-    var maxConcentration = Double.infinity
-
-    @Option(help: ArgumentHelp("Largest order, lots.", valueName: "lots"))
-    var maxOrderLots: Int64 = 1_000
-
-    @Option(help: ArgumentHelp("Messages per second the maker may send (0: unlimited).", valueName: "n"))
-    var maxMessageRate = 0
-
-    @Option(help: ArgumentHelp("EWMA lambda of the margin model.", valueName: "lambda"))
-    var marginLambda = 0.94
-
-    @Option(help: ArgumentHelp("Bar interval of the margin model, seconds.", valueName: "seconds"))
-    var marginBar = 60.0
+    @OptionGroup var risk: RiskOptions
 
     func validate() throws {
         guard (0...QuoteConfiguration.maxLevels).contains(levels) else {
@@ -49,6 +33,38 @@ struct MakerOptions: ParsableArguments {
         if let r = restartThreshold, !(0..<stopLimit).contains(r) {
             throw ValidationError("--restart-threshold must be in 0..<\(stopLimit)")
         }
+    }
+
+    func configuration(instrument: Instrument, fees: FeeSchedule) -> MarketMakerConfiguration {
+        risk.configuration(
+            instrument: instrument, quote: QuoteConfiguration(levels: levels, quantity: lots, offset: offset),
+            stop: NetPositionStop.Configuration(limit: stopLimit, restartThreshold: restartThreshold),
+            minOrderLots: stopLimit + Int64(levels) * lots, fees: fees)
+    }
+}
+
+/// The risk gate's settings on the command line, shared by `mm paper`, `mm quote` and
+/// `mm backtest`. Rates and bars are in the market's time when the market data carries it.
+struct RiskOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Account net value the risk checks measure against.", valueName: "amount"))
+    var equity = 1_000_000.0
+
+    @Option(help: ArgumentHelp("Largest position value / account net value (concentration).", valueName: "fraction"))
+    var maxConcentration = Double.infinity
+
+    @Option(help: ArgumentHelp("Largest order, lots.", valueName: "lots"))
+    var maxOrderLots: Int64 = 1_000
+
+    @Option(help: ArgumentHelp("Messages per second of market time the maker may send (0: unlimited).", valueName: "n"))
+    var maxMessageRate = 0
+
+    @Option(help: ArgumentHelp("EWMA lambda of the margin model.", valueName: "lambda"))
+    var marginLambda = 0.94
+
+    @Option(help: ArgumentHelp("Bar interval of the margin model, seconds of market time.", valueName: "seconds"))
+    var marginBar = 60.0
+
+    func validate() throws {
         guard equity > 0, equity.isFinite else { throw ValidationError("--equity must be positive") }
         guard maxConcentration > 0 else { throw ValidationError("--max-concentration must be positive") }
         guard maxOrderLots > 0 else { throw ValidationError("--max-order-lots must be positive") }
@@ -57,13 +73,15 @@ struct MakerOptions: ParsableArguments {
         guard marginBar > 0 else { throw ValidationError("--margin-bar must be positive") }
     }
 
-    func configuration(instrument: Instrument, fees: FeeSchedule) -> MarketMakerConfiguration {
+    /// The market maker with these checks; the largest order is at least `minOrderLots` (so that
+    /// flattening a position at the stop is never refused for its size).
+    func configuration(instrument: Instrument, quote: QuoteConfiguration, stop: NetPositionStop.Configuration,
+                       minOrderLots: Int64, fees: FeeSchedule) -> MarketMakerConfiguration {
         MarketMakerConfiguration(
             instrument: instrument,
-            quote: QuoteConfiguration(levels: levels, quantity: lots, offset: offset),
-            limits: RiskLimits(maxOrderQuantity: max(maxOrderLots, stopLimit + Int64(levels) * lots),
-                               maxConcentration: maxConcentration),
-            stop: NetPositionStop.Configuration(limit: stopLimit, restartThreshold: restartThreshold),
+            quote: quote,
+            limits: RiskLimits(maxOrderQuantity: max(maxOrderLots, minOrderLots), maxConcentration: maxConcentration),
+            stop: stop,
             margin: MarginModel.Configuration(barInterval: Int64(marginBar * 1e9), lambda: marginLambda),
             gate: RiskGate.Configuration(throttle: maxMessageRate > 0
                                          ? MessageThrottle(messagesPerSecond: maxMessageRate, burst: maxMessageRate) : .unlimited),
