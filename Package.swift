@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ExchangeFIX", targets: ["ExchangeFIX"]),
         .library(name: "Backtest", targets: ["Backtest"]),
         .library(name: "LogReplay", targets: ["LogReplay"]),
+        .library(name: "Operations", targets: ["Operations"]),
         .executable(name: "fix-at", targets: ["fix-at"]),
     ],
     dependencies: [
@@ -24,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Message model, framer, parser, encoder, data dictionary, validation. Pure: no NIO.
@@ -65,6 +70,27 @@ let package = Package(
         .target(name: "Backtest", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "CZlib"]),
         // FIX message logs read back: sessions, orders, fills and positions reconstructed; resent into a live session.
         .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Exchange", "ExchangeFIX", "Engine"]),
+        // Running the engine: the Prometheus metrics endpoint and its collectors, graceful shutdown
+        // through swift-service-lifecycle, session events in the log.
+        .target(
+            name: "Operations",
+            dependencies: [
+                "Engine",
+                "ExchangeGateway",
+                "FIX",
+                "FIXSession",
+                "FIXTransport",
+                "Risk",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
         .executableTarget(
             name: "fix-at",
@@ -86,7 +112,12 @@ let package = Package(
                 "Quoting",
                 "Risk",
                 "FIXTransport",
+                "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // Runs the built `mm` executable end to end.
@@ -126,6 +157,24 @@ let package = Package(
                 "FIXTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "OperationsTests",
+            dependencies: [
+                "Operations",
+                "Engine",
+                "Exchange",
+                "ExchangeGateway",
+                "FIXSession",
+                "FIXTransport",
+                "Risk",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "QuotingTests", dependencies: ["Quoting", "Exchange", "FIXTestSupport"]),

@@ -6,6 +6,7 @@ import FIXSession
 import FIXTransport
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// The simulated exchange as a running service: the acceptor sessions of a settings file, the
 /// gateway, and, over a recording, the replay driver, all on one event-loop thread.
@@ -28,28 +29,43 @@ public final class ExchangeService: @unchecked Sendable {
     private let statistics: () -> GatewayStatistics
     private let sessionCount: () -> (loggedOn: Int, total: Int)
     private let driver: ReplayDriver?
+    /// Ends the replay early (``endReplay()``); nil without a replay.
+    private let replaySwitch: EndableMarketDataSource.Switch?
+    private let report: @Sendable (String) -> Void
     private let fees: FeeSchedule
+    /// Set by the first ``stop(timeout:)``: later calls return at once.
+    private let stopping = Mutex(false)
 
     /// Builds the sessions of `settings` around a gateway over `market`; `report` gets the
-    /// replay's end. Throws what ``FIXEngine`` throws.
+    /// replay's end. `wrapApplication` may put an application of its own between the sessions
+    /// and the gateway (one that logs session events, say), which must pass every call on.
+    /// Throws what ``FIXEngine`` throws.
     public init(settings: SettingsFile, market: Market, fees: FeeSchedule = .free,
+                wrapApplication: (any FIXApplication) -> any FIXApplication = { $0 },
                 report: @escaping @Sendable (String) -> Void) throws {
         self.fees = fees
+        self.report = report
         let loop = group.next()
         let types = ExchangeGateway<MatchingEngine>.supportedMessageTypes
         switch market {
         case .books(let instruments):
             let gateway = ExchangeGateway(venue: MatchingEngine(instruments: instruments), fees: fees)
-            engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
+            engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types)
             statistics = { gateway.statistics }
             driver = nil
+            replaySwitch = nil
         case let .replay(source, instrument, rc, model, speed, eventsPerBatch, lockstep):
             let gateway = ExchangeGateway(venue: ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rc,
                                                                             queueModel: model)), fees: fees)
-            engine = try FIXEngine(settings: settings, application: gateway, group: loop, supportedMessageTypes: types)
+            engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types)
             statistics = { gateway.statistics }
-            driver = ReplayDriver(gateway: gateway, source: source, speed: speed, loop: loop, eventsPerBatch: eventsPerBatch,
-                                  lockstep: lockstep, report: report)
+            let control = EndableMarketDataSource.Switch()
+            replaySwitch = control
+            // Once ended early, the replay reports that itself (see `endReplay()`).
+            driver = ReplayDriver(gateway: gateway, source: EndableMarketDataSource(source, control: control), speed: speed,
+                                  loop: loop, eventsPerBatch: eventsPerBatch, lockstep: lockstep) { line in
+                if !control.ended { report(line) }
+            }
         }
         let sessions = engine.sessions
         sessionCount = { (sessions.filter { $0.isLoggedOn }.count, sessions.count) }
@@ -73,14 +89,26 @@ public final class ExchangeService: @unchecked Sendable {
         driver?.start()
     }
 
+    /// Ends the replay now, as if the data ended here (nothing without a replay, or once it has
+    /// ended): no more market events, and the participants' orders stay as they are.
+    public func endReplay() async throws {
+        try await onLoop { self.endReplayOnLoop() }
+    }
+
+    private func endReplayOnLoop() {
+        guard let driver, let replaySwitch, !driver.finished, !replaySwitch.ended else { return }
+        replaySwitch.ended = true
+        report("Replay ended early after \(driver.applied) events")
+    }
+
     /// Events the replay has applied.
     public func replayed() async throws -> Int {
-        try await group.next().submit { self.driver?.applied ?? 0 }.get()
+        try await onLoop { self.driver?.applied ?? 0 }
     }
 
     /// One line: sessions logged on, orders, fills, rejects, and the replay's progress.
     public func status() async throws -> String {
-        try await group.next().submit {
+        try await onLoop {
             let s = self.statistics()
             let (on, total) = self.sessionCount()
             var line = "sessions \(on)/\(total) logged on, orders \(s.orders), fills \(s.fills), rejects \(s.rejects + s.cancelRejects)"
@@ -89,12 +117,13 @@ public final class ExchangeService: @unchecked Sendable {
                 line += ", fees \(Self.money(Double(s.fees))) (rebate ratio \(self.fees.rebateRatio): net \(Self.money(net)))"
             }
             if let d = self.driver {
-                line += ", replay \(d.applied) events\(d.finished ? " (finished)" : "")"
+                let end = self.replaySwitch?.ended == true ? " (ended early)" : " (finished)"
+                line += ", replay \(d.applied) events\(d.finished ? end : "")"
                 if d.recordedTime > 0 { line += " at \(UTCTimestamp(nanosecondsSinceEpoch: d.recordedTime, fractionDigits: 3))" }
                 if d.skipped > 0 { line += ", \(d.skipped) bad records skipped" }
             }
             return line
-        }.get()
+        }
     }
 
     /// An amount in 10^-8 units as currency with 2 to 8 decimals.
@@ -107,17 +136,49 @@ public final class ExchangeService: @unchecked Sendable {
 
     /// Whether the replay has ended (or failed); false without one.
     public func replayFinished() async throws -> Bool {
-        try await group.next().submit { self.driver?.finished ?? false }.get()
+        try await onLoop { self.driver?.finished ?? false }
     }
 
     /// Whether the replay ended with an error.
     public func replayFailed() async throws -> Bool {
-        try await group.next().submit { self.driver?.failure != nil }.get()
+        try await onLoop { self.driver?.failure != nil }
     }
 
-    /// Logs the sessions out, closes stores and logs, and stops the event loop.
-    public func stop() async throws {
-        try await engine.stop()
+    /// The exchange's figures now, read on its event loop: sessions, orders, fills, rejects,
+    /// fees and the replay's progress.
+    public func figures() async throws -> ExchangeFigures {
+        try await onLoop {
+            let (on, total) = self.sessionCount()
+            let s = self.statistics()
+            return ExchangeFigures(sessionsLoggedOn: on, sessions: total, orders: s.orders, fills: s.fills, rejects: s.rejects,
+                                   cancelRejects: s.cancelRejects, fees: s.fees, replayedEvents: self.driver?.applied ?? 0,
+                                   skippedRecords: self.driver?.skipped ?? 0, replayFinished: self.driver?.finished ?? false,
+                                   replayFailed: self.driver?.failure != nil, replayEndedEarly: self.replaySwitch?.ended ?? false)
+        }
+    }
+
+    /// Runs `body` on the event loop, unless the exchange is stopping (its loop may be gone
+    /// then): ``ExchangeStopped``.
+    private func onLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        guard !isStopped else { throw ExchangeStopped() }
+        return try await group.next().submit(body).get()
+    }
+
+    /// Whether ``stop(timeout:)`` has been called.
+    public var isStopped: Bool { stopping.withLock { $0 } }
+
+    /// Stops gracefully: ends the replay (see ``endReplay()``), logs every session out (Logout,
+    /// then up to `timeout` for the peers to answer and close), makes the stores and logs
+    /// durable and closes them, and stops the event loop (a participant running its sessions on
+    /// ``eventLoop`` must have stopped before). Calling it again does nothing.
+    public func stop(timeout: Duration = .seconds(5)) async throws {
+        let first = stopping.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        try await group.next().submit { self.endReplayOnLoop() }.get()
+        try await engine.stop(timeout: timeout)
         try await group.shutdownGracefully()
     }
 }

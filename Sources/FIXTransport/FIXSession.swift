@@ -49,6 +49,12 @@ public final class FIXSession: @unchecked Sendable {
     /// Times the connection stopped reading because the peer sent faster than the session
     /// processed (see ``FIXSessionHandler``).
     public private(set) var inboundPauses = 0
+    /// Messages received on the session's connections (every framed message, admin ones
+    /// included). Read on the event loop.
+    @exclusivity(unchecked) public private(set) var messagesReceived = 0
+    /// Messages written to the session's connections (every message, admin ones and resends
+    /// included; not those held back, see ``skippedWrites``). Read on the event loop.
+    @exclusivity(unchecked) public private(set) var messagesSent = 0
 
     /// What a connection may hold unwritten for a peer: above the high mark it counts as not
     /// reading, and the session holds writes back until it drops under the low mark.
@@ -136,6 +142,7 @@ public final class FIXSession: @unchecked Sendable {
     func received(_ buffer: ByteBuffer, from channel: Channel) {
         eventLoop.assertInEventLoop()
         guard channel === self.channel else { return }
+        messagesReceived += 1
         let now = clock()
         buffer.withUnsafeReadableBytes { bytes in
             log.onIncoming(bytes, at: now)
@@ -280,6 +287,7 @@ public final class FIXSession: @unchecked Sendable {
                     var buffer = channel.allocator.buffer(capacity: bytes.count)
                     buffer.writeBytes(bytes)
                     channel.write(buffer, promise: nil)
+                    messagesSent += 1
                     unflushed = true
                 }
             case .deliver(let message):

@@ -3,6 +3,9 @@ import Exchange
 import ExchangeGateway
 import FIXSession
 import Foundation
+import Logging
+import Operations
+import ServiceLifecycle
 
 /// `mm exchange`: the simulated exchange behind a FIX acceptor.
 struct ExchangeCommand: AsyncParsableCommand {
@@ -21,8 +24,12 @@ struct ExchangeCommand: AsyncParsableCommand {
             replayed at --speed, and only the participants' orders are simulated inside it, \
             joining each price level behind (1 - Rc) of its visible size.
 
-            Runs until interrupted (Ctrl-C or SIGTERM), printing a status line every \
-            --status-interval seconds (sessions, orders, fills, rejects, replay progress). \
+            Runs until interrupted (Ctrl-C or SIGTERM) or --duration, printing a status line \
+            every --status-interval seconds (sessions, orders, fills, rejects, replay progress); \
+            then logs every session out and flushes the stores and logs (a second Ctrl-C or \
+            SIGTERM exits at once, with status 130 or 143). Session events are logged to \
+            standard error (--log-level); --metrics-port serves Prometheus metrics.
+
             Exit status: 0 after an interruption or --duration; 1 when a recording has a bad \
             record (without --skip-bad); 2 for bad options, settings or data files.
             """
@@ -43,11 +50,16 @@ struct ExchangeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many seconds (default: run until interrupted).", valueName: "seconds"))
     var duration: Double?
 
+    @OptionGroup var operations: OperationsOptions
+
     func validate() throws {
         guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
     }
 
     func run() async throws {
+        let logger = operations.logger("mm.exchange")
+        let signals = ShutdownSignals(program: "mm exchange", logger: logger)
         let settings: SettingsFile
         do {
             settings = try SettingsFile.load(path: config)
@@ -61,31 +73,40 @@ struct ExchangeCommand: AsyncParsableCommand {
             fail("\(error)")
         }
 
-        let service: ExchangeService
+        let lifecycle: ExchangeLifecycle
         do {
-            service = try ExchangeService(settings: settings, market: market, fees: try fees.schedule()) { line in Self.say(line) }
-            try await service.start()
+            let service = try ExchangeService(settings: settings, market: market, fees: try fees.schedule(),
+                                              wrapApplication: { SessionEventLogger($0, logger: logger) }) { line in Self.say(line) }
+            lifecycle = ExchangeLifecycle(exchange: service, logger: logger)
+            try await lifecycle.start()
         } catch {
             fail("\(error)", status: 2)
         }
+        let service = lifecycle.exchange
         let names = service.sessions.map { "\($0.id.senderCompID)->\($0.id.targetCompID)" }.joined(separator: ", ")
         Self.say("listening on port \(service.ports.map(String.init).joined(separator: ", ")) for \(names)")
-
-        let stop = StopSignal()
-        let started = ContinuousClock.now
-        var nextStatus = started + .seconds(statusInterval)
-        while !stop.requested {
-            try await Task.sleep(for: .milliseconds(100))
-            if let duration, ContinuousClock.now - started >= .seconds(duration) { break }
-            if ContinuousClock.now >= nextStatus {
-                nextStatus += .seconds(statusInterval)
-                Self.say("status: \(try await service.status())")
-            }
+        let metrics = await operations.metricsEndpoint(command: "exchange", logger: logger) { registry in
+            [ExchangeCollector(lifecycle: lifecycle, registry: registry)]
         }
-        Self.say("stopping: \(try await service.status())")
-        let failed = try await service.replayFailed()
-        try await service.stop()
-        if failed { throw ExitCode(1) }
+
+        // Status lines until --duration, SIGINT or SIGTERM; then the exchange logs its sessions
+        // out and flushes its stores and logs, and the metrics endpoint closes last.
+        let status = PeriodicTask("status lines", every: .seconds(statusInterval), for: duration.map { .milliseconds(Int64($0 * 1000)) }) {
+            Self.say("status: \(try await service.status())")
+            return true
+        } onEnd: {
+            if let line = try? await service.status() { Self.say("stopping: \(line)") }
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let metrics { services.append(.init(service: metrics)) }
+        services.append(.init(service: lifecycle))
+        services.append(.init(service: status, successTerminationBehavior: .gracefullyShutdownGroup,
+                              failureTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: ShutdownSignals.signals, logger: logger))
+        signals.attach(group)
+        try await group.run()
+        if lifecycle.finalFigures?.replayFailed ?? false { throw ExitCode(1) }
     }
 
     static func say(_ line: String) {
@@ -95,34 +116,5 @@ struct ExchangeCommand: AsyncParsableCommand {
     func fail(_ text: String, status: Int32 = 2) -> Never {
         FileHandle.standardError.write(Data("mm exchange: \(text)\n".utf8))
         Foundation.exit(status)
-    }
-}
-
-/// Set once SIGINT or SIGTERM arrives.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    private var sources: [DispatchSourceSignal] = []
-
-    init() {
-        for s in [SIGINT, SIGTERM] {
-            signal(s, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: s, queue: .global())
-            source.setEventHandler { [weak self] in self?.set() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    private func set() {
-        lock.lock()
-        flag = true
-        lock.unlock()
-    }
-
-    var requested: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return flag
     }
 }

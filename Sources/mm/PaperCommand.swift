@@ -5,7 +5,10 @@ import ExchangeGateway
 import FIXSession
 import FIXTransport
 import Foundation
+import Logging
 import NIOPosix
+import Operations
+import ServiceLifecycle
 
 /// `mm paper`: the simulated exchange and the market maker in one process, over a real FIX 4.4
 /// session on 127.0.0.1.
@@ -22,6 +25,12 @@ struct PaperCommand: AsyncParsableCommand {
             gate. Progress shows on the terminal; the run ends with a summary (--json: as JSON). \
             The FIX message and event logs of both sides go to --log-dir; --report DIR writes \
             the summary there as text and JSON.
+
+            Ctrl-C or SIGTERM ends the run early, as the end of the data does: the market maker \
+            cancels its orders and logs out, both sides flush their stores and logs, and the \
+            summary of what happened is printed. A second Ctrl-C or SIGTERM exits at once, with \
+            status 130 or 143. Session events are logged to standard error (--log-level; risk \
+            denials at debug); --metrics-port serves Prometheus metrics while it runs.
             """
     )
 
@@ -41,7 +50,11 @@ struct PaperCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @OptionGroup var operations: OperationsOptions
+
     func run() async throws {
+        let logger = operations.logger("mm.paper")
+        let signals = ShutdownSignals(program: "mm paper", logger: logger)
         let market: ExchangeService.Market
         do {
             market = try self.market.market(defaultFormat: .synthetic, defaultSpeed: .max, eventsPerBatch: 1, lockstep: !freeRunning)
@@ -63,13 +76,16 @@ struct PaperCommand: AsyncParsableCommand {
             FileLogPath=\(logs)/exchange
             """)
         exchangeSettings.sessions[0].socketAcceptPort = 0
-        let exchange = try ExchangeService(settings: exchangeSettings, market: market, fees: schedule) { _ in }
+        let exchange = ExchangeLifecycle(
+            exchange: try ExchangeService(settings: exchangeSettings, market: market, fees: schedule,
+                                          wrapApplication: { SessionEventLogger($0, logger: logger) }) { _ in },
+            logger: logger)
         try await exchange.start(replay: false)
-        guard let port = exchange.ports.first else { Self.fail("the exchange did not start listening") }
+        guard let port = exchange.exchange.ports.first else { Self.fail("the exchange did not start listening") }
 
         // The market maker, on the exchange's event loop: one thread serves both sides, so a
         // message from one to the other is read as soon as it is written, with no thread to wake.
-        let loop = exchange.eventLoop
+        let loop = exchange.exchange.eventLoop
         let application = FIXMarketMaker(maker: MarketMaker(configuration: maker.configuration(instrument: instrument, fees: schedule)))
         let makerSettings = try Self.settings("""
             [SESSION]
@@ -82,45 +98,59 @@ struct PaperCommand: AsyncParsableCommand {
             ResetOnLogon=Y
             FileLogPath=\(logs)/maker
             """)
-        let engine = try FIXEngine(settings: makerSettings, application: application, group: loop)
-        try await engine.start()
+        let marketMaker = MarketMakerLifecycle(
+            application: application,
+            engine: try FIXEngine(settings: makerSettings, application: SessionEventLogger(application, logger: logger), group: loop),
+            logger: logger)
+        try await marketMaker.start()
+        let metrics = await operations.metricsEndpoint(command: "paper", logger: logger) { registry in
+            [ExchangeCollector(lifecycle: exchange, registry: registry), MarketMakerCollector(lifecycle: marketMaker, registry: registry)]
+        }
         let progress = Progress()
         let started = ContinuousClock.now
-        guard try await Self.waitFor(seconds: 10, { try await loop.submit { application.marketDataMessages > 0 }.get() }) else {
-            Self.fail("the market maker did not log on and subscribe within 10 s", status: 1)
+        let subscribed = try await Self.waitFor(seconds: 10) {
+            if signals.received != nil { return true }
+            return try await loop.submit { application.marketDataMessages > 0 }.get()
         }
-        exchange.startReplay()
+        guard subscribed else { Self.fail("the market maker did not log on and subscribe within 10 s", status: 1) }
+        exchange.exchange.startReplay()
 
-        // Until the replay has ended and the market maker has caught up.
-        let stop = StopSignal()
-        var lastMessages = -1
-        var quietSince = ContinuousClock.now
-        while !stop.requested {
-            try await Task.sleep(for: .milliseconds(200))
+        // Until the replay has ended and the market maker has caught up, or SIGINT or SIGTERM;
+        // then the market maker pulls its quotes (cancels answered, or 3 s) and logs out, the
+        // exchange logs out, both flush their stores and logs, and the metrics endpoint closes.
+        let watch = PaperWatch()
+        let monitor = PeriodicTask("progress", every: .milliseconds(200)) {
             let (messages, position, profit, fills) = try await loop.submit {
                 (application.marketDataMessages, application.maker.positions.position,
                  application.maker.positions.tradingProfit(at: application.maker.mark ?? 0), application.maker.positions.fills)
             }.get()
-            let replayed = try await exchange.replayed()
+            let replayed = try await exchange.exchange.replayed()
             progress.show("replayed \(replayed) events, \(messages) market-data messages, \(fills) fills, "
                           + "position \(position), trading P&L \(profit) ticks x lots")
-            if messages != lastMessages {
-                lastMessages = messages
-                quietSince = .now
-            }
-            if try await exchange.replayFinished(), ContinuousClock.now - quietSince > .milliseconds(500) { break }
+            let finished = try await exchange.exchange.replayFinished()
+            return !watch.ended(messages: messages, replayFinished: finished)
+        } onEnd: {
+            progress.end()
+            // Stopped early: the market stops too, before the market maker pulls its quotes.
+            try? await exchange.exchange.endReplay()
         }
-        progress.end()
-        let failed = try await exchange.replayFailed()
-
-        // Pull the quotes, log out, and sum up.
-        // Stop quoting, and log out once every cancel is answered (or after 3 s).
-        try await loop.submit { application.stopQuoting() }.get()
-        _ = try await PaperCommand.waitFor(seconds: 3) { try await loop.submit { application.workingOrders == 0 }.get() }
-        let summary = try await loop.submit { TradingSummary(maker: application.maker, latency: application.latency) }.get()
-        try await engine.stop()
-        try await exchange.stop()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let metrics { services.append(.init(service: metrics)) }
+        services.append(.init(service: exchange))
+        services.append(.init(service: marketMaker))
+        services.append(.init(service: monitor, successTerminationBehavior: .gracefullyShutdownGroup,
+                              failureTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: ShutdownSignals.signals, logger: logger))
+        signals.attach(group)
+        try await group.run()
         let elapsed = ContinuousClock.now - started
+        guard let summary = marketMaker.summary else { Self.fail("the market maker stopped without a summary", status: 1) }
+        let failed = exchange.finalFigures?.replayFailed ?? false
+        if let signal = signals.received, let figures = exchange.finalFigures {
+            let when = figures.replayEndedEarly ? "before the end of the data" : "after the end of the data"
+            FileHandle.standardError.write(Data("mm paper: stopped by \(signal) after \(figures.replayedEvents) events, \(when)\n".utf8))
+        }
 
         if json {
             let encoder = JSONEncoder()
@@ -163,7 +193,8 @@ struct PaperCommand: AsyncParsableCommand {
 }
 
 /// One progress line: rewritten in place on a terminal, printed every few seconds otherwise.
-final class Progress {
+final class Progress: @unchecked Sendable {
+    // Used by one task at a time.
     private let terminal = isatty(STDERR_FILENO) == 1
     private var last = ContinuousClock.now - .seconds(10)
     private var shown = false

@@ -4,7 +4,10 @@ import Exchange
 import FIXSession
 import FIXTransport
 import Foundation
+import Logging
 import NIOPosix
+import Operations
+import ServiceLifecycle
 
 /// `mm quote`: the market maker live against a FIX 4.4 counterparty.
 struct QuoteCommand: AsyncParsableCommand {
@@ -16,7 +19,10 @@ struct QuoteCommand: AsyncParsableCommand {
             --symbol once logged on, and keeps its ladders on both sides by cancel/replace, every \
             order through the risk gate. Runs until interrupted (Ctrl-C or SIGTERM) or \
             --duration, printing a status line every --status-interval seconds; then cancels its \
-            orders, logs out and prints the summary (--json: as JSON).
+            orders (waiting up to 3 s for the answers), logs out, flushes its store and log and \
+            prints the summary (--json: as JSON). A second Ctrl-C or SIGTERM exits at once, \
+            with status 130 or 143. Session events are logged to standard error (--log-level; \
+            risk denials at debug); --metrics-port serves Prometheus metrics.
 
             The counterparty must answer MarketDataRequest (V) with a snapshot (W) and \
             incremental refreshes (X), and orders with execution reports (8) and cancel rejects \
@@ -48,8 +54,11 @@ struct QuoteCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @OptionGroup var operations: OperationsOptions
+
     func validate() throws {
         guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
         _ = try instrument()
     }
 
@@ -65,6 +74,8 @@ struct QuoteCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let logger = operations.logger("mm.quote")
+        let signals = ShutdownSignals(program: "mm quote", logger: logger)
         let settings: SettingsFile
         do {
             settings = try SettingsFile.load(path: config)
@@ -79,33 +90,43 @@ struct QuoteCommand: AsyncParsableCommand {
         let loop = group.next()
         let application = FIXMarketMaker(maker: MarketMaker(configuration: maker.configuration(instrument: try instrument(),
                                                                                                  fees: try fees.schedule())))
-        let engine: FIXEngine
+        let lifecycle: MarketMakerLifecycle
         do {
-            engine = try FIXEngine(settings: settings, application: application, group: loop)
-            try await engine.start()
+            let engine = try FIXEngine(settings: settings, application: SessionEventLogger(application, logger: logger), group: loop)
+            lifecycle = MarketMakerLifecycle(application: application, engine: engine, logger: logger)
+            try await lifecycle.start()
         } catch {
             Self.fail("\(error)")
         }
+        let engine = lifecycle.engine
         let s = initiators[0]
         Self.say("connecting to \(s.socketConnectHost):\(s.socketConnectPort ?? 0) as \(s.sessionID.senderCompID)")
-
-        let stop = StopSignal()
-        let started = ContinuousClock.now
-        var nextStatus = started + .seconds(statusInterval)
-        while !stop.requested {
-            try await Task.sleep(for: .milliseconds(100))
-            if let duration, ContinuousClock.now - started >= .seconds(duration) { break }
-            if ContinuousClock.now >= nextStatus {
-                nextStatus += .seconds(statusInterval)
-                Self.say("status: " + (try await loop.submit { Self.status(application, engine: engine) }.get()))
-            }
+        let metrics = await operations.metricsEndpoint(command: "quote", logger: logger) { registry in
+            [MarketMakerCollector(lifecycle: lifecycle, registry: registry)]
         }
-        // Stop quoting, and log out once every cancel is answered (or after 3 s).
-        try await loop.submit { application.stopQuoting() }.get()
-        _ = try await PaperCommand.waitFor(seconds: 3) { try await loop.submit { application.workingOrders == 0 }.get() }
-        let summary = try await loop.submit { TradingSummary(maker: application.maker, latency: application.latency) }.get()
-        try await engine.stop()
+
+        // Status lines until --duration, SIGINT or SIGTERM; then the market maker cancels its
+        // orders, logs out and flushes its store and log, and the metrics endpoint closes last.
+        let status = PeriodicTask("status lines", every: .seconds(statusInterval), for: duration.map { .milliseconds(Int64($0 * 1000)) }) {
+            Self.say("status: " + (try await loop.submit { Self.status(application, engine: engine) }.get()))
+            return true
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let metrics { services.append(.init(service: metrics)) }
+        services.append(.init(service: lifecycle))
+        services.append(.init(service: status, successTerminationBehavior: .gracefullyShutdownGroup,
+                              failureTerminationBehavior: .gracefullyShutdownGroup))
+        let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: ShutdownSignals.signals, logger: logger))
+        signals.attach(serviceGroup)
+        do {
+            try await serviceGroup.run()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
         try await group.shutdownGracefully()
+        guard let summary = lifecycle.summary else { Self.fail("the market maker stopped without a summary", status: 1) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -1,0 +1,53 @@
+import FIX
+import FIXSession
+import FIXTransport
+import Logging
+import Synchronization
+
+/// An application between FIX sessions and the application they serve, which logs the
+/// sessions' events and passes every call on unchanged: logons at info; logouts (a connection
+/// lost while logged on is one) and rejected messages at notice; the other session events at
+/// debug. Application messages are passed on without a word (the hot path).
+public final class SessionEventLogger: FIXApplication, @unchecked Sendable {
+    // Called by the sessions on their event loops, as the application it wraps is.
+    private let application: any FIXApplication
+    private let logger: Logger
+    /// The last event note of each session, given with its logout (it usually says why).
+    private let lastNote = Mutex<[SessionID: String]>([:])
+
+    /// Logs the session events of `application`'s sessions to `logger`.
+    public init(_ application: any FIXApplication, logger: Logger) {
+        self.application = application
+        self.logger = logger
+    }
+
+    public func onEvent(_ event: SessionEvent, session: FIXSession) {
+        switch event {
+        case .loggedOn:
+            logger.info("FIX session logged on", metadata: ["session": "\(FIXSessionFigures.name(session.id))"])
+        case .loggedOut(let text):
+            let note = lastNote.withLock { $0.removeValue(forKey: session.id) }
+            var metadata: Logger.Metadata = ["session": "\(FIXSessionFigures.name(session.id))"]
+            if let text { metadata["text"] = "\(text)" }
+            if let note { metadata["last_event"] = "\(note)" }
+            logger.notice("FIX session logged out", metadata: metadata)
+        case let .rejected(refSeqNum, reason, business):
+            logger.notice("FIX message rejected", metadata: [
+                "session": "\(FIXSessionFigures.name(session.id))",
+                "ref_seq_num": "\(refSeqNum)",
+                "reason": "\(reason)",
+                "reject": "\(business ? "BusinessMessageReject" : "Reject")",
+            ])
+        case .note(let text):
+            lastNote.withLock { $0[session.id] = text }
+            logger.debug("FIX session event", metadata: ["session": "\(FIXSessionFigures.name(session.id))", "event": "\(text)"])
+        case .heartbeat:
+            break
+        }
+        application.onEvent(event, session: session)
+    }
+
+    public func fromApp(_ message: FIXMessage, session: FIXSession) {
+        application.fromApp(message, session: session)
+    }
+}
