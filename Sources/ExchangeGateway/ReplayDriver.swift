@@ -104,10 +104,16 @@ public final class ReplayDriver: @unchecked Sendable {
         if awaited.isEmpty { roundEnded() }
     }
 
-    /// Applies the next event and sends its reports, then waits (see the type's notes).
+    /// Applies the next event and sends its reports, then waits (see the type's notes). A market
+    /// left without participants waits for one to log on again (polling, so that the event
+    /// loop keeps serving its sockets).
     private func lockstepEvent() {
         guard !finished else {
             watchdog?.cancel()
+            return
+        }
+        guard !gateway.sessions.isEmpty else {
+            loop.scheduleTask(in: .milliseconds(10)) { self.lockstepEvent() }
             return
         }
         let before = gateway.messagesSent
@@ -126,6 +132,7 @@ public final class ReplayDriver: @unchecked Sendable {
     /// Starts a barrier round when messages went out since `before`, else moves on.
     private func beginBarrier(ifSentSince before: Int) {
         let sessions = gateway.sessions
+        // Nobody to wait for: the next event checks for participants.
         guard gateway.messagesSent != before, !sessions.isEmpty else { return barrierPassed() }
         barriers += 1
         barrierID = "L\(barriers)"

@@ -14,13 +14,19 @@ public final class FIXAcceptor: @unchecked Sendable {
     private let port: Int
     private let maxMessageSize: Int
     private let tls: NIOSSLContext?
+    private let noDelay: Bool
+    private let reuseAddress: Bool
     private var channel: Channel?
 
     /// An acceptor for `sessions` on `host:port` (port 0: any free port; see ``localPort``),
     /// with TLS when a context is given (see ``FIXTLS/serverContext(_:)``).
+    /// `noDelay`: TCP_NODELAY on each connection; `reuseAddress`: SO_REUSEADDR on the listening
+    /// socket (a restarted acceptor binds its port at once).
     public init(sessions: [FIXSession], group: EventLoopGroup, host: String = "127.0.0.1", port: Int,
-                maxMessageSize: Int = 1 << 20, tls: NIOSSLContext? = nil) {
+                maxMessageSize: Int = 1 << 20, tls: NIOSSLContext? = nil, noDelay: Bool = true, reuseAddress: Bool = true) {
         self.tls = tls
+        self.noDelay = noDelay
+        self.reuseAddress = reuseAddress
         self.sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0) })
         self.group = group
         self.host = host
@@ -35,8 +41,8 @@ public final class FIXAcceptor: @unchecked Sendable {
         let tls = self.tls
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: noDelay ? 1 : 0)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelOption(.writeBufferWaterMark, value: FIXSession.writeBufferWaterMark)
             .childChannelInitializer { channel in

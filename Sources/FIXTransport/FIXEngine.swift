@@ -43,7 +43,8 @@ public final class FIXEngine: @unchecked Sendable {
         var logs: [any SessionLog] = []
         var initiators: [FIXInitiator] = []
         /// Acceptor sessions by listening address, in the order first seen.
-        var listeners: [(address: String, port: Int, tls: TLSSettings?, line: Int, sessions: [FIXSession])] = []
+        var listeners: [(address: String, port: Int, tls: TLSSettings?, line: Int, noDelay: Bool, reuseAddress: Bool,
+                         sessions: [FIXSession])] = []
 
         func failure(_ s: SessionSettings, _ key: String?, _ reason: String) -> FIXEngineError {
             FIXEngineError(path: settings.path, line: s.sourceLine, sessionID: s.sessionID, key: key, reason: reason)
@@ -104,7 +105,8 @@ public final class FIXEngine: @unchecked Sendable {
                         do { tls = try FIXTLS.clientContext(t) } catch { throw failure(s, "SocketUseSSL", "\(error)") }
                     }
                     initiators.append(FIXInitiator(session: session, group: group, host: s.socketConnectHost, port: port,
-                                                   reconnectInterval: .seconds(Int64(s.reconnectInterval)), tls: tls))
+                                                   reconnectInterval: .seconds(Int64(s.reconnectInterval)), tls: tls,
+                                                   noDelay: s.socketNodelay))
                 case .acceptor:
                     guard let port = s.socketAcceptPort else {
                         throw failure(s, "SocketAcceptPort", "an acceptor needs the port to listen on")
@@ -115,9 +117,13 @@ public final class FIXEngine: @unchecked Sendable {
                             throw failure(s, "SocketUseSSL", "sessions on \(s.socketAcceptAddress):\(port) must share their TLS "
                                           + "settings (as the session at line \(listeners[i].line) has them)")
                         }
+                        guard listeners[i].noDelay == s.socketNodelay, listeners[i].reuseAddress == s.socketReuseAddress else {
+                            throw failure(s, "SocketNodelay", "sessions on \(s.socketAcceptAddress):\(port) must share SocketNodelay and "
+                                          + "SocketReuseAddress (as the session at line \(listeners[i].line) has them)")
+                        }
                         listeners[i].sessions.append(session)
                     } else {
-                        listeners.append((s.socketAcceptAddress, port, s.tls, s.sourceLine, [session]))
+                        listeners.append((s.socketAcceptAddress, port, s.tls, s.sourceLine, s.socketNodelay, s.socketReuseAddress, [session]))
                     }
                 }
             }
@@ -133,7 +139,8 @@ public final class FIXEngine: @unchecked Sendable {
                     }
                 }
                 acceptors.append(FIXAcceptor(sessions: listener.sessions, group: group, host: listener.address,
-                                             port: listener.port, tls: tls))
+                                             port: listener.port, tls: tls, noDelay: listener.noDelay,
+                                             reuseAddress: listener.reuseAddress))
             }
             self.acceptors = acceptors
         } catch {

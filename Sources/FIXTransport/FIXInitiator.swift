@@ -15,15 +15,19 @@ public final class FIXInitiator: @unchecked Sendable {
     private let reconnectInterval: TimeAmount
     private let maxMessageSize: Int
     private let tls: NIOSSLContext?
+    /// TCP_NODELAY on the connection.
+    private let noDelay: Bool
     private var failures = 0
     private var stopped = false
     private var channel: Channel?
 
     /// An initiator for `session` to `host:port`, with TLS when a context is given (see
-    /// ``FIXTLS/clientContext(_:)``).
+    /// ``FIXTLS/clientContext(_:)``); `noDelay`: TCP_NODELAY on the connection.
     public init(session: FIXSession, group: EventLoopGroup, host: String, port: Int,
-                reconnectInterval: TimeAmount = .seconds(30), maxMessageSize: Int = 1 << 20, tls: NIOSSLContext? = nil) {
+                reconnectInterval: TimeAmount = .seconds(30), maxMessageSize: Int = 1 << 20, tls: NIOSSLContext? = nil,
+                noDelay: Bool = true) {
         self.tls = tls
+        self.noDelay = noDelay
         self.session = session
         self.group = group
         self.host = host
@@ -51,7 +55,7 @@ public final class FIXInitiator: @unchecked Sendable {
         let maxMessageSize = self.maxMessageSize
         let tls = self.tls
         ClientBootstrap(group: session.eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.socketOption(.tcp_nodelay), value: noDelay ? 1 : 0)
             .channelOption(.writeBufferWaterMark, value: FIXSession.writeBufferWaterMark)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
