@@ -63,6 +63,9 @@ public struct BacktestRun: Sendable {
         var events = 0
         /// The current day (days since the epoch) and where it started.
         var day: Int64 = .min
+        /// The times of `day` (empty before the first event).
+        var dayStart: Int64 = .max
+        var dayEnd: Int64 = .min
         var dayFirstTime: Int64 = 0
         var dayLastTime: Int64 = 0
         var dayEvents = 0
@@ -86,9 +89,15 @@ public struct BacktestRun: Sendable {
         @inline(__always)
         mutating func apply(_ event: MarketEvent) {
             let now = event.time
-            let today = now >= 0 ? now / Self.dayLength : (now + 1) / Self.dayLength - 1
-            if today != day { newDay(today, at: now) }
-            run.step(now: now) { venue, events in venue.apply(event, events: &events) }
+            if now < dayStart || now > dayEnd {
+                let today = now >= 0 ? now / Self.dayLength : (now + 1) / Self.dayLength - 1
+                if today != day { newDay(today, at: now) }
+                // The day's times, so that the next events of the day need no division.
+                let (start, o1) = today.multipliedReportingOverflow(by: Self.dayLength)
+                let (end, o2) = start.addingReportingOverflow(Self.dayLength - 1)
+                (dayStart, dayEnd) = o1 || o2 ? (.max, .min) : (start, end)
+            }
+            run.apply(event)
             events += 1
             dayEvents += 1
             dayLastTime = now

@@ -11,6 +11,9 @@ import Exchange
 /// market maker when that could change nothing (its last reaction sent no command, and
 /// ``MarketMaker/reactsTheSame(at:as:)``): such steps are only counted (``quietSteps``). The
 /// figures are the same as if it had been told; only the ladder's count of updates differs.
+///
+/// Over a ``ReplayVenue`` (a backtest), ``apply(_:)`` is the concrete path: it is compiled for
+/// that venue in this module, so the loop calls no generic code.
 public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
     public private(set) var maker: MarketMaker
     public private(set) var venue: InProcessVenue<V>
@@ -26,6 +29,10 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
     private var shownAsk: Int64?
     private var shownAt: Int64 = .min
     private var settled = false
+    /// Times around `shownAt` at which the market maker surely reacts as it did then (see
+    /// ``MarketMaker/quietSpan(around:)``); nil until a quiet step asks.
+    private var quietSpan: ClosedRange<Int64>?
+    private var quietSpanKnown = false
     private var updates: [ExecutionUpdate] = []
     private var commands: [VenueCommand] = []
     /// The commands being sent (swapped with `commands`, so neither is copied).
@@ -51,31 +58,51 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
 
     /// Changes the venue (`body` applies a recorded event), then lets the market maker react.
     public mutating func step(now: Int64, _ body: (inout V, inout [ExchangeEvent]) -> Void) {
-        updates.removeAll(keepingCapacity: true)
+        if !updates.isEmpty { updates.removeAll(keepingCapacity: true) }
         venue.drive(into: &updates, body)
+        react(now: now)
+    }
+
+    /// The market maker's turn after the venue changed: the reports in `updates` first, then
+    /// the best prices, unless the step is quiet.
+    @inline(__always)
+    private mutating func react(now: Int64) {
+        let (bid, ask): (Int64?, Int64?)
         if updates.isEmpty {
-            let (bid, ask) = quotes
-            if skipsQuietSteps && settled && bid == shownBid && ask == shownAsk && maker.reactsTheSame(at: now, as: shownAt) {
+            (bid, ask) = quotes
+            if skipsQuietSteps && settled && bid == shownBid && ask == shownAsk && isQuiet(at: now) {
                 quietSteps += 1
                 return
             }
         } else {
             settle(now: now)
+            (bid, ask) = quotes
         }
-        let (bid, ask) = quotes
-        commands.removeAll(keepingCapacity: true)
+        if !commands.isEmpty { commands.removeAll(keepingCapacity: true) }
         maker.marketChanged(bestBid: bid, bestAsk: ask, now: now, into: &commands)
         shownBid = bid
         shownAsk = ask
         shownAt = now
+        quietSpanKnown = false
         settled = commands.isEmpty
         flush(now: now)
+    }
+
+    /// Whether showing the market maker the same prices at `now` would change nothing.
+    @inline(__always)
+    private mutating func isQuiet(at now: Int64) -> Bool {
+        if !quietSpanKnown {
+            quietSpan = maker.quietSpan(around: shownAt)
+            quietSpanKnown = true
+        }
+        if let span = quietSpan, span.contains(now) { return true }
+        return maker.reactsTheSame(at: now, as: shownAt)
     }
 
     /// Cancels everything (the end of a run) and settles.
     public mutating func finish(now: Int64) {
         settled = false
-        commands.removeAll(keepingCapacity: true)
+        if !commands.isEmpty { commands.removeAll(keepingCapacity: true) }
         maker.cancelAll(now: now, into: &commands)
         flush(now: now)
     }
@@ -89,14 +116,14 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
     private mutating func flush(now: Int64) {
         while !commands.isEmpty {
             swap(&batch, &commands)
-            commands.removeAll(keepingCapacity: true)
-            updates.removeAll(keepingCapacity: true)
+            if !commands.isEmpty { commands.removeAll(keepingCapacity: true) }
+            if !updates.isEmpty { updates.removeAll(keepingCapacity: true) }
             var i = 0
             while i < batch.count {
                 venue.send(batch[i], into: &updates)
                 i += 1
             }
-            batch.removeAll(keepingCapacity: true)
+            if !batch.isEmpty { batch.removeAll(keepingCapacity: true) }
             settle(now: now)
         }
     }
@@ -109,7 +136,18 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
             if case .fill = updates[i] { peakPosition = max(peakPosition, abs(maker.positions.position)) }
             i += 1
         }
-        updates.removeAll(keepingCapacity: true)
+        if !updates.isEmpty { updates.removeAll(keepingCapacity: true) }
         if !commands.isEmpty { flush(now: now) }
+    }
+}
+
+extension InProcessRun where V == ReplayVenue {
+    /// Applies one recorded event to the replayed market at the event's time and lets the
+    /// market maker react: ``step(now:_:)`` with ``ReplayVenue/apply(_:events:)``, compiled for
+    /// the replay venue.
+    public mutating func apply(_ event: MarketEvent) {
+        if !updates.isEmpty { updates.removeAll(keepingCapacity: true) }
+        venue.drive(into: &updates) { venue, events in venue.apply(event, events: &events) }
+        react(now: event.time)
     }
 }

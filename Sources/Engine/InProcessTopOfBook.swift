@@ -17,13 +17,8 @@ extension ReplayVenue: TopOfBookVenue {
     public func topOfBook(book: Int) -> (bid: Int64?, ask: Int64?) {
         var bid = exchange.bestBid
         var ask = exchange.bestAsk
-        for o in exchange.orders {
-            if o.side == .buy {
-                if bid.map({ o.price > $0 }) ?? true { bid = o.price }
-            } else if ask.map({ o.price < $0 }) ?? true {
-                ask = o.price
-            }
-        }
+        if let own = exchange.ownBestBid, bid.map({ own > $0 }) ?? true { bid = own }
+        if let own = exchange.ownBestAsk, ask.map({ own < $0 }) ?? true { ask = own }
         return (bid, ask)
     }
 }

@@ -4,47 +4,53 @@ import Quoting
 /// The market maker's venue when it is the in-process exchange (a backtest): commands go
 /// straight to a ``Venue`` (a replayed market or the exchange's own books) and its events come
 /// back as execution updates, with no FIX in between.
+///
+/// The venue's order ids and the market maker's keys are linked by two integer maps (a lookup
+/// is a multiplication and a probe or two), and the venue's events are translated in place:
+/// nothing is allocated per event once the buffers have grown to the run's needs.
 public struct InProcessVenue<V: Venue>: Sendable where V: Sendable {
     public private(set) var venue: V
     /// Which book of the venue the market maker trades.
     public let book: Int
     /// The owner our orders carry at the venue.
     public let owner: OwnerID
-    private var keyOf: [OrderID: OrderKey] = [:]
-    private var idOf: [OrderKey: OrderID] = [:]
+    /// Our working orders: venue order id -> the key the market maker knows it by, and back.
+    private var keyOf = UInt64Map<OrderKey>(capacity: 64)
+    private var idOf = UInt64Map<OrderID>(capacity: 64)
     private var events: [ExchangeEvent] = []
 
     public init(venue: V, book: Int = 0, owner: OwnerID = 1) {
         self.venue = venue
         self.book = book
         self.owner = owner
+        events.reserveCapacity(64)
     }
 
     /// Lets the caller change the venue (apply a recorded event); what concerns our orders is
     /// appended to `updates`.
     public mutating func drive(into updates: inout [ExecutionUpdate], _ body: (inout V, inout [ExchangeEvent]) -> Void) {
-        events.removeAll(keepingCapacity: true)
+        if !events.isEmpty { events.removeAll(keepingCapacity: true) }
         body(&venue, &events)
-        translate(request: nil, into: &updates)
+        if !events.isEmpty { translate(request: nil, into: &updates) }
     }
 
     /// Sends one command; the venue's answers are appended to `updates`.
     public mutating func send(_ command: VenueCommand, into updates: inout [ExecutionUpdate]) {
-        events.removeAll(keepingCapacity: true)
+        if !events.isEmpty { events.removeAll(keepingCapacity: true) }
         switch command {
         case let .new(key, side, kind, timeInForce, price, quantity):
             venue.submit(OrderRequest(owner: owner, side: side, kind: kind, timeInForce: timeInForce, price: price, quantity: quantity),
                          book: book, events: &events)
             translate(request: (command, key), into: &updates)
         case let .replace(key, newKey, _, price, quantity):
-            guard let id = idOf[key] else {
+            guard let id = idOf[key.rawValue] else {
                 updates.append(.replaceRejected(newKey))
                 return
             }
             venue.replace(id, owner: owner, price: price, quantity: quantity, book: book, events: &events)
             translate(request: (command, newKey), into: &updates)
         case let .cancel(key, newKey, _):
-            guard let id = idOf[key] else {
+            guard let id = idOf[key.rawValue] else {
                 updates.append(.cancelRejected(newKey))
                 return
             }
@@ -55,23 +61,23 @@ public struct InProcessVenue<V: Venue>: Sendable where V: Sendable {
 
     /// The venue's events in our terms; `request` is the command that caused them, if any.
     private mutating func translate(request: (command: VenueCommand, key: OrderKey)?, into updates: inout [ExecutionUpdate]) {
-        for event in events {
+        var i = 0
+        while i < events.count {
+            let event = events[i]
+            i += 1
             switch event {
             case let .accepted(id, owner) where owner == self.owner:
                 guard let key = request?.key else { continue }
                 keyOf[id] = key
-                idOf[key] = id
+                idOf[key.rawValue] = id
                 updates.append(.accepted(key))
             case let .rejected(owner, reason) where owner == self.owner:
                 guard let key = request?.key else { continue }
                 updates.append(.rejected(key, reason: reason.description))
             case .fill(let f):
-                for (id, owner, leaves) in [(f.makerOrderID, f.makerOwner, f.makerLeaves), (f.takerOrderID, f.takerOwner, f.takerLeaves)]
-                where owner == self.owner {
-                    guard let key = keyOf[id] else { continue }
-                    updates.append(.fill(key, price: f.price, quantity: f.quantity, leaves: leaves, fee: nil))
-                    if leaves == 0 { forget(id) }
-                }
+                // Ours as the resting order first, then as the incoming one.
+                if f.makerOwner == owner { fill(f, id: f.makerOrderID, leaves: f.makerLeaves, into: &updates) }
+                if f.takerOwner == owner { fill(f, id: f.takerOrderID, leaves: f.takerLeaves, into: &updates) }
             case let .canceled(id, owner, leaves, reason) where owner == self.owner:
                 guard let key = keyOf[id] else { continue }
                 if reason == .requested, let request, case .cancel = request.command {
@@ -83,8 +89,8 @@ public struct InProcessVenue<V: Venue>: Sendable where V: Sendable {
             case let .replaced(id, owner, price, quantity, leaves) where owner == self.owner:
                 guard let old = keyOf[id], let request else { continue }
                 keyOf[id] = request.key
-                idOf[old] = nil
-                idOf[request.key] = id
+                idOf.remove(old.rawValue)
+                idOf[request.key.rawValue] = id
                 updates.append(.replaced(newKey: request.key, origKey: old, price: price, quantity: quantity, leaves: leaves))
             case let .cancelRejected(_, owner, _) where owner == self.owner:
                 guard let request else { continue }
@@ -99,7 +105,16 @@ public struct InProcessVenue<V: Venue>: Sendable where V: Sendable {
         }
     }
 
+    /// A fill of our order `id` (one side of `f`).
+    private mutating func fill(_ f: Fill, id: OrderID, leaves: Int64, into updates: inout [ExecutionUpdate]) {
+        guard let key = keyOf[id] else { return }
+        updates.append(.fill(key, price: f.price, quantity: f.quantity, leaves: leaves, fee: nil))
+        if leaves == 0 { forget(id) }
+    }
+
     private mutating func forget(_ id: OrderID) {
-        if let key = keyOf.removeValue(forKey: id) { idOf[key] = nil }
+        guard let key = keyOf[id] else { return }
+        keyOf.remove(id)
+        idOf.remove(key.rawValue)
     }
 }

@@ -109,6 +109,9 @@ public struct MarketMaker: Sendable {
     public private(set) var statistics = Statistics()
     private var dayStartProfit: Int64 = 0
     private var day: Int64 = -1
+    /// Times known to be in `day` (see ``trackIntradayLoss(mark:now:)``); empty at first.
+    private var dayFirst: Int64 = .max
+    private var dayLast: Int64 = .min
 
     public init(configuration: MarketMakerConfiguration) {
         self.configuration = configuration
@@ -143,14 +146,14 @@ public struct MarketMaker: Sendable {
             }
             trackIntradayLoss(mark: mark, now: now)
         }
-        intents.removeAll(keepingCapacity: true)
+        if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         quoter.update(bestBid: bestBid, bestAsk: bestAsk, now: now, into: &intents)
         send(now: now, into: &commands)
     }
 
     /// A report from the venue.
     public mutating func execution(_ update: ExecutionUpdate, now: Int64, into commands: inout [VenueCommand]) {
-        intents.removeAll(keepingCapacity: true)
+        if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         switch update {
         case .accepted(let key):
             quoter.apply(.accepted(key), into: &intents)
@@ -194,7 +197,7 @@ public struct MarketMaker: Sendable {
     /// ``resetKillSwitch()``.
     public mutating func engageKillSwitch(now: Int64, into commands: inout [VenueCommand]) {
         _ = gate.engageKillSwitch(at: now)
-        intents.removeAll(keepingCapacity: true)
+        if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         quoter.cancelAll(into: &intents)
         send(now: now, into: &commands)
     }
@@ -205,14 +208,14 @@ public struct MarketMaker: Sendable {
 
     /// Stops quoting: both sides off (their orders are canceled) until the end of the run.
     public mutating func stopQuoting(now: Int64, into commands: inout [VenueCommand]) {
-        intents.removeAll(keepingCapacity: true)
+        if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         quoter.setSides(buy: false, sell: false, into: &intents)
         send(now: now, into: &commands)
     }
 
     /// Cancels every working order (at the end of a run).
     public mutating func cancelAll(now: Int64, into commands: inout [VenueCommand]) {
-        intents.removeAll(keepingCapacity: true)
+        if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         quoter.cancelAll(into: &intents)
         send(now: now, into: &commands)
     }
@@ -293,11 +296,20 @@ public struct MarketMaker: Sendable {
 
     private mutating func trackIntradayLoss(mark: Int64, now: Int64) {
         let profit = positions.tradingProfit(at: mark)
-        let today = now / 86_400_000_000_000
-        if today != day {
-            day = today
-            dayStartProfit = profit
-            statistics.maxIntradayLossToday = 0
+        if now < dayFirst || now > dayLast {
+            let length: Int64 = 86_400_000_000_000
+            let today = now / length
+            if today != day {
+                day = today
+                dayStartProfit = profit
+                statistics.maxIntradayLossToday = 0
+            }
+            // The times of `today` on `now`'s side of zero, so that the next ones need no
+            // division (day 0 has times on both sides: the other side divides again).
+            let edge = today * length
+            (dayFirst, dayLast) = now >= 0
+                ? (edge, edge.addingReportingOverflow(length - 1).overflow ? .max : edge + (length - 1))
+                : (edge.subtractingReportingOverflow(length - 1).overflow ? .min : edge - (length - 1), edge)
         }
         statistics.maxIntradayLoss = max(statistics.maxIntradayLoss, dayStartProfit - profit)
         statistics.maxIntradayLossToday = max(statistics.maxIntradayLossToday, dayStartProfit - profit)

@@ -46,7 +46,7 @@ public struct PositionBook: Sendable, Equatable {
             let closing = Swift.min(abs(signed), abs(position))
             let average = Double(openCost) / Double(abs(position))
             // Realize on the closed part, exactly when the average is whole.
-            let closedCost = abs(position) == closing ? openCost : Int64((average * Double(closing)).rounded())
+            let closedCost = abs(position) == closing ? openCost : (average * Double(closing)).roundedToInt64
             let proceeds = price * closing
             realized += position > 0 ? proceeds - closedCost : closedCost - proceeds
             openCost -= closedCost
@@ -78,6 +78,6 @@ public struct PositionBook: Sendable, Equatable {
         var value = Double(tickLots) * Double(t.units) * Double(l.units) * Double(instrument.contractMultiplier)
         let exponent = 8 - Int(t.scale) - Int(l.scale)
         for _ in 0..<abs(exponent) { value = exponent > 0 ? value * 10 : value / 10 }
-        return Money(value.rounded())
+        return value.roundedToInt64
     }
 }

@@ -65,7 +65,9 @@ public struct LadderQuoter: Sendable {
     private var nextKey: UInt64
     // Scratch space reused by every update.
     private var candidates: [Candidate] = []
-    private var stale: [Int] = []
+    /// What the last plan of each side saw when it asked for nothing (see ``IdlePlan``).
+    private var idleBids = IdlePlan()
+    private var idleAsks = IdlePlan()
 
     /// A quoter with no orders. Keys start at `firstKey` and count up: give each run a range of
     /// its own if ClOrdIDs must not repeat across runs.
@@ -75,7 +77,6 @@ public struct LadderQuoter: Sendable {
         let levels = min(max(configuration.levels, 0), QuoteConfiguration.maxLevels)
         tracker = OrderTracker(capacity: 4 * max(levels, 4))
         candidates.reserveCapacity(4 * max(levels, 4))
-        stale.reserveCapacity(2 * max(levels, 4))
     }
 
     // MARK: - Market data
@@ -98,12 +99,18 @@ public struct LadderQuoter: Sendable {
         }
         var work = candidates
         candidates = []
-        work.removeAll(keepingCapacity: true)
+        if !work.isEmpty { work.removeAll(keepingCapacity: true) }
 
         let bids = aim(.buy, best: bestBid, otherBest: bestAsk)
-        plan(bids.ladder, capacity: bids.capacity, otherBest: bestAsk, into: &work)
         let asks = aim(.sell, best: bestAsk, otherBest: bestBid)
-        plan(asks.ladder, capacity: asks.capacity, otherBest: bestBid, into: &work)
+        // Scratch on the stack: the orders' indices by side, and the stale ones of a side.
+        let n = tracker.orders.count
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * n + 1) { scratch in
+            let sides = partitionBySide(into: scratch)
+            let stale = UnsafeMutableBufferPointer(rebasing: scratch[(2 * n)...])
+            planUnlessIdle(bids.ladder, capacity: bids.capacity, otherBest: bestAsk, orders: sides.bids, stale: stale, into: &work)
+            planUnlessIdle(asks.ladder, capacity: asks.capacity, otherBest: bestBid, orders: sides.asks, stale: stale, into: &work)
+        }
 
         Self.sortByPriority(&work)
         emit(&work, into: &intents)
@@ -246,71 +253,160 @@ public struct LadderQuoter: Sendable {
         if side == .buy { bidAnchor = value } else { askAnchor = value }
     }
 
-    /// Appends the requests that take one side from its orders to `ladder`.
-    private mutating func plan(_ ladder: LadderLevels, capacity: Int, otherBest: Int64?,
-                               into work: inout [Candidate]) {
+    /// The inputs of a plan of one side that asked for nothing. ``plan(_:capacity:otherBest:orders:stale:into:)``
+    /// is a function of the side's target levels, its room, its orders (their states and
+    /// prices: unchanged while ``OrderTracker/changes(_:)`` is) and, when orders were left off
+    /// the target, the other side's best price; with the same inputs it asks for nothing again.
+    private struct IdlePlan {
+        /// Whether the side's last plan asked for nothing (else the rest means nothing).
+        var isSet = false
+        /// Whether that plan depended on the other side's best price (``otherBest``).
+        var readOther = false
+        var near: Int64 = 0
+        var lowest = 0
+        var highest = 0
+        var capacity = 0
+        var changes: UInt64 = 0
+        var otherBest: Int64?
+
+        /// Whether a plan with these inputs would ask for nothing again.
+        @inline(__always)
+        func matches(_ ladder: LadderLevels, capacity: Int, changes: UInt64, otherBest: Int64?) -> Bool {
+            isSet && near == ladder.near && lowest == ladder.allowed.lowerBound && highest == ladder.allowed.upperBound
+                && self.capacity == capacity && self.changes == changes && (!readOther || self.otherBest == otherBest)
+        }
+    }
+
+    /// ``plan(_:capacity:otherBest:orders:stale:into:)``, unless the side's last plan asked for nothing and
+    /// nothing it depends on has changed since.
+    @inline(__always)
+    private mutating func planUnlessIdle(_ ladder: LadderLevels, capacity: Int, otherBest: Int64?,
+                                         orders: UnsafeBufferPointer<Int>, stale: UnsafeMutableBufferPointer<Int>,
+                                         into work: inout [Candidate]) {
+        let changes = tracker.changes(ladder.side)
+        let buy = ladder.side == .buy
+        if (buy ? idleBids : idleAsks).matches(ladder, capacity: capacity, changes: changes, otherBest: otherBest) { return }
+        let before = work.count
+        let leftOver = plan(ladder, capacity: capacity, otherBest: otherBest, orders: orders, stale: stale, into: &work)
+        let idle = work.count == before
+        if buy { Self.note(&idleBids, idle, ladder, capacity, changes, leftOver, otherBest) } else {
+            Self.note(&idleAsks, idle, ladder, capacity, changes, leftOver, otherBest)
+        }
+    }
+
+    /// Records the inputs of a plan that asked for nothing (`idle`), or forgets them.
+    @inline(__always)
+    private static func note(_ plan: inout IdlePlan, _ idle: Bool, _ ladder: LadderLevels, _ capacity: Int, _ changes: UInt64,
+                             _ readOther: Bool, _ otherBest: Int64?) {
+        plan.isSet = idle
+        guard idle else { return }
+        plan.readOther = readOther
+        plan.near = ladder.near
+        plan.lowest = ladder.allowed.lowerBound
+        plan.highest = ladder.allowed.upperBound
+        plan.capacity = capacity
+        plan.changes = changes
+        plan.otherBest = otherBest
+    }
+
+    /// The live orders' indices by side, oldest first, written to the first two thirds of
+    /// `scratch` (room for 3 x the orders). Each index is written to both halves and only its
+    /// side's count moves, so the loop has no branch on the side (bids and asks alternate
+    /// unpredictably in the list).
+    private func partitionBySide(into scratch: UnsafeMutableBufferPointer<Int>)
+        -> (bids: UnsafeBufferPointer<Int>, asks: UnsafeBufferPointer<Int>) {
+        let base = scratch.baseAddress!
+        var bids = 0
+        var asks = 0
+        tracker.orders.withUnsafeBufferPointer { orders in
+            let n = orders.count
+            for i in 0..<n {
+                // 0 for a bid, 1 for an ask: counts move by arithmetic, not by a branch.
+                let ask = Int(orders[i].side.rawValue)
+                base[bids] = i
+                base[n &+ asks] = i
+                bids &+= 1 &- ask
+                asks &+= ask
+            }
+        }
+        let n = tracker.orders.count
+        return (UnsafeBufferPointer(start: base, count: bids), UnsafeBufferPointer(start: base + n, count: asks))
+    }
+
+    /// Appends the requests that take one side from its orders (indices `sideOrders`, oldest
+    /// first) to `ladder`; returns whether orders off the target were left where they are (then
+    /// the other side's best price counted). `stale` is scratch room for the side's orders.
+    @discardableResult
+    private func plan(_ ladder: LadderLevels, capacity: Int, otherBest: Int64?, orders sideOrders: UnsafeBufferPointer<Int>,
+                      stale: UnsafeMutableBufferPointer<Int>, into work: inout [Candidate]) -> Bool {
+        var leftOver = false
         let side = ladder.side
         var covered: UInt64 = 0
         var live = 0
-        // Orders with a request in flight hold the level they will have.
-        for o in tracker.orders where o.side == side {
-            live += 1
-            switch o.state {
-            case .pendingNew, .pendingReplace:
-                if let r = ladder.rank(o.targetPrice) { covered |= 1 << UInt64(r) }
-            default:
-                break
-            }
-        }
-        // Working orders at a level not yet held keep it; the others are stale.
-        var stale = self.stale
-        self.stale = []
-        stale.removeAll(keepingCapacity: true)
-        let orders = tracker.orders
-        for i in orders.indices where orders[i].side == side && orders[i].state == .working {
-            if let r = ladder.rank(orders[i].price), covered & (1 << UInt64(r)) == 0 {
-                covered |= 1 << UInt64(r)
-            } else {
-                // Keep `stale` sorted farthest from the other side first.
-                var j = stale.count
-                stale.append(i)
-                let p = orders[i].price
-                while j > 0, side == .buy ? orders[stale[j - 1]].price > p : orders[stale[j - 1]].price < p {
-                    stale[j] = stale[j - 1]
-                    j -= 1
+        var staleCount = 0
+        // Read in place: the orders do not change while the side is planned.
+        tracker.orders.withUnsafeBufferPointer { orders in
+            // Orders with a request in flight hold the level they will have.
+            for i in sideOrders {
+                live += 1
+                switch orders[i].state {
+                case .pendingNew:
+                    if let r = ladder.rank(orders[i].price) { covered |= 1 << UInt64(r) }
+                case .pendingReplace(_, let price, _):
+                    if let r = ladder.rank(price) { covered |= 1 << UInt64(r) }
+                default:
+                    break
                 }
-                stale[j] = i
             }
-        }
-        // Missing levels, nearest first: moves first, then new orders into free room.
-        var s = 0
-        var free = capacity - live
-        for r in ladder.allowed where covered & (1 << UInt64(r)) == 0 {
-            if s < stale.count {
-                work.append(Candidate(side: side, kind: .replace, order: stale[s], price: ladder.price(r), rank: r))
+            // Working orders at a level not yet held keep it; the others are stale.
+            for i in sideOrders {
+                guard case .working = orders[i].state else { continue }
+                let p = orders[i].price
+                if let r = ladder.rank(p), covered & (1 << UInt64(r)) == 0 {
+                    covered |= 1 << UInt64(r)
+                } else {
+                    // Keep `stale` sorted farthest from the other side first.
+                    var j = staleCount
+                    staleCount += 1
+                    while j > 0, side == .buy ? orders[stale[j - 1]].price > p : orders[stale[j - 1]].price < p {
+                        stale[j] = stale[j - 1]
+                        j -= 1
+                    }
+                    stale[j] = i
+                }
+            }
+            // Missing levels, nearest first: moves first, then new orders into free room.
+            var s = 0
+            var free = capacity - live
+            for r in ladder.allowed where covered & (1 << UInt64(r)) == 0 {
+                if s < staleCount {
+                    work.append(Candidate(side: side, kind: .replace, order: stale[s], price: ladder.price(r), rank: r))
+                    s += 1
+                } else if free > 0 {
+                    work.append(Candidate(side: side, kind: .new, order: -1, price: ladder.price(r), rank: r))
+                    free -= 1
+                } else {
+                    break
+                }
+            }
+            // Stale orders left over: cancel those beyond the side's room and those crossing the
+            // market; leave the others (they wait for a level to open).
+            var excess = live - capacity
+            while s < staleCount {
+                let i = stale[s]
                 s += 1
-            } else if free > 0 {
-                work.append(Candidate(side: side, kind: .new, order: -1, price: ladder.price(r), rank: r))
-                free -= 1
-            } else {
-                break
+                let p = orders[i].price
+                var crossing = false
+                if let other = otherBest { crossing = side == .buy ? p >= other : p <= other }
+                if crossing || excess > 0 {
+                    work.append(Candidate(side: side, kind: .cancel, order: i, price: p, rank: -1))
+                    excess -= 1
+                } else {
+                    leftOver = true
+                }
             }
         }
-        // Stale orders left over: cancel those beyond the side's room and those crossing the
-        // market; leave the others (they wait for a level to open).
-        var excess = live - capacity
-        while s < stale.count {
-            let i = stale[s]
-            s += 1
-            let p = orders[i].price
-            var crossing = false
-            if let other = otherBest { crossing = side == .buy ? p >= other : p <= other }
-            if crossing || excess > 0 {
-                work.append(Candidate(side: side, kind: .cancel, order: i, price: p, rank: -1))
-                excess -= 1
-            }
-        }
-        self.stale = stale
+        return leftOver
     }
 
     /// Orders the requests: cancels, then by level nearest the other side, bids before asks.
@@ -339,8 +435,14 @@ public struct LadderQuoter: Sendable {
             // is conservative; the next pass sees the moves.
             var highestBid = Int64.min
             var lowestAsk = Int64.max
-            for o in tracker.orders {
-                if o.side == .buy { highestBid = max(highestBid, o.targetPrice) } else { lowestAsk = min(lowestAsk, o.targetPrice) }
+            tracker.orders.withUnsafeBufferPointer { orders in
+                for i in orders.indices {
+                    // Selects rather than branches on the side (see partitionBySide()).
+                    let p = orders[i].targetPrice
+                    let buy = orders[i].side == .buy
+                    highestBid = buy ? max(highestBid, p) : highestBid
+                    lowestAsk = buy ? lowestAsk : min(lowestAsk, p)
+                }
             }
             var progress = false
             for j in work.indices where !work[j].done {

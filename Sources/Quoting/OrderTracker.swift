@@ -19,6 +19,20 @@ public struct OrderTracker: Sendable {
     public private(set) var canceledOrders = 0
     /// New orders the venue refused.
     public private(set) var rejectedOrders = 0
+    /// Changes to the bids and to the asks so far: every new order, request and report that
+    /// names a live order counts on the order's side, so a side whose count is unchanged has
+    /// the same orders in the same states.
+    private(set) var buyChanges: UInt64 = 0
+    private(set) var sellChanges: UInt64 = 0
+
+    /// The change count of `side` (see ``buyChanges``).
+    @inline(__always)
+    func changes(_ side: Side) -> UInt64 { side == .buy ? buyChanges : sellChanges }
+
+    @inline(__always)
+    private mutating func changed(_ side: Side) {
+        if side == .buy { buyChanges &+= 1 } else { sellChanges &+= 1 }
+    }
 
     /// An empty tracker with room for `capacity` orders.
     public init(capacity: Int = 16) {
@@ -90,6 +104,7 @@ public struct OrderTracker: Sendable {
             unknownUpdates += 1
             return .unknown
         }
+        changed(orders[i].side)
         switch orders[i].apply(update, role: role) {
         case .stale:
             staleUpdates += 1
@@ -111,24 +126,28 @@ public struct OrderTracker: Sendable {
 
     /// Records a new order just sent.
     mutating func insertNew(key: OrderKey, side: Side, price: Int64, quantity: Int64) {
+        changed(side)
         orders.append(QuotedOrder(newKey: key, side: side, price: price, quantity: quantity))
     }
 
     /// Records a cancel/replace just sent for the working order at `index`.
     mutating func beginReplace(at index: Int, newKey: OrderKey, price: Int64, quantity: Int64) {
         precondition(orders[index].state == .working, "a request is already in flight")
+        changed(orders[index].side)
         orders[index].state = .pendingReplace(newKey: newKey, price: price, quantity: quantity)
     }
 
     /// Records a cancel request just sent for the working order at `index`.
     mutating func beginCancel(at index: Int, cancelKey: OrderKey) {
         precondition(orders[index].state == .working, "a request is already in flight")
+        changed(orders[index].side)
         orders[index].state = .pendingCancel(cancelKey: cancelKey)
         orders[index].cancelOwed = false
     }
 
     /// Notes that the order at `index` must be canceled once its request in flight is answered.
     mutating func owesCancel(at index: Int) {
+        changed(orders[index].side)
         orders[index].cancelOwed = true
     }
 }

@@ -103,6 +103,10 @@ public struct MarginModel: Hashable, Sendable {
     // Bar formation (``record(price:at:)``).
     private var currentBar: Int64?
     private var currentClose: Double = 0
+    /// The times of the current bar (empty until there is one): a price inside them needs no
+    /// division to find its bar.
+    private var currentBarStart: Int64 = .max
+    private var currentBarLast: Int64 = .min
 
     // The estimator.
     private var previousClose: Double?
@@ -134,10 +138,13 @@ public struct MarginModel: Hashable, Sendable {
             ignoredUpdates += 1
             return .ignored
         }
+        if time >= currentBarStart && time <= currentBarLast {
+            currentClose = price
+            return .none
+        }
         let bar = Self.floorDivide(time, configuration.barInterval)
         guard let current = currentBar else {
-            currentBar = bar
-            currentClose = price
+            startBar(bar, price: price)
             return .none
         }
         if bar == current {
@@ -149,9 +156,18 @@ public struct MarginModel: Hashable, Sendable {
             return .ignored
         }
         let update = closeBar(price: currentClose, at: time)
+        startBar(bar, price: price)
+        return update
+    }
+
+    /// Bar `bar` is the current one, with its first price.
+    private mutating func startBar(_ bar: Int64, price: Double) {
         currentBar = bar
         currentClose = price
-        return update
+        let interval = configuration.barInterval
+        let (start, o1) = bar.multipliedReportingOverflow(by: interval)
+        let (last, o2) = start.addingReportingOverflow(interval - 1)
+        (currentBarStart, currentBarLast) = o1 || o2 ? (.max, .min) : (start, last)
     }
 
     /// Takes the close of one bar, known at `time` (ns).
@@ -227,6 +243,24 @@ public struct MarginModel: Hashable, Sendable {
 
     /// Whether warm-up is over (a rate has been published).
     public var isWarm: Bool { published != nil }
+
+    /// Times around `time` at which ``report(at:)`` says the same about safe mode
+    /// (``MarginReport/isInSafeMode``) as at `time`, the model's state staying as it is; nil
+    /// when `time` itself is outside the span this can tell (then ask ``report(at:)``). The span
+    /// may be narrower than the whole set of such times, never wider.
+    public func safeModeSpan(around time: Int64) -> ClosedRange<Int64>? {
+        // Warming up, or in safe mode until the next accepted rate: the same at any time.
+        guard published != nil, !inSafeMode else { return Int64.min...Int64.max }
+        let staleAfter = configuration.staleAfter
+        guard staleAfter >= 0 else { return nil }
+        // Not stale while 0 <= t - lastAccepted <= staleAfter; stale once t - lastAccepted >
+        // staleAfter (an overflow of the difference counts as stale too).
+        let (end, overflow) = lastAccepted.addingReportingOverflow(staleAfter)
+        let fresh = lastAccepted...(overflow ? Int64.max : end)
+        if fresh.contains(time) { return fresh }
+        guard !overflow, end < .max, time > end else { return nil }
+        return (end + 1)...Int64.max
+    }
 
     private func isStale(at now: Int64) -> Bool {
         let (age, overflow) = now.subtractingReportingOverflow(lastAccepted)

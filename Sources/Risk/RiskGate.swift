@@ -346,6 +346,11 @@ public struct RiskGate: Sendable {
         margins[instrument].rate(at: now)
     }
 
+    /// ``MarginModel/safeModeSpan(around:)`` of the margin model of `instrument`, read in place.
+    public func safeModeSpan(instrument: Int, around time: Int64) -> ClosedRange<Int64>? {
+        margins[instrument].safeModeSpan(around: time)
+    }
+
     /// The account's initial margin at `now` (currency units): the sum over instruments of the
     /// rate x the worst-case position valued at the reference price; NaN when an instrument with
     /// exposure has no reference price.

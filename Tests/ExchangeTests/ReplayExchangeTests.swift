@@ -1,3 +1,4 @@
+import FIXTestSupport
 import Testing
 @testable import Exchange
 
@@ -216,5 +217,42 @@ struct ReplayExchangeTests {
         h.events.removeAll()
         h.exchange.cancel(id, owner: 1, events: &h.events)
         #expect(h.events == [.canceled(orderID: id, owner: 1, leaves: 3, reason: .requested)])
+    }
+
+    /// Our best prices (``ReplayExchange/ownBestBid``, ``ReplayExchange/ownBestAsk``) follow our
+    /// orders through submits, fills, cancels and replaces.
+    @Test func ownBestPricesFollowTheOrders() {
+        var h = Harness(rc: 0.5, model: PowerProbabilityQueueModel())
+        var rng = SplitMix64(seed: 21)
+        var ids: [OrderID] = []
+        var mid: Int64 = 1_000
+        for step in 0..<5_000 {
+            switch rng.below(6) {
+            case 0, 1:
+                let side: Side = rng.below(2) == 0 ? .buy : .sell
+                let price = side == .buy ? mid - 1 - Int64(rng.below(5)) : mid + 1 + Int64(rng.below(5))
+                let id = h.submit(.limit(side, price: price, quantity: Int64(1 + rng.below(3)), owner: 1))
+                if id != 0 { ids.append(id) }
+            case 2:
+                if let id = ids.randomElement(using: &rng) {
+                    h.events.removeAll()
+                    h.exchange.cancel(id, owner: 1, events: &h.events)
+                }
+            case 3:
+                if let id = ids.randomElement(using: &rng), let o = h.exchange.order(id) {
+                    h.events.removeAll()
+                    let price = o.side == .buy ? mid - 1 - Int64(rng.below(5)) : mid + 1 + Int64(rng.below(5))
+                    h.exchange.replace(id, owner: 1, price: price, quantity: o.quantity + 1, events: &h.events)
+                }
+            case 4:
+                mid += Int64(rng.below(5)) - 2
+                h.apply(.quote(time: Int64(step), bid: mid - 1, bidSize: Int64(rng.below(20)), ask: mid + 1, askSize: Int64(rng.below(20))))
+            default:
+                h.trade(mid + Int64(rng.below(5)) - 2, Int64(1 + rng.below(10)), rng.below(2) == 0 ? .buy : .sell)
+            }
+            let orders = h.exchange.orders
+            #expect(h.exchange.ownBestBid == orders.filter { $0.side == .buy }.map(\.price).max(), "step \(step)")
+            #expect(h.exchange.ownBestAsk == orders.filter { $0.side == .sell }.map(\.price).min(), "step \(step)")
+        }
     }
 }

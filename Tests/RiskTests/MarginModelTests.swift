@@ -189,4 +189,31 @@ import Testing
         _ = model.closeBar(price: 101 * 1.05, at: 60 * Self.second)
         #expect(model.report(at: 60 * Self.second).safeModeEntries == 3)
     }
+
+    /// Inside the span ``MarginModel/safeModeSpan(around:)`` gives, the report says the same
+    /// about safe mode as at the time asked about; and the span contains that time.
+    @Test func safeModeSpanAgreesWithTheReport() {
+        let configuration = MarginModel.Configuration(barInterval: Self.second, warmupBars: 2, staleAfter: 5 * Self.second)
+        var model = MarginModel(configuration)
+        var price = 100.0
+        var checked = 0
+        for step in 0..<400 {
+            let now = Int64(step) * Self.second / 2 + (step % 7 == 0 ? 9 * Self.second : 0)
+            price *= step % 3 == 0 ? 1.001 : 0.9995
+            if step % 11 != 0 { _ = model.record(price: price, at: now) }
+            if step % 13 == 0 { _ = model.rate(at: now + 7 * Self.second) }  // may enter safe mode
+            for offset in [-12, -6, -5, -1, 0, 1, 4, 5, 6, 12, 100] as [Int64] {
+                let time = now + offset * Self.second / 2
+                guard let span = model.safeModeSpan(around: time) else { continue }
+                #expect(span.contains(time))
+                let expected = model.report(at: time).isInSafeMode
+                for t in [span.lowerBound, span.upperBound, time &+ Self.second, time &- Self.second, time &+ 10 * Self.second]
+                where span.contains(t) {
+                    #expect(model.report(at: t).isInSafeMode == expected, "step \(step) time \(time) t \(t)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 1_000)
+    }
 }

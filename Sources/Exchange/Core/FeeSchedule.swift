@@ -65,7 +65,7 @@ public enum Fee: Hashable, Sendable {
             value *= Double(instrument.contractMultiplier) * Double(units)
             let exponent = 8 - Int(tick.scale) - Int(lot.scale) - Int(scale)
             value *= Self.powerOfTen(exponent)
-            return Money(value.rounded())
+            return value.roundedToInt64
         }
     }
 

@@ -30,7 +30,9 @@ public struct RecordedBook: Sendable {
     /// are gone; with `only`, every other level too (a level-1 recording knows no others).
     public mutating func setBest(_ side: Side, price: Int64?, size: Int64, only: Bool = false) {
         if only {
-            if side == .buy { bids.removeAll(keepingCapacity: true) } else { asks.removeAll(keepingCapacity: true) }
+            // The side is this one level, or nothing.
+            if side == .buy { Self.setOnly(price, size, in: &bids) } else { Self.setOnly(price, size, in: &asks) }
+            return
         }
         if side == .buy { Self.setBest(.buy, price, size, in: &bids) } else { Self.setBest(.sell, price, size, in: &asks) }
     }
@@ -87,6 +89,15 @@ public struct RecordedBook: Sendable {
         } else if exists {
             book.remove(at: i)
         }
+    }
+
+    private static func setOnly(_ price: Int64?, _ size: Int64, in book: inout ContiguousArray<(price: Int64, size: Int64)>) {
+        if book.count == 1, let price, size > 0 {
+            book[0] = (price, size)
+            return
+        }
+        book.removeAll(keepingCapacity: true)
+        if let price, size > 0 { book.append((price, size)) }
     }
 
     private static func setBest(_ side: Side, _ price: Int64?, _ size: Int64,

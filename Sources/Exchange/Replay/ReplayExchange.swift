@@ -66,6 +66,19 @@ public struct ReplayExchange: Sendable {
     /// Our working orders, in arrival order.
     public private(set) var orders: [SimulatedOrder] = []
 
+    /// The price range of our buy orders and of our sell orders (`lowest > highest` when a side
+    /// has none), kept with ``orders``: most market events touch none of our orders, and these
+    /// say so without a look at each.
+    private var buyLow: Int64 = .max
+    private var buyHigh: Int64 = .min
+    private var sellLow: Int64 = .max
+    private var sellHigh: Int64 = .min
+
+    /// Our highest buy price (nil: no buy order).
+    public var ownBestBid: Int64? { buyHigh >= buyLow ? buyHigh : nil }
+    /// Our lowest sell price (nil: no sell order).
+    public var ownBestAsk: Int64? { sellLow <= sellHigh ? sellLow : nil }
+
     public init(instrument: Instrument, rankCoefficient: Double = 0.8, queueModel: any QueueModel = PowerProbabilityQueueModel()) {
         precondition((0...1).contains(rankCoefficient), "the rank coefficient is in [0, 1]")
         self.instrument = instrument
@@ -104,15 +117,17 @@ public struct ReplayExchange: Sendable {
             let oldAsk = book.size(.sell, at: ask ?? 0)
             book.setBest(.buy, price: bid, size: bidSize, only: !hasDepth)
             book.setBest(.sell, price: ask, size: askSize, only: !hasDepth)
-            if let bid { levelChanged(.buy, price: bid, from: oldBid, to: bidSize) }
-            if let ask { levelChanged(.sell, price: ask, from: oldAsk, to: askSize) }
+            if let bid, bid >= buyLow && bid <= buyHigh { levelChanged(.buy, price: bid, from: oldBid, to: bidSize) }
+            if let ask, ask >= sellLow && ask <= sellHigh { levelChanged(.sell, price: ask, from: oldAsk, to: askSize) }
             crossFills(events: &events)
         case let .depth(_, side, price, size):
             hasQuotes = true
             hasDepth = true
             let old = book.size(side, at: price)
             book.set(side, price: price, size: size)
-            levelChanged(side, price: price, from: old, to: size)
+            if side == .buy ? price >= buyLow && price <= buyHigh : price >= sellLow && price <= sellHigh {
+                levelChanged(side, price: price, from: old, to: size)
+            }
             crossFills(events: &events)
         case .clear:
             book.clear()
@@ -122,32 +137,45 @@ public struct ReplayExchange: Sendable {
     /// A recorded level changed size: a shrink beyond what traded there since the last update
     /// moves our orders up by the model's share; the queue ahead never exceeds the level.
     private mutating func levelChanged(_ side: Side, price: Int64, from old: Int64, to new: Int64) {
-        for i in orders.indices where orders[i].side == side && orders[i].price == price {
-            if !orders[i].aheadKnown {
-                // First sight of the level since the order came: it joins behind (1 - Rc) of it.
-                if new > 0 {
-                    orders[i].ahead = joiningAhead(visible: new)
-                    orders[i].aheadKnown = true
-                    orders[i].tradedSinceUpdate = 0
-                }
-                continue
-            }
-            let traded = orders[i].tradedSinceUpdate
-            orders[i].tradedSinceUpdate = 0
-            let canceled = old - new - traded
-            if canceled > 0 {
-                let ahead = orders[i].ahead
-                let behind = max(0, old - traded - ahead)
-                let share = queueModel.aheadShare(ahead: ahead, behind: behind)
-                orders[i].ahead = max(0, ahead - Int64((Double(canceled) * share).rounded()))
-            }
-            orders[i].ahead = min(orders[i].ahead, new)
+        var i = 0
+        while i < orders.count {
+            // The price first: it rules out nearly every order, in a branch that is easy to predict.
+            if orders[i].price == price && orders[i].side == side { levelChanged(at: i, from: old, to: new) }
+            i += 1
         }
+    }
+
+    /// ``levelChanged(_:price:from:to:)`` for our order at index `i`.
+    private mutating func levelChanged(at i: Int, from old: Int64, to new: Int64) {
+        var o = orders[i]
+        if !o.aheadKnown {
+            // First sight of the level since the order came: it joins behind (1 - Rc) of it.
+            if new > 0 {
+                o.ahead = joiningAhead(visible: new)
+                o.aheadKnown = true
+                o.tradedSinceUpdate = 0
+                orders[i] = o
+            }
+            return
+        }
+        let traded = o.tradedSinceUpdate
+        o.tradedSinceUpdate = 0
+        let canceled = old - new - traded
+        if canceled > 0 {
+            let ahead = o.ahead
+            let behind = max(0, old - traded - ahead)
+            let share = queueModel.aheadShare(ahead: ahead, behind: behind)
+            o.ahead = max(0, ahead - (Double(canceled) * share).roundedToInt64)
+        }
+        o.ahead = min(o.ahead, new)
+        orders[i] = o
     }
 
     /// A trade at `price`: our orders it went through fill in full; at its price the volume
     /// takes the queue ahead first, and what is left fills our orders there in arrival order.
     private mutating func tradeFills(price: Int64, size: Int64, aggressor: Side?, events: inout [ExchangeEvent]) {
+        // Only buy orders at or above the price and sell orders at or below it are touched.
+        guard price <= buyHigh || price >= sellLow else { return }
         var i = 0
         var usedByOurs: Int64 = 0
         // Arrival order, so the earlier of our orders at a level is filled first.
@@ -178,6 +206,8 @@ public struct ReplayExchange: Sendable {
     private mutating func crossFills(events: inout [ExchangeEvent]) {
         let bid = bestBid
         let ask = bestAsk
+        // Nothing crosses unless the ask reaches our highest bid or the bid our lowest ask.
+        guard ask.map({ $0 <= buyHigh }) ?? false || bid.map({ $0 >= sellLow }) ?? false else { return }
         var i = 0
         while i < orders.count {
             let o = orders[i]
@@ -198,6 +228,7 @@ public struct ReplayExchange: Sendable {
                                  makerLeaves: leaves, takerLeaves: 0)))
         if leaves == 0 {
             orders.remove(at: i)
+            boundsChanged()
             return true
         }
         orders[i].leaves = leaves
@@ -258,6 +289,7 @@ public struct ReplayExchange: Sendable {
             return
         }
         let o = orders.remove(at: i)
+        boundsChanged()
         events.append(.canceled(orderID: id, owner: owner, leaves: o.leaves, reason: .requested))
     }
 
@@ -290,6 +322,7 @@ public struct ReplayExchange: Sendable {
             return
         }
         orders.remove(at: i)
+        boundsChanged()
         var left = leaves
         for (p, size) in takerLiquidity(o.side, limit: price, upTo: leaves) {
             left -= size
@@ -322,11 +355,34 @@ public struct ReplayExchange: Sendable {
         o.aheadKnown = visible > 0 || hasDepth || !hasQuotes || best.map { o.side == .buy ? o.price >= $0 : o.price <= $0 } ?? true
         o.tradedSinceUpdate = 0
         orders.append(o)
+        if o.side == .buy {
+            buyLow = min(buyLow, o.price)
+            buyHigh = max(buyHigh, o.price)
+        } else {
+            sellLow = min(sellLow, o.price)
+            sellHigh = max(sellHigh, o.price)
+        }
+    }
+
+    /// Works the price ranges of our orders out again after one left.
+    private mutating func boundsChanged() {
+        buyLow = .max
+        buyHigh = .min
+        sellLow = .max
+        sellHigh = .min
+        for o in orders {
+            // Selects rather than branches: the sides alternate unpredictably.
+            let buy = o.side == .buy
+            buyLow = buy ? min(buyLow, o.price) : buyLow
+            buyHigh = buy ? max(buyHigh, o.price) : buyHigh
+            sellLow = buy ? sellLow : min(sellLow, o.price)
+            sellHigh = buy ? sellHigh : max(sellHigh, o.price)
+        }
     }
 
     /// The queue ahead of an order joining a level with `visible` lots: (1 - Rc) of them.
     private func joiningAhead(visible: Int64) -> Int64 {
-        Int64((Double(visible) * (1 - rankCoefficient)).rounded())
+        (Double(visible) * (1 - rankCoefficient)).roundedToInt64
     }
 
     /// One of our working orders.

@@ -1,5 +1,6 @@
-/// The records of a CSV file, for the CSV sources: its lines split into fields, blank lines and
-/// a header line skipped, and bad records either reported (file, line, reason) or counted.
+/// The records of a CSV file, for the CSV sources: its lines, read in place by the source or
+/// split into fields here, blank lines and a header line skipped, and bad records either
+/// reported (file, line, reason) or counted.
 struct CSVRecords {
     private let reader: LineReader
     let skipBad: Bool
@@ -18,18 +19,30 @@ struct CSVRecords {
     /// The 1-based number of the last line read (0 before the first).
     var lineNumber: Int { reader.lineNumber }
 
-    /// Moves to the next record (``fields``); false at the end of the file.
-    mutating func advance() throws(MarketDataError) -> Bool {
-        while let line = try reader.nextLine() {
-            fields.split(line)
-            if fields.count == 1 && fields[0].isEmpty { continue }  // blank line
-            if firstLine {
-                firstLine = false
-                if fields.isHeader { continue }
-            }
-            return true
+    /// The next line as it is, for a source to read in place (valid until the next call); nil
+    /// at the end of the file. Give it to ``split(_:)``, or to ``tookRecord()`` when the source
+    /// read it as a record without the fields.
+    @inline(__always)
+    mutating func nextLine() throws(MarketDataError) -> ByteField? {
+        try reader.nextLine()
+    }
+
+    /// Splits `line` into ``fields``; false when it is no record (a blank line, or the header).
+    mutating func split(_ line: ByteField) -> Bool {
+        fields.split(line)
+        if fields.count == 1 && fields[0].isEmpty { return false }  // blank line
+        if firstLine {
+            firstLine = false
+            if fields.isHeader { return false }
         }
-        return false
+        return true
+    }
+
+    /// The source read the last line as a record itself (a line of plain numeric fields is
+    /// neither blank nor a header).
+    @inline(__always)
+    mutating func tookRecord() {
+        firstLine = false
     }
 
     /// The current record is bad: with `skipBad` it is counted, else this throws the error

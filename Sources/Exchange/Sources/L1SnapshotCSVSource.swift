@@ -73,19 +73,109 @@ public struct L1SnapshotCSVSource: MarketDataSource {
             pendingQuote = nil
             return q
         }
-        while try records.advance() {
-            do {
-                let (trade, quote) = try readRow()
-                if let trade {
-                    pendingQuote = quote
-                    return trade
+        while let line = try records.nextLine() {
+            // A plain, good row is read in place; any other line the general way, which gives
+            // the same events or names what is wrong with it.
+            if let row = Self.plainRow(line, instrument), case .ok(let trade) = check(row) {
+                records.tookRecord()
+                return emit(row, trade: trade)
+            }
+            guard records.split(line) else { continue }
+            do throws(BadRecord) {
+                let row = try readRow()
+                switch check(row) {
+                case .ok(let trade):
+                    return emit(row, trade: trade)
+                case .crossed:
+                    throw BadRecord("crossed quote: bid \(fields[1].text) is not below ask \(fields[3].text)")
+                case .riseWithoutLast(let rise):
+                    throw BadRecord("\(label(5)): the volume rose by \(rise) lots but there is no last price")
+                case .fellWithinDay(let from):
+                    throw BadRecord("\(label(6)): fell from \(instrument.lotSize.text(ofSteps: from)) to \(fields[6].text) within a trading day")
                 }
-                return quote
             } catch {
                 try records.reject(error)
             }
         }
         return nil
+    }
+
+    /// One row's values: prices in ticks (nil: none), sizes and volume in lots.
+    private struct Row {
+        var time: Int64
+        var bid: Int64?
+        var bidSize: Int64
+        var ask: Int64?
+        var askSize: Int64
+        var last: Int64?
+        var volume: Int64
+    }
+
+    /// What a row's values say given the previous row: the size of the trade it implies (0:
+    /// none), or why it is bad.
+    private enum Check {
+        case ok(trade: Int64)
+        case crossed
+        case riseWithoutLast(Int64)
+        case fellWithinDay(from: Int64)
+    }
+
+    @inline(__always)
+    private func check(_ row: Row) -> Check {
+        if let bid = row.bid, let ask = row.ask, bid >= ask { return .crossed }
+        guard let previous else { return .ok(trade: 0) }
+        if row.volume > previous.volume {
+            guard row.last != nil else { return .riseWithoutLast(row.volume - previous.volume) }
+            return .ok(trade: row.volume - previous.volume)
+        }
+        if row.volume < previous.volume {
+            let newDay = TimestampText.day(of: row.time) != TimestampText.day(of: previous.time)
+                || row.time - previous.time >= newTradingDayGap
+            guard newDay else { return .fellWithinDay(from: previous.volume) }
+        }
+        return .ok(trade: 0)
+    }
+
+    /// Takes a good row: its trade (when the volume rose), then its quote.
+    @inline(__always)
+    private mutating func emit(_ row: Row, trade: Int64) -> MarketEvent {
+        previous = (row.time, row.volume)
+        let quote = MarketEvent.quote(time: row.time, bid: row.bid, bidSize: row.bid == nil ? 0 : row.bidSize,
+                                      ask: row.ask, askSize: row.ask == nil ? 0 : row.askSize)
+        guard trade > 0, let last = row.last else { return quote }
+        pendingQuote = quote
+        return .trade(time: row.time, price: last, size: trade, aggressor: nil)
+    }
+
+    /// The row of a plain line (see ``CSVRowScanner``); nil when the line needs the general
+    /// reading (padding, quotes, signs, other timestamps, a bad value, not 7 fields).
+    @inline(__always)
+    private static func plainRow(_ line: ByteField, _ instrument: Instrument) -> Row? {
+        var scanner = CSVRowScanner(line)
+        guard let time = scanner.timestamp(), scanner.hasMore,
+              let bid = scanner.decimal(instrument.tickSize), scanner.hasMore,
+              let bidSize = scanner.decimal(instrument.lotSize), scanner.hasMore,
+              let ask = scanner.decimal(instrument.tickSize), scanner.hasMore,
+              let askSize = scanner.decimal(instrument.lotSize), scanner.hasMore,
+              let last = scanner.decimal(instrument.tickSize), scanner.hasMore,
+              case .steps(let volume) = scanner.decimal(instrument.lotSize), scanner.isAtEnd
+        else { return nil }
+        return Row(time: time, bid: price(bid), bidSize: size(bidSize), ask: price(ask), askSize: size(askSize),
+                   last: price(last), volume: volume)
+    }
+
+    /// A price field: empty or 0 is no price.
+    @inline(__always)
+    private static func price(_ value: CSVRowScanner.Value) -> Int64? {
+        if case .steps(let t) = value, t != 0 { return t }
+        return nil
+    }
+
+    /// A size field: empty is 0.
+    @inline(__always)
+    private static func size(_ value: CSVRowScanner.Value) -> Int64 {
+        if case .steps(let l) = value { return l }
+        return 0
     }
 
     private func label(_ i: Int) -> String { "field \(i + 1) (\(Self.labels[i]))" }
@@ -104,7 +194,8 @@ public struct L1SnapshotCSVSource: MarketDataSource {
         return f.isEmpty ? 0 : try f.lots(instrument, label(i))
     }
 
-    private mutating func readRow() throws(BadRecord) -> (trade: MarketEvent?, quote: MarketEvent) {
+    /// The values of the current record's fields, read the general way.
+    private func readRow() throws(BadRecord) -> Row {
         guard fields.count == 7 else {
             throw BadRecord("expected 7 fields (timestamp,bid,bid_size,ask,ask_size,last,cumulative_volume), got \(fields.count)")
         }
@@ -121,25 +212,6 @@ public struct L1SnapshotCSVSource: MarketDataSource {
         let last = try optionalPrice(5)
         guard !fields[6].isEmpty else { throw BadRecord("\(label(6)): missing") }
         let volume = try fields[6].lots(instrument, label(6))
-
-        var trade: MarketEvent?
-        if let previous {
-            if volume > previous.volume {
-                guard let last else {
-                    throw BadRecord("\(label(5)): the volume rose by \(volume - previous.volume) lots but there is no last price")
-                }
-                trade = .trade(time: time, price: last, size: volume - previous.volume, aggressor: nil)
-            } else if volume < previous.volume {
-                let newDay = TimestampText.day(of: time) != TimestampText.day(of: previous.time)
-                    || time - previous.time >= newTradingDayGap
-                guard newDay else {
-                    throw BadRecord("\(label(6)): fell from \(instrument.lotSize.text(ofSteps: previous.volume)) to \(fields[6].text) within a trading day")
-                }
-            }
-        }
-        previous = (time, volume)
-        let quote = MarketEvent.quote(time: time, bid: bid, bidSize: bid == nil ? 0 : bidSize,
-                                      ask: ask, askSize: ask == nil ? 0 : askSize)
-        return (trade, quote)
+        return Row(time: time, bid: bid, bidSize: bidSize, ask: ask, askSize: askSize, last: last, volume: volume)
     }
 }

@@ -42,7 +42,14 @@ public struct TradesCSVSource: MarketDataSource {
     }
 
     public mutating func next() throws(MarketDataError) -> MarketEvent? {
-        while try records.advance() {
+        while let line = try records.nextLine() {
+            // A plain, good row is read in place; any other line the general way, which gives
+            // the same event or names what is wrong with it.
+            if let trade = Self.plainRow(line, instrument) {
+                records.tookRecord()
+                return trade
+            }
+            guard records.split(line) else { continue }
             do {
                 return try readRow()
             } catch {
@@ -50,6 +57,32 @@ public struct TradesCSVSource: MarketDataSource {
             }
         }
         return nil
+    }
+
+    /// The trade of a plain line (see ``CSVRowScanner``); nil when the line needs the general
+    /// reading (padding, quotes, other timestamps, a bad or non-positive value, not 3 or 4
+    /// fields).
+    @inline(__always)
+    private static func plainRow(_ line: ByteField, _ instrument: Instrument) -> MarketEvent? {
+        var scanner = CSVRowScanner(line)
+        guard let time = scanner.timestamp(), scanner.hasMore,
+              case .steps(let price) = scanner.decimal(instrument.tickSize), price > 0, scanner.hasMore,
+              case .steps(let size) = scanner.decimal(instrument.lotSize), size > 0
+        else { return nil }
+        var aggressor: Side?
+        if scanner.hasMore {
+            guard let s = scanner.word(), scanner.isAtEnd else { return nil }
+            if s.equalsIgnoringCase("buy") || s.equalsIgnoringCase("b") {
+                aggressor = .buy
+            } else if s.equalsIgnoringCase("sell") || s.equalsIgnoringCase("s") {
+                aggressor = .sell
+            } else if !s.isEmpty {
+                return nil
+            }
+        } else if !scanner.isAtEnd {
+            return nil
+        }
+        return .trade(time: time, price: price, size: size, aggressor: aggressor)
     }
 
     private func label(_ i: Int) -> String { "field \(i + 1) (\(Self.labels[i]))" }
