@@ -98,7 +98,7 @@ class SessionWatcher: @unchecked Sendable {
         case .loggedOut: loggedOut.signal()
         case .rejected(let refSeqNum, let reason, let business):
             fail("\(business ? "business " : "")reject of message \(refSeqNum): \(reason)")
-        case .note: break
+        case .note, .heartbeat: break
         }
     }
 
