@@ -44,6 +44,9 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// The instrument's symbol as bytes, compared with Symbol (55) of market-data entries.
     private let symbolBytes: [UInt8]
     private let writer: FIXOrderWriter
+    /// The instrument's tick and lot, kept apart so that reading them copies nothing.
+    private let tickSize: DecimalStep
+    private let lotSize: DecimalStep
     private let onMarketData: (@Sendable () -> Void)?
 
     /// `onMarketData` is called after each market-data message is handled (progress displays).
@@ -55,12 +58,23 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         self.onMarketData = onMarketData
         symbolBytes = Array(maker.configuration.instrument.symbol.utf8)
         writer = FIXOrderWriter(instrument: maker.configuration.instrument)
+        tickSize = maker.configuration.instrument.tickSize
+        lotSize = maker.configuration.instrument.lotSize
     }
 
     private var instrument: Instrument { maker.configuration.instrument }
 
-    /// The market's time when it is known, else the wall clock.
-    private var now: Int64 { marketTime ?? clock().nanosecondsSinceEpoch }
+    /// The wall clock, read once for each message or call handled: the market's time when the
+    /// market has none, and the TransactTime of the orders that follow.
+    @exclusivity(unchecked) private var eventClock: UTCTimestamp?
+
+    /// Reads the wall clock for the event being handled.
+    private func readClock() {
+        eventClock = clock()
+    }
+
+    /// The market's time when it is known, else the wall clock read for this event.
+    private var now: Int64 { marketTime ?? (eventClock ?? clock()).nanosecondsSinceEpoch }
 
     // MARK: - FIXApplication
 
@@ -124,6 +138,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     @discardableResult
     public func handleMarketData(_ message: FIXMessage) throws -> Bool {
         marketDataMessages += 1
+        readClock()
         if message.value(Tag.msgType, equals: "W") {
             let snapshot = try MarketDataSnapshotFullRefresh(message)
             guard snapshot.symbol == instrument.symbol else { return false }
@@ -155,7 +170,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
                     started = true
                     entry = RawEntry(action: value.first ?? 0)
                 case Int32(Tag.mdEntryType): entry.type = value.first ?? 0
-                case Int32(Tag.symbol): entry.otherSymbol = !value.elementsEqual(symbolBytes)
+                case Int32(Tag.symbol): entry.otherSymbol = !Self.equal(value, symbolBytes)
                 case Int32(Tag.mdEntryPx): entry.price = FIXDecimal(ascii: value)
                 case Int32(Tag.mdEntrySize): entry.size = FIXDecimal(ascii: value)
                 case Int32(Tag.mdEntryDate) where started: date = field
@@ -179,6 +194,14 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         }
     }
 
+    /// Whether `value` holds exactly `bytes`.
+    @inline(__always)
+    private static func equal(_ value: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
+        value.count == bytes.count && bytes.withUnsafeBytes { b in
+            b.count == 0 || memcmp(b.baseAddress!, value.baseAddress!, b.count) == 0
+        }
+    }
+
     /// One entry of an incremental refresh as read from its fields.
     private struct RawEntry {
         var action: UInt8 = 0
@@ -189,8 +212,9 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     }
 
     private func apply(_ e: RawEntry) {
-        guard !e.otherSymbol, let price = e.price, let ticks = instrument.ticks(price) else { return }
-        let lots = e.size.flatMap { instrument.lots($0) } ?? 0
+        guard !e.otherSymbol, let price = e.price, let ticks = tickSize.steps(mantissa: price.mantissa, scale: price.scale)
+        else { return }
+        let lots = e.size.flatMap { lotSize.steps(mantissa: $0.mantissa, scale: $0.scale) } ?? 0
         switch e.type {
         case UInt8(ascii: "0"), UInt8(ascii: "1"):
             let side: Exchange.Side = e.type == UInt8(ascii: "0") ? .buy : .sell
@@ -207,6 +231,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// Applies a report already in the market maker's terms (as the FIX reports are), and sends
     /// what follows; for tests and benchmarks that play the venue in process.
     public func execution(_ update: ExecutionUpdate) {
+        readClock()
         commands.removeAll(keepingCapacity: true)
         maker.execution(update, now: now, into: &commands)
         flushCommands()
@@ -214,6 +239,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
 
     /// Cancels every working order (before logging out).
     public func cancelAll() {
+        readClock()
         commands.removeAll(keepingCapacity: true)
         maker.cancelAll(now: now, into: &commands)
         flushCommands()
@@ -222,6 +248,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// Stops quoting for good: every working order is canceled and no new one goes out (the end
     /// of a run). ``workingOrders`` tells when the cancels have been answered.
     public func stopQuoting() {
+        readClock()
         commands.removeAll(keepingCapacity: true)
         maker.stopQuoting(now: now, into: &commands)
         flushCommands()
@@ -232,6 +259,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
 
     /// Engages the kill switch: everything is canceled and nothing new goes out until reset.
     public func engageKillSwitch() {
+        readClock()
         commands.removeAll(keepingCapacity: true)
         maker.engageKillSwitch(now: now, into: &commands)
         flushCommands()
@@ -272,7 +300,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// The pending orders as FIX message bodies, in order: `write` gets each message's MsgType
     /// and a function that writes its body into an encoder (the hot path: nothing is allocated).
     public func writePendingMessages(_ write: (_ msgType: String, _ body: (FIXEncoder) -> Void) -> Void) {
-        let now = clock()
+        let now = eventClock ?? clock()
         for command in commands {
             var cancelQuantity: Int64?
             if case let .cancel(key, _, _) = command { cancelQuantity = maker.quoter.tracker.order(key)?.quantity }
@@ -285,7 +313,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// The pending orders as FIX messages, in order.
     public func forEachPendingMessage(new: (NewOrderSingle) -> Void, replace: (OrderCancelReplaceRequest) -> Void,
                                       cancel: (OrderCancelRequest) -> Void) {
-        let now = clock()
+        let now = eventClock ?? clock()
         for command in commands {
             switch command {
             case let .new(key, side, kind, timeInForce, price, quantity):

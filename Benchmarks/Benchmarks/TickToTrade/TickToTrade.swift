@@ -30,6 +30,7 @@ struct TickToTrade {
     let application: FIXMarketMaker
     var message = FIXMessage()
     let encoder = FIXEncoder()
+    let header = FIXSessionHeader(senderCompID: "MAKER", targetCompID: "EXCH")
     var sequence = 1
     /// Incremental refreshes moving the market up one tick, then down one tick, alternately.
     var updates: [[UInt8]] = []
@@ -106,12 +107,13 @@ struct TickToTrade {
         _ = try! application.handleMarketData(message)
         let encoder = self.encoder
         var seq = sequence
-        // The message header as the session writes it: the sequence number and the wall clock.
-        let now = systemNow()
+        // The message header as the session writes it: the next sequence number and the wall
+        // clock, read for each message.
+        let header = self.header
         application.writePendingMessages { msgType, body in
             seq += 1
             encoder.start(msgType: msgType)
-            FIXHeader(senderCompID: "MAKER", targetCompID: "EXCH", msgSeqNum: seq, sendingTime: now).write(into: encoder)
+            header.write(msgSeqNum: seq, sendingTime: systemNow(), into: encoder)
             body(encoder)
             out += encoder.finish().count
         }

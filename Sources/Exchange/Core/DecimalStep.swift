@@ -24,6 +24,9 @@ public struct DecimalStep: Hashable, Sendable, CustomStringConvertible {
     /// multiple of the step or does not fit.
     @inlinable
     public func steps(mantissa: Int64, scale valueScale: Int8) -> Int64? {
+        // The usual case on a feed: the value written at the step's own scale, in whole units
+        // of one (a tick of 0.1 and a price of 61800.1): the mantissa is the count, no division.
+        if units == 1 && valueScale == scale { return mantissa }
         // Bring both to the larger scale, then divide.
         var m = mantissa
         var u = units

@@ -24,6 +24,8 @@ public struct SessionStateMachine {
 
     private let validator: FIXValidator
     private let encoder: FIXEncoder
+    /// The header of ordinary messages, CompIDs encoded once.
+    private let standardHeader: FIXSessionHeader
 
     private enum State: Equatable {
         case disconnected
@@ -67,6 +69,8 @@ public struct SessionStateMachine {
         self.dictionary = dictionary
         validator = FIXValidator(dictionary: dictionary, settings: configuration.validation)
         encoder = FIXEncoder(beginString: configuration.sessionID.beginString)
+        standardHeader = FIXSessionHeader(senderCompID: configuration.sessionID.senderCompID,
+                                          targetCompID: configuration.sessionID.targetCompID)
         heartBtInt = configuration.heartBtInt
     }
 
@@ -700,6 +704,12 @@ public struct SessionStateMachine {
                        origSendingTime: UTCTimestamp? = nil, routeBackTo received: FIXMessage? = nil,
                        body: (FIXEncoder) -> Void) -> [UInt8] {
         encoder.start(msgType: msgType)
+        if !possDup && !possResend && origSendingTime == nil && received == nil {
+            // The common case, every order and report: the header without building one.
+            standardHeader.write(msgSeqNum: seq, sendingTime: now, into: encoder)
+            body(encoder)
+            return Array(encoder.finish())
+        }
         var h = header(seq: seq, now: now, possDup: possDup, possResend: possResend, origSendingTime: origSendingTime)
         if let received {
             // Reverse route: the answer goes back through the parties the message came through.
