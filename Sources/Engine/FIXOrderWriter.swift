@@ -9,6 +9,13 @@ import Quoting
 /// written as their prefix and number).
 struct FIXOrderWriter {
     let instrument: Instrument
+    /// `55=<Symbol><SOH>`, encoded once.
+    private let symbolField: [UInt8]
+
+    init(instrument: Instrument) {
+        self.instrument = instrument
+        symbolField = Array("\(Tag.symbol)=\(instrument.symbol)\u{01}".utf8)
+    }
 
     /// MsgType (35) of the command's message.
     static func msgType(_ command: VenueCommand) -> String {
@@ -45,7 +52,7 @@ struct FIXOrderWriter {
             e.append(Tag.ordType, char: kind == .market ? UInt8(ascii: "1") : UInt8(ascii: "2"))
             if kind != .market { e.append(Tag.price, instrument.price(price)) }
             e.append(Tag.side, char: Self.side(side))
-            e.append(Tag.symbol, instrument.symbol)
+            e.appendEncoded(symbolField)
             switch timeInForce {
             case .day: break
             case .immediateOrCancel: e.append(Tag.timeInForce, char: UInt8(ascii: "3"))
@@ -59,14 +66,14 @@ struct FIXOrderWriter {
             Self.writeID(Tag.origClOrdID, key, into: e)
             e.append(Tag.price, instrument.price(price))
             e.append(Tag.side, char: Self.side(side))
-            e.append(Tag.symbol, instrument.symbol)
+            e.appendEncoded(symbolField)
             e.append(Tag.transactTime, transactTime, fractionDigits: transactTime.fractionDigits)
         case let .cancel(key, newKey, side):
             Self.writeID(Tag.clOrdID, newKey, into: e)
             if let cancelQuantity { e.append(Tag.orderQty, instrument.quantity(cancelQuantity)) }
             Self.writeID(Tag.origClOrdID, key, into: e)
             e.append(Tag.side, char: Self.side(side))
-            e.append(Tag.symbol, instrument.symbol)
+            e.appendEncoded(symbolField)
             e.append(Tag.transactTime, transactTime, fractionDigits: transactTime.fractionDigits)
         }
     }

@@ -214,7 +214,11 @@ public final class FIXSession: @unchecked Sendable {
     /// handles an incoming message go out together, in one write, once it has been handled.
     public func write(msgType: String, possResend: Bool = false, body: (FIXEncoder) -> Void) throws(StoreError) {
         eventLoop.preconditionInEventLoop()
-        perform(try machine.send(msgType: msgType, possResend: possResend, now: clock(), body: body))
+        let now = clock()
+        // The message's own SendingTime stamps its log line too: one clock read per message.
+        sendTime = now
+        defer { sendTime = nil }
+        perform(try machine.send(msgType: msgType, possResend: possResend, now: now, body: body))
     }
 
     /// Sends a typed application message from the session's event loop (see
@@ -258,6 +262,9 @@ public final class FIXSession: @unchecked Sendable {
 
     /// How deep `perform` is nested (an application sending while it handles a message).
     private var performDepth = 0
+    /// The time ``write(msgType:possResend:body:)`` read for the message it is sending, for that
+    /// message's log line (its first `.send` action); nil otherwise.
+    private var sendTime: UTCTimestamp?
     /// Messages written by this burst of work, not flushed yet: flushed once, when the
     /// outermost `perform` ends (one system call for a burst: a resend, queued messages released
     /// by a gap fill, the orders an application sends while handling a message).
@@ -275,7 +282,8 @@ public final class FIXSession: @unchecked Sendable {
         for index in actions.indices {
             switch actions[index] {
             case .send(let bytes):
-                let now = clock()
+                let now = sendTime ?? clock()
+                sendTime = nil
                 log.onOutgoing(bytes, at: now)
                 if let channel {
                     // Back-pressure: while the peer does not read, nothing more is buffered for
