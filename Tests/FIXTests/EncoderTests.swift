@@ -234,3 +234,23 @@ struct EncoderTests {
         #expect(m.decimal(Tag.price) == FIXDecimal(mantissa: 6_000_025, scale: 2))
     }
 }
+
+/// A session's standard header, CompIDs encoded once, against the general header writer.
+struct SessionHeaderTests {
+    @Test func writesTheSameBytesAsTheGeneralHeader() {
+        let header = FIXSessionHeader(senderCompID: "MAKER-01", targetCompID: "A_LONGER_TARGET_COMP_ID")
+        let time = UTCTimestamp(year: 2024, month: 8, day: 8, hour: 9, minute: 30, second: 1, nanosecond: 250_000_000)!
+        for seq in [1, 9, 10, 123_456_789] {
+            let fast = FIXEncoder()
+            fast.start(msgType: "G")
+            header.write(msgSeqNum: seq, sendingTime: time, into: fast)
+            fast.append(Tag.clOrdID, "Q1")
+            let general = FIXEncoder()
+            general.start(msgType: "G")
+            FIXHeader(senderCompID: "MAKER-01", targetCompID: "A_LONGER_TARGET_COMP_ID", msgSeqNum: seq, sendingTime: time)
+                .write(into: general)
+            general.append(Tag.clOrdID, "Q1")
+            #expect(Array(fast.finish()) == Array(general.finish()), "MsgSeqNum \(seq)")
+        }
+    }
+}
