@@ -14,7 +14,7 @@ struct FIXOrderWriter {
 
     init(instrument: Instrument) {
         self.instrument = instrument
-        symbolField = Array("\(Tag.symbol)=\(instrument.symbol)\u{01}".utf8)
+        symbolField = FIXEncoder.encodedField(Tag.symbol, instrument.symbol)
     }
 
     /// MsgType (35) of the command's message.

@@ -9,8 +9,8 @@ public struct FIXSessionHeader: Sendable, Equatable {
     @usableFromInline let targetField: [UInt8]
 
     public init(senderCompID: String, targetCompID: String) {
-        senderField = Array("\(Tag.senderCompID)=\(senderCompID)\u{01}".utf8)
-        targetField = Array("\(Tag.targetCompID)=\(targetCompID)\u{01}".utf8)
+        senderField = FIXEncoder.encodedField(Tag.senderCompID, senderCompID)
+        targetField = FIXEncoder.encodedField(Tag.targetCompID, targetCompID)
     }
 
     /// Writes the header fields after ``FIXEncoder/start(msgType:)``; the same bytes as
@@ -25,6 +25,11 @@ public struct FIXSessionHeader: Sendable, Equatable {
 }
 
 extension FIXEncoder {
+    /// `tag=value<SOH>` as bytes, for a field written again and again (``appendEncoded(_:)``).
+    public static func encodedField(_ tag: Int, _ value: String) -> [UInt8] {
+        Array("\(tag)=\(value)\u{01}".utf8)
+    }
+
     /// Appends bytes that are already whole fields (`tag=value<SOH>`...).
     @inlinable
     public func appendEncoded(_ fields: [UInt8]) {
