@@ -161,9 +161,9 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         var started = false
         var date: FIXField?
         var time: FIXField?
-        message.bytes.withUnsafeBytes { raw in
-            for field in message.fields {
-                let value = UnsafeRawBufferPointer(rebasing: raw[field.valueRange])
+        message.withUnsafeFields { fields, raw in
+            for field in fields {
+                let value = UnsafeRawBufferPointer(start: raw.baseAddress! + Int(field.valueOffset), count: Int(field.valueLength))
                 switch field.tag {
                 case Int32(Tag.mdUpdateAction):
                     if started { apply(entry) }
@@ -286,12 +286,15 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     private func flushCommands() {
         guard let session else { return }
         logDenials(on: session)
-        writePendingMessages { msgType, body in
-            do {
-                try session.write(msgType: msgType, body: body)
-            } catch {
-                // The store failed: the session reports it and disconnects; the order is not sent.
-                storeFailures += 1
+        // The orders answering one event share one SendingTime.
+        session.batch {
+            writePendingMessages { msgType, body in
+                do {
+                    try session.write(msgType: msgType, body: body)
+                } catch {
+                    // The store failed: the session reports it and disconnects; the order is not sent.
+                    storeFailures += 1
+                }
             }
         }
         commands.removeAll(keepingCapacity: true)

@@ -212,13 +212,26 @@ public final class FIXSession: @unchecked Sendable {
     /// Sends an application message from the session's event loop: it is stored and queued when
     /// this returns (the hot path: no future, no closure kept). Messages sent while the session
     /// handles an incoming message go out together, in one write, once it has been handled.
+    /// Within ``batch(_:)`` the message takes the batch's SendingTime.
     public func write(msgType: String, possResend: Bool = false, body: (FIXEncoder) -> Void) throws(StoreError) {
         eventLoop.preconditionInEventLoop()
-        let now = clock()
+        let now = batchTime ?? clock()
         // The message's own SendingTime stamps its log line too: one clock read per message.
         sendTime = now
         defer { sendTime = nil }
         perform(try machine.send(msgType: msgType, possResend: possResend, now: now, body: body))
+    }
+
+    /// Runs `body` on the session's event loop with one clock reading for every message it
+    /// writes with ``write(msgType:possResend:body:)``: a burst of orders that answers one event
+    /// carries one SendingTime (the clock is read once, not once per message). Batches nest; the
+    /// outermost one reads the clock.
+    public func batch<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        eventLoop.preconditionInEventLoop()
+        guard batchTime == nil else { return try body() }
+        batchTime = clock()
+        defer { batchTime = nil }
+        return try body()
     }
 
     /// Sends a typed application message from the session's event loop (see
@@ -265,6 +278,8 @@ public final class FIXSession: @unchecked Sendable {
     /// The time ``write(msgType:possResend:body:)`` read for the message it is sending, for that
     /// message's log line (its first `.send` action); nil otherwise.
     private var sendTime: UTCTimestamp?
+    /// The SendingTime of the messages written inside ``batch(_:)``; nil outside one.
+    private var batchTime: UTCTimestamp?
     /// Messages written by this burst of work, not flushed yet: flushed once, when the
     /// outermost `perform` ends (one system call for a burst: a resend, queued messages released
     /// by a gap fill, the orders an application sends while handling a message).

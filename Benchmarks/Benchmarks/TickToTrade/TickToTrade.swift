@@ -108,12 +108,13 @@ struct TickToTrade {
         let encoder = self.encoder
         var seq = sequence
         // The message header as the session writes it: the next sequence number and the wall
-        // clock, read for each message.
+        // clock, read once for the orders answering one event (the session's batch).
         let header = self.header
+        let sendingTime = systemNow()
         application.writePendingMessages { msgType, body in
             seq += 1
             encoder.start(msgType: msgType)
-            header.write(msgSeqNum: seq, sendingTime: systemNow(), into: encoder)
+            header.write(msgSeqNum: seq, sendingTime: sendingTime, into: encoder)
             body(encoder)
             out += encoder.finish().count
         }
