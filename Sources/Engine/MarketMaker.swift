@@ -243,11 +243,10 @@ public struct MarketMaker: Sendable {
                 open[key.rawValue] = (side, true, risk)
                 statistics.news += 1
                 commands.append(.new(key: key, side: side, kind: .limit, timeInForce: .day, price: price, quantity: quantity))
-            case let .replace(key, newKey, side, price, quantity):
-                let current = quoter.tracker.order(key)
-                let leaves = current.map { quantity - $0.cumQuantity } ?? quantity
-                let old = ReplacedOrder(price: current?.price ?? price, quantity: current?.leaves ?? leaves)
-                let risk = RiskOrder.replace(side, price: price, quantity: leaves, replacing: old)
+            case let .replace(key, newKey, side, price, quantity, prior):
+                // Open after the replace: the new total less what the order has filled.
+                let risk = RiskOrder.replace(side, price: price, quantity: quantity - prior.filled,
+                                             replacing: ReplacedOrder(price: prior.price, quantity: prior.leaves))
                 if case .denied = gate.check(risk, at: now) {
                     quoter.apply(.replaceRejected(newKey), into: &intents)
                     continue

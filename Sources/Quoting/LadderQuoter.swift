@@ -466,7 +466,8 @@ public struct LadderQuoter: Sendable {
                     let newKey = makeKey()
                     let quantity = o.cumQuantity + lots
                     tracker.beginReplace(at: c.order, newKey: newKey, price: c.price, quantity: quantity)
-                    intents.append(.replace(o.key, newKey: newKey, side: c.side, price: c.price, quantity: quantity))
+                    intents.append(.replace(o.key, newKey: newKey, side: c.side, price: c.price, quantity: quantity,
+                                            from: .init(price: o.price, leaves: o.leaves, filled: o.cumQuantity)))
                     counters.replaces += 1
                     takeToken()
                 case .cancel:

@@ -7,10 +7,27 @@ public enum QuoteIntent: Hashable, Sendable {
     case new(OrderKey, side: Side, price: Int64, quantity: Int64)
     /// A cancel/replace (35=G) of the order known by `key` (OrigClOrdID) to `price` and total
     /// order quantity `quantity` (what is filled already plus what should rest), with ClOrdID
-    /// `newKey`.
-    case replace(OrderKey, newKey: OrderKey, side: Side, price: Int64, quantity: Int64)
+    /// `newKey`; `from` is the order as it stands when the request goes out (what a risk check
+    /// of the replace weighs the new price and quantity against).
+    case replace(OrderKey, newKey: OrderKey, side: Side, price: Int64, quantity: Int64, from: Prior)
     /// A cancel request (35=F) of the order known by `key` (OrigClOrdID), with ClOrdID `newKey`.
     case cancel(OrderKey, newKey: OrderKey, side: Side)
+
+    /// An order as it stands before a replace changes it.
+    public struct Prior: Hashable, Sendable {
+        /// Its price at the venue (ticks).
+        public var price: Int64
+        /// Lots open.
+        public var leaves: Int64
+        /// Lots filled so far (they stay filled: the replace's quantity counts them).
+        public var filled: Int64
+
+        public init(price: Int64, leaves: Int64, filled: Int64 = 0) {
+            self.price = price
+            self.leaves = leaves
+            self.filled = filled
+        }
+    }
 
     /// The kind of request.
     public enum Kind: UInt8, Hashable, Sendable {
@@ -33,7 +50,7 @@ public enum QuoteIntent: Hashable, Sendable {
     @inlinable
     public var side: Side {
         switch self {
-        case .new(_, let side, _, _), .replace(_, _, let side, _, _), .cancel(_, _, let side): side
+        case .new(_, let side, _, _), .replace(_, _, let side, _, _, _), .cancel(_, _, let side): side
         }
     }
 
@@ -42,7 +59,7 @@ public enum QuoteIntent: Hashable, Sendable {
     public var requestKey: OrderKey {
         switch self {
         case .new(let key, _, _, _): key
-        case .replace(_, let newKey, _, _, _), .cancel(_, let newKey, _): newKey
+        case .replace(_, let newKey, _, _, _, _), .cancel(_, let newKey, _): newKey
         }
     }
 
@@ -50,7 +67,7 @@ public enum QuoteIntent: Hashable, Sendable {
     @inlinable
     public var price: Int64? {
         switch self {
-        case .new(_, _, let price, _), .replace(_, _, _, let price, _): price
+        case .new(_, _, let price, _), .replace(_, _, _, let price, _, _): price
         case .cancel: nil
         }
     }

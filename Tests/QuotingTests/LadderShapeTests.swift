@@ -56,11 +56,11 @@ struct LadderShapeTests {
         let intents = m.quote(bid: 101, ask: 102)
         #expect(intents.count == 2)
         guard intents.count == 2 else { return }
-        guard case let .replace(askKey, _, .sell, 106, 1) = intents[0] else {
+        guard case let .replace(askKey, _, .sell, 106, 1, prior) = intents[0], prior == .init(price: 101, leaves: 1) else {
             Issue.record("expected the ask at 101 moved to 106 first, got \(intents[0])")
             return
         }
-        guard case let .replace(bidKey, _, .buy, 101, 1) = intents[1] else {
+        guard case let .replace(bidKey, _, .buy, 101, 1, prior) = intents[1], prior == .init(price: 96, leaves: 1) else {
             Issue.record("expected the bid at 96 moved to 101, got \(intents[1])")
             return
         }
@@ -108,8 +108,10 @@ struct LadderShapeTests {
         #expect(intents.count == 4)
         guard intents.count == 4 else { return }
         // Nearest levels first: the asks' new top levels, then the bids' bottom levels.
-        #expect(intents[0] == .replace(askKeys[106]!, newKey: intents[0].requestKey, side: .sell, price: 100, quantity: 1))
-        #expect(intents[1] == .replace(askKeys[105]!, newKey: intents[1].requestKey, side: .sell, price: 101, quantity: 1))
+        #expect(intents[0] == .replace(askKeys[106]!, newKey: intents[0].requestKey, side: .sell, price: 100, quantity: 1,
+                                       from: .init(price: 106, leaves: 1)))
+        #expect(intents[1] == .replace(askKeys[105]!, newKey: intents[1].requestKey, side: .sell, price: 101, quantity: 1,
+                                       from: .init(price: 105, leaves: 1)))
         #expect(Self.newPrices(intents, .buy) == [95, 94])
         #expect(m.quoter.prices(.buy) == [98, 97, 96, 95, 94])
         #expect(m.quoter.prices(.sell) == [100, 101, 102, 103, 104])
@@ -256,7 +258,9 @@ struct LadderShapeTests {
         #expect(m.quoter.tracker.order(lowest.key)?.leaves == 2)
         let intents = m.quote(bid: 101, ask: 102)
         // The partly filled bid at 96 moves to 101 with 3 lots open again: total 1 + 3.
-        #expect(intents.contains { $0 == .replace(lowest.key, newKey: $0.requestKey, side: .buy, price: 101, quantity: 4) })
+        #expect(intents.contains {
+            $0 == .replace(lowest.key, newKey: $0.requestKey, side: .buy, price: 101, quantity: 4, from: .init(price: 96, leaves: 2, filled: 1))
+        })
         let moved = m.quoter.orders(.buy).first!
         #expect(moved.price == 101 && moved.quantity == 4 && moved.cumQuantity == 1 && moved.leaves == 3)
     }

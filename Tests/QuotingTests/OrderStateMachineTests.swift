@@ -20,7 +20,8 @@ struct OrderStateMachineTests {
     static func bidWithReplaceInFlight(quantity: Int64 = 1) -> (LadderQuoter, old: OrderKey, new: OrderKey) {
         var (q, key) = oneBid(quantity: quantity)
         let intents = q.update(bestBid: 101, bestAsk: 103, now: 1)
-        #expect(intents == [.replace(key, newKey: OrderKey(2), side: .buy, price: 101, quantity: quantity)])
+        #expect(intents == [.replace(key, newKey: OrderKey(2), side: .buy, price: 101, quantity: quantity,
+                                     from: .init(price: 100, leaves: quantity))])
         #expect(q.orders.first?.state == .pendingReplace(newKey: OrderKey(2), price: 101, quantity: quantity))
         #expect(q.counts.pendingReplace == 1)
         return (q, key, OrderKey(2))
@@ -59,7 +60,8 @@ struct OrderStateMachineTests {
         let o = q.orders[0]
         #expect(o.state == .working && o.key == old && o.price == 100)
         // The next update tries again, under a fresh key.
-        #expect(q.update(bestBid: 101, bestAsk: 103, now: 2) == [.replace(old, newKey: OrderKey(3), side: .buy, price: 101, quantity: 1)])
+        #expect(q.update(bestBid: 101, bestAsk: 103, now: 2)
+                == [.replace(old, newKey: OrderKey(3), side: .buy, price: 101, quantity: 1, from: .init(price: 100, leaves: 1))])
         // A late answer to the first replace no longer applies.
         #expect(q.apply(.replaced(new, price: 101, quantity: 1, leaves: 1)).isEmpty)
         #expect(q.statistics.unknownUpdates == 1)

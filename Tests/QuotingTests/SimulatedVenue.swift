@@ -31,7 +31,7 @@ struct SimulatedVenue {
         case let .new(key, side, price, quantity):
             orders.append(Order(key: key, side: side, price: price, quantity: quantity, leaves: quantity))
             reports.append(.accepted(key))
-        case let .replace(key, newKey, _, price, quantity):
+        case let .replace(key, newKey, _, price, quantity, _):
             guard let i = index(key), quantity > orders[i].cum else {
                 reports.append(.replaceRejected(newKey))
                 return
@@ -138,7 +138,7 @@ extension QuoteIntent {
     /// The intent's key (new), OrigClOrdID (replace, cancel).
     var orderKey: OrderKey {
         switch self {
-        case .new(let k, _, _, _), .replace(let k, _, _, _, _), .cancel(let k, _, _): k
+        case .new(let k, _, _, _), .replace(let k, _, _, _, _, _), .cancel(let k, _, _): k
         }
     }
 }

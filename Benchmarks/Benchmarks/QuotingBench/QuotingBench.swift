@@ -81,7 +81,7 @@ struct LadderWorkload {
             switch intent {
             case .new(let key, _, _, _):
                 quoter.apply(.accepted(key), into: &followUps)
-            case let .replace(_, newKey, _, price, quantity):
+            case let .replace(_, newKey, _, price, quantity, _):
                 quoter.apply(.replaced(newKey, price: price, quantity: quantity, leaves: quantity), into: &followUps)
             case let .cancel(key, newKey, _):
                 quoter.apply(.canceled(newKey, origKey: key), into: &followUps)
