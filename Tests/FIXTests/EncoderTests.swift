@@ -253,4 +253,24 @@ struct SessionHeaderTests {
             #expect(Array(fast.finish()) == Array(general.finish()), "MsgSeqNum \(seq)")
         }
     }
+    /// Timestamps written again (the encoder keeps the last two whole) read the same as written
+    /// by a fresh encoder, whatever the order of instants and fraction digits.
+    @Test func repeatedTimestampsWriteTheSameText() {
+        let shared = FIXEncoder()
+        let base: Int64 = 1_723_118_400_123_456_789
+        let instants = [base, base + 1, base + 1_000_000_000, -base, 0, base + 86_400_000_000_000]
+        var state: UInt64 = 7
+        for i in 0..<2_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let instant = instants[Int(state >> 33) % instants.count]
+            let digits: Int8 = [0, 3, 6, 9][Int(state >> 40) % 4]
+            let time = UTCTimestamp(nanosecondsSinceEpoch: instant, fractionDigits: digits)
+            let fresh = FIXEncoder()
+            for e in [shared, fresh] {
+                e.start(msgType: "0")
+                e.append(Tag.sendingTime, time, fractionDigits: digits)
+            }
+            #expect(Array(shared.finish()) == Array(fresh.finish()), "write \(i): \(instant), \(digits) digits")
+        }
+    }
 }

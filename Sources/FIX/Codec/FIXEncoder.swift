@@ -29,6 +29,20 @@ public final class FIXEncoder {
         ((0, 0, 0), (0, 0, 0))
     /// Which slot the next new second replaces.
     @exclusivity(unchecked) @usableFromInline var nextSlot = 0
+    /// The last two timestamps written, whole (the messages of one burst carry the same
+    /// SendingTime and TransactTime): their nanoseconds, fraction digits and text.
+    @exclusivity(unchecked) @usableFromInline var stampKeys: (Int64, Int64) = (.min, .min)
+    @exclusivity(unchecked) @usableFromInline var stampDigits: (Int8, Int8) = (-1, -1)
+    @exclusivity(unchecked) @usableFromInline var stampTexts: (StampText, StampText) = (StampText(), StampText())
+    @exclusivity(unchecked) @usableFromInline var nextStampSlot = 0
+
+    /// The text of a timestamp (at most 27 bytes) in four words.
+    @usableFromInline
+    struct StampText {
+        @usableFromInline var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        @usableFromInline var count = 0
+        @usableFromInline init() {}
+    }
 
     /// An encoder for messages of the given BeginString (default `FIX.4.4`).
     public init(beginString: String = "FIX.4.4", initialCapacity: Int = 1024) {
@@ -300,6 +314,45 @@ public final class FIXEncoder {
     public func append(_ tag: Int, _ value: UTCTimestamp, fractionDigits: Int8 = 3) {
         ensure(64)
         putTag(tag)
+        let key = value.nanosecondsSinceEpoch
+        if key == stampKeys.0 && fractionDigits == stampDigits.0 {
+            putStamp(stampTexts.0)
+        } else if key == stampKeys.1 && fractionDigits == stampDigits.1 {
+            putStamp(stampTexts.1)
+        } else {
+            let start = length
+            putTimestamp(value, fractionDigits: fractionDigits)
+            // Kept whole for the next time the same instant is written (32 bytes read: the 64
+            // ensured above leave room past the text).
+            var text = StampText()
+            let p = UnsafeRawPointer(storage + start)
+            text.words = (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                          p.loadUnaligned(fromByteOffset: 16, as: UInt64.self), p.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            text.count = length &- start
+            if nextStampSlot == 0 {
+                (stampKeys.0, stampDigits.0, stampTexts.0) = (key, fractionDigits, text)
+            } else {
+                (stampKeys.1, stampDigits.1, stampTexts.1) = (key, fractionDigits, text)
+            }
+            nextStampSlot ^= 1
+        }
+        put(1)
+    }
+
+    /// Writes a cached timestamp text.
+    @inline(__always) @usableFromInline
+    func putStamp(_ text: StampText) {
+        let p = UnsafeMutableRawPointer(storage + length)
+        p.storeBytes(of: text.words.0, as: UInt64.self)
+        p.storeBytes(of: text.words.1, toByteOffset: 8, as: UInt64.self)
+        p.storeBytes(of: text.words.2, toByteOffset: 16, as: UInt64.self)
+        p.storeBytes(of: text.words.3, toByteOffset: 24, as: UInt64.self)
+        length &+= text.count
+    }
+
+    /// Writes a timestamp's text (no tag, no SOH); the capacity is ensured.
+    @inlinable
+    func putTimestamp(_ value: UTCTimestamp, fractionDigits: Int8) {
         var seconds = value.nanosecondsSinceEpoch / 1_000_000_000
         var nanos = value.nanosecondsSinceEpoch % 1_000_000_000
         if nanos < 0 {
@@ -332,7 +385,6 @@ public final class FIXEncoder {
                 f /= 10
             }
         }
-        put(1)
     }
 
     /// Works out `YYYYMMDD-HH:MM:SS` for a second and keeps it for the next timestamps of the

@@ -234,6 +234,17 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
         return s
     }
 
+    /// The fields in the order they appear and the message's bytes, read in place (a hot path's
+    /// loop over every field: no slice, no copy). The buffers are valid only inside `body`.
+    @inlinable
+    public func withUnsafeFields<R>(_ body: (UnsafeBufferPointer<FIXField>, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try fieldStorage.withUnsafeBufferPointer { table in
+            try bytes.withUnsafeBytes { raw in
+                try body(UnsafeBufferPointer(rebasing: table[..<fieldCount]), raw)
+            }
+        }
+    }
+
     /// The value bytes of a field of this message.
     @inlinable
     public func withValue<R>(_ field: FIXField, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

@@ -30,39 +30,39 @@ public struct FIXDecimal: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// Reads a FIX decimal from ASCII bytes (see ``init(_:)``).
     @inlinable
     public init?(ascii bytes: UnsafeRawBufferPointer) {
-        var i = 0
         let n = bytes.count
         guard n > 0 else { return nil }
-        var negative = false
-        if bytes[0] == UInt8(ascii: "-") {
-            negative = true
-            i = 1
-        }
+        let negative = bytes[0] == UInt8(ascii: "-")
+        var i = negative ? 1 : 0
         var mantissa: Int64 = 0
-        var digits = 0
-        var scale = 0
-        var sawPoint = false
         var significant = 0
+        // The integer part, then the fraction: two loops, so no digit asks whether the point
+        // was seen. A digit is significant once the mantissa or the digit is not zero.
         while i < n {
-            let c = bytes[i]
-            if c == UInt8(ascii: ".") {
-                if sawPoint { return nil }
-                sawPoint = true
-            } else if c >= 48 && c <= 57 {
-                digits += 1
-                if mantissa != 0 || c != 48 { significant += 1 }
-                if significant > 18 { return nil }
-                mantissa = mantissa &* 10 &+ Int64(c &- 48)
-                if sawPoint {
-                    scale += 1
-                    if scale > Int(FIXDecimal.maxScale) { return nil }
-                }
-            } else {
-                return nil
-            }
-            i += 1
+            let d = bytes[i] &- 48
+            guard d < 10 else { break }
+            significant &+= mantissa | Int64(d) != 0 ? 1 : 0
+            mantissa = mantissa &* 10 &+ Int64(d)
+            i &+= 1
         }
-        guard digits > 0 else { return nil }
+        let integerDigits = i - (negative ? 1 : 0)
+        var scale = 0
+        if i < n {
+            guard bytes[i] == UInt8(ascii: ".") else { return nil }
+            i &+= 1
+            scale = n - i
+            guard scale <= Int(FIXDecimal.maxScale) else { return nil }
+            while i < n {
+                let d = bytes[i] &- 48
+                guard d < 10 else { return nil }
+                significant &+= mantissa | Int64(d) != 0 ? 1 : 0
+                mantissa = mantissa &* 10 &+ Int64(d)
+                i &+= 1
+            }
+        }
+        // At least one digit, and no more than 18 significant ones (checked once: a longer
+        // run of digits may have wrapped the mantissa, which is then not used).
+        guard integerDigits + scale > 0, significant <= 18 else { return nil }
         self.mantissa = negative ? -mantissa : mantissa
         self.scale = Int8(scale)
     }
