@@ -15,7 +15,10 @@ struct FaultTests {
     final class RawPeer: ChannelInboundHandler, Sendable {
         typealias InboundIn = FIXFrame
         let received = Mutex<[[UInt8]]>([])
-        let closed = Mutex(false)
+        /// When the connection closed, taken on the connection's thread (a busy test runner that
+        /// looks late does not make the close late).
+        let closedAt = Mutex<Date?>(nil)
+        var isClosed: Bool { closedAt.withLock { $0 != nil } }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             if case .message(let buffer) = unwrapInboundIn(data) {
@@ -24,7 +27,7 @@ struct FaultTests {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            closed.withLock { $0 = true }
+            closedAt.withLock { $0 = Date() }
         }
 
         /// The MsgTypes received, in order.
@@ -136,8 +139,8 @@ struct FaultTests {
         try await s.connect()
         let start = Date()
         try await s.logOn(heartBtInt: 1)
-        #expect(try await LoopbackSessionTests.eventually(5) { s.peer.closed.withLock { $0 } })
-        let elapsed = Date().timeIntervalSince(start)
+        #expect(try await LoopbackSessionTests.eventually(5) { s.peer.isClosed })
+        let elapsed = try #require(s.peer.closedAt.withLock { $0 }).timeIntervalSince(start)
         // TestRequest at 1.2 s, disconnect at 2.4 s (checked every 200 ms).
         #expect(elapsed > 2.0 && elapsed < 4.5, "disconnected after \(elapsed) s")
         #expect(s.peer.msgTypes.contains("1"))

@@ -106,14 +106,16 @@ struct PaperSetup {
         try await marketMaker.start()
     }
 
-    /// Waits (up to `seconds`) until `condition` holds on the market maker's figures.
+    /// Waits (up to `seconds`) until `condition` holds on the market maker's figures. The
+    /// figures are read once more after the deadline: a test runner too busy to wake this task
+    /// in time must not turn a condition that holds into a failure.
     func waitForMaker(seconds: Double = 20, _ condition: (MarketMakerFigures) -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             if condition(try await marketMaker.figures().0) { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return false
+        return condition(try await marketMaker.figures().0)
     }
 
     /// Both sides stopped (when a test did not), and the logs removed.

@@ -163,7 +163,8 @@ final class RunningMM: Sendable {
             if !process.isRunning { return stderr.contains(text) }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        return false
+        // Once more: a busy machine may have kept this thread from looking in time.
+        return stderr.contains(text)
     }
 
     /// The exit status once the process has ended (and its output has been read), or nil after `seconds`.
