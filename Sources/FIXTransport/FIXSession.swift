@@ -216,7 +216,8 @@ public final class FIXSession: @unchecked Sendable {
     public func write(msgType: String, possResend: Bool = false, body: (FIXEncoder) -> Void) throws(StoreError) {
         eventLoop.preconditionInEventLoop()
         let now = batchTime ?? clock()
-        // The message's own SendingTime stamps its log line too: one clock read per message.
+        // The message's own SendingTime stamps its log line too: one clock read per message (none
+        // within a batch).
         sendTime = now
         defer { sendTime = nil }
         perform(try machine.send(msgType: msgType, possResend: possResend, now: now, body: body))

@@ -7,8 +7,9 @@
 ///
 /// An encoder is a buffer that one thread (one event loop, one session) reuses for every message
 /// it sends: it is a class, not shared across threads, and after its buffer has grown to the
-/// largest message nothing it does allocates. Values are written straight into the buffer and
-/// the text of the last two timestamps' seconds is cached.
+/// largest message nothing it does allocates. Values are written straight into the buffer; the
+/// text of the last two timestamps is cached whole, and that of the last two seconds for the
+/// timestamps in them.
 public final class FIXEncoder {
     /// Room left in front of the body for `8=...<SOH>9=...<SOH>`.
     @usableFromInline static let reserve = 40
