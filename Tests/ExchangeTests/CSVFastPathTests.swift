@@ -93,21 +93,33 @@ struct CSVFastPathTests {
         }
     }
 
+    /// What a source opened by `open(path, skipBad)` reads from `rows` written plainly and
+    /// padded, checked to be the same both ways (events, error, skipped records); the plain
+    /// reading is returned.
+    static func readBothWays<S: MarketDataSource>(_ rows: [[String]], name: String, skipBad: Bool,
+                                                  _ open: (String, Bool) throws -> S) throws
+        -> (events: [MarketEvent], error: MarketDataError?, skipped: Int) {
+        var results: [(events: [MarketEvent], error: MarketDataError?, skipped: Int)] = []
+        for padded in [false, true] {
+            let path = SourceTestFiles.write(Self.text(rows, padded: padded), name: name)
+            var source = try open(path, skipBad)
+            let (events, error) = Self.drain(&source)
+            results.append((events, error.map { MarketDataError(path: "", line: $0.line, reason: $0.reason) }, source.skipped))
+        }
+        #expect(results[0].events == results[1].events)
+        #expect(results[0].error == results[1].error)
+        #expect(results[0].skipped == results[1].skipped)
+        return results[0]
+    }
+
     @Test(arguments: [1, 2, 3] as [UInt64])
     func levelOneLinesReadTheSameEitherWay(seed: UInt64) throws {
         let rows = Self.l1Rows(3_000, seed: seed)
         for skipBad in [true, false] {
-            var results: [(events: [MarketEvent], error: MarketDataError?, skipped: Int)] = []
-            for padded in [false, true] {
-                let path = SourceTestFiles.write(Self.text(rows, padded: padded), name: "l1.csv")
-                var source = try L1SnapshotCSVSource(path: path, instrument: Self.instrument, skipBad: skipBad)
-                let (events, error) = Self.drain(&source)
-                results.append((events, error.map { MarketDataError(path: "", line: $0.line, reason: $0.reason) }, source.skipped))
+            let read = try Self.readBothWays(rows, name: "l1.csv", skipBad: skipBad) { path, skipBad in
+                try L1SnapshotCSVSource(path: path, instrument: Self.instrument, skipBad: skipBad)
             }
-            #expect(results[0].events == results[1].events)
-            #expect(results[0].error == results[1].error)
-            #expect(results[0].skipped == results[1].skipped)
-            if skipBad { #expect(results[0].skipped > 20 && results[0].events.count > 2_000) } else { #expect(results[0].error != nil) }
+            if skipBad { #expect(read.skipped > 20 && read.events.count > 2_000) } else { #expect(read.error != nil) }
         }
     }
 
@@ -132,17 +144,10 @@ struct CSVFastPathTests {
             rows.append(row)
         }
         for skipBad in [true, false] {
-            var results: [(events: [MarketEvent], error: MarketDataError?, skipped: Int)] = []
-            for padded in [false, true] {
-                let path = SourceTestFiles.write(Self.text(rows, padded: padded), name: "trades.csv")
-                var source = try TradesCSVSource(path: path, instrument: Self.instrument, skipBad: skipBad)
-                let (events, error) = Self.drain(&source)
-                results.append((events, error.map { MarketDataError(path: "", line: $0.line, reason: $0.reason) }, source.skipped))
+            let read = try Self.readBothWays(rows, name: "trades.csv", skipBad: skipBad) { path, skipBad in
+                try TradesCSVSource(path: path, instrument: Self.instrument, skipBad: skipBad)
             }
-            #expect(results[0].events == results[1].events)
-            #expect(results[0].error == results[1].error)
-            #expect(results[0].skipped == results[1].skipped)
-            if skipBad { #expect(results[0].skipped > 20 && results[0].events.count > 2_000) }
+            if skipBad { #expect(read.skipped > 20 && read.events.count > 2_000) }
         }
     }
 
