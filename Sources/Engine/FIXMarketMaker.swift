@@ -102,7 +102,10 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
                 onMarketData?()
             case "8":
                 reports += 1
-                if let update = try Self.update(ExecutionReport(message), instrument: instrument) { execution(update) }
+                let report = try ExecutionReport(message)
+                guard let update = Self.update(report, instrument: instrument) else { return }
+                if case .rejected = update { logReject(report, on: session) }
+                execution(update)
             case "9":
                 reports += 1
                 let reject = try OrderCancelReject(message)
@@ -282,6 +285,13 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         loggedDenials = total
     }
 
+    /// Writes a venue's refusal of a new order to the session's event log, with its reason and
+    /// text (rare, off the hot path).
+    private func logReject(_ report: ExecutionReport, on session: FIXSession) {
+        let reason = report.ordRejReason.map { " (OrdRejReason \($0.rawValue) \($0))" } ?? ""
+        session.logEvent("\(instrument.symbol): order \(report.clOrdID ?? "?") rejected by the venue\(reason): \(report.text ?? "no text")")
+    }
+
     /// Sends the pending orders on the session.
     private func flushCommands() {
         guard let session else { return }
@@ -371,7 +381,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         case .new:
             return .accepted(key)
         case .rejected:
-            return .rejected(key, reason: r.text ?? "rejected")
+            return .rejected(key, code: r.ordRejReason?.rawValue ?? OrdRejReason.other.rawValue)
         case .trade:
             guard let px = r.lastPx.flatMap({ instrument.ticks($0) }), let qty = r.lastQty.flatMap({ instrument.lots($0) }) else {
                 return nil

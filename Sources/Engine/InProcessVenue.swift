@@ -73,7 +73,7 @@ public struct InProcessVenue<V: Venue>: Sendable where V: Sendable {
                 updates.append(.accepted(key))
             case let .rejected(owner, reason) where owner == self.owner:
                 guard let key = request?.key else { continue }
-                updates.append(.rejected(key, reason: reason.description))
+                updates.append(.rejected(key, code: reason.fixOrdRejReason))
             case .fill(let f):
                 // Ours as the resting order first, then as the incoming one.
                 if f.makerOwner == owner { fill(f, id: f.makerOrderID, leaves: f.makerLeaves, into: &updates) }

@@ -15,7 +15,10 @@ public enum VenueCommand: Hashable, Sendable {
 /// What the venue reports about an order, in the market maker's terms.
 public enum ExecutionUpdate: Hashable, Sendable {
     case accepted(OrderKey)
-    case rejected(OrderKey, reason: String)
+    /// A new order was refused; `code` is the reason as FIX's OrdRejReason (103) counts them
+    /// (99: other, or none given). A plain value, like every case here: updates are copied on
+    /// the hot path, and the venue's text stays in its own log.
+    case rejected(OrderKey, code: Int)
     /// A fill of `quantity` at `price`; `leaves` is what is left of the order. The fee, when the
     /// venue reports one (else the configured schedule is used), and whether we were the maker,
     /// when known (else: a limit order that rested is the maker).
@@ -157,10 +160,10 @@ public struct MarketMaker: Sendable {
         switch update {
         case .accepted(let key):
             quoter.apply(.accepted(key), into: &intents)
-        case let .rejected(key, reason):
+        case .rejected(let key, _):
             statistics.venueRejects += 1
             if let o = takeOpen(key) { gate.recordRejected(o.risk) }
-            if !Self.isFlattening(key) { quoter.apply(.rejected(key, reason: reason), into: &intents) }
+            if !Self.isFlattening(key) { quoter.apply(.rejected(key), into: &intents) }
         case let .fill(key, price, quantity, leaves, fee):
             guard let o = open[key.rawValue] else { break }
             if leaves == 0 { open[key.rawValue] = nil }
@@ -236,8 +239,8 @@ public struct MarketMaker: Sendable {
             switch intent {
             case let .new(key, side, price, quantity):
                 let risk = RiskOrder.limit(side, price: price, quantity: quantity)
-                if case .denied(let reason) = gate.check(risk, at: now) {
-                    quoter.apply(.rejected(key, reason: reason.description), into: &intents)
+                if case .denied = gate.check(risk, at: now) {
+                    quoter.apply(.rejected(key), into: &intents)
                     continue
                 }
                 open[key.rawValue] = (side, true, risk)

@@ -7,8 +7,9 @@
 public enum OrderUpdate: Hashable, Sendable {
     /// A new order was accepted (ExecType 0 New).
     case accepted(OrderKey)
-    /// A new order was refused (ExecType 8 Rejected); `reason` is the report's Text (58).
-    case rejected(OrderKey, reason: String)
+    /// A new order was refused (ExecType 8 Rejected). The venue's reason does not change what
+    /// the quoter does; the engine logs it.
+    case rejected(OrderKey)
     /// A fill (ExecType F Trade) of `quantity` lots at `price`; `leaves` lots remain open (0: the
     /// order is filled). The key is the one the order had at the venue when it traded: its
     /// current key, or the key of a replace the venue has already applied.
@@ -31,7 +32,7 @@ public enum OrderUpdate: Hashable, Sendable {
     @inlinable
     public var key: OrderKey {
         switch self {
-        case .accepted(let k), .rejected(let k, _), .fill(let k, _, _, _), .canceled(let k, _),
+        case .accepted(let k), .rejected(let k), .fill(let k, _, _, _), .canceled(let k, _),
              .replaced(let k, _, _, _), .replaceRejected(let k), .cancelRejected(let k):
             k
         }

@@ -97,13 +97,13 @@ struct OrderStateMachineTests {
         var q = LadderQuoter(configuration: QuoteConfiguration(levels: 1))
         let intents = q.update(bestBid: 100, bestAsk: 101, now: 0)
         #expect(intents.count == 2)
-        #expect(q.apply(.rejected(OrderKey(1), reason: "Price outside the price band")).isEmpty)
+        #expect(q.apply(.rejected(OrderKey(1))).isEmpty)
         #expect(q.counts.rejected == 1)
         #expect(q.counts.pendingNew == 1)
         #expect(q.tracker.liveCount(.buy) == 0)
         // A reject for an order that was accepted is late and changes nothing.
         #expect(q.apply(.accepted(OrderKey(2))).isEmpty)
-        #expect(q.apply(.rejected(OrderKey(2), reason: "late")).isEmpty)
+        #expect(q.apply(.rejected(OrderKey(2))).isEmpty)
         #expect(q.statistics.staleUpdates == 1)
         #expect(q.update(bestBid: 100, bestAsk: 101, now: 1) == [.new(OrderKey(3), side: .buy, price: 100, quantity: 1)])
     }
@@ -226,7 +226,7 @@ struct OrderStateMachineTests {
             LadderInvariants.checkSent(intents, q, "seed \(seed)")
             for i in intents {
                 if rejectNew, case let .new(key, _, _, _) = i {
-                    inFlight.append(.rejected(key, reason: "refused"))
+                    inFlight.append(.rejected(key))
                 } else {
                     venue.handle(i, into: &inFlight)
                 }
