@@ -64,7 +64,7 @@ struct MarketDataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Recorded market data to replay.", valueName: "file"))
     var data: String?
 
-    @Option(help: ArgumentHelp("Format of --data: l1csv, trades, binance, or synthetic (a seeded synthetic market; needs no file).",
+    @Option(help: ArgumentHelp("Format of --data: l1csv, trades, binance, events (written by mm convert), or synthetic (a seeded synthetic market; needs no file).",
                                valueName: "format"))
     var format: MarketDataFormat?
 
@@ -92,7 +92,7 @@ struct MarketDataOptions: ParsableArguments {
 
     func validate() throws {
         guard days > 0 && eventsPerDay > 0 else { throw ValidationError("--days and --events-per-day must be positive") }
-        if data != nil && format == nil { throw ValidationError("--data needs --format (l1csv, trades or binance)") }
+        if data != nil && format == nil { throw ValidationError("--data needs --format (l1csv, trades, binance or events)") }
         if let format, format != .synthetic, data == nil { throw ValidationError("--format \(format.rawValue) needs --data FILE") }
         if (tickSize != nil || lotSize != nil) && symbol == nil { throw ValidationError("--tick-size and --lot-size go with --symbol") }
         if let t = tickSize, DecimalStep(t) == nil { throw ValidationError("--tick-size must be a positive decimal, got '\(t)'") }
@@ -117,6 +117,15 @@ struct MarketDataOptions: ParsableArguments {
         switch format {
         case .synthetic: fallback = SyntheticMarket.defaultInstrument
         case .binance: fallback = data.flatMap(Self.binanceInstrument(fromFileName:))
+        case .events:
+            // The file's header names its instrument; --symbol alone renames it, --tick-size and
+            // --lot-size must agree with it (the source checks).
+            let recorded: Instrument
+            do { recorded = try EventFile.instrument(at: data ?? "") } catch { throw ValidationError("\(error)") }
+            if tickSize == nil && lotSize == nil {
+                return Instrument(symbol: symbol ?? recorded.symbol, tickSize: recorded.tickSize, lotSize: recorded.lotSize)
+            }
+            fallback = recorded
         case .l1csv, .trades: fallback = nil
         }
         guard let instrument = try instrument(default: fallback) else {

@@ -56,6 +56,27 @@ struct BacktestCommandTests {
         #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/x.csv"))
     }
 
+    /// `mm convert` writes an event file that replays to the same study as its source.
+    @Test func anEventFileReplaysAsItsSource() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("market-\(UUID().uuidString).events")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let market = ["--days", "2", "--events-per-day", "1500"]
+        let convert = try DecodeCommandTests.run(["convert"] + market + ["--output", file.path])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        #expect(convert.stdout.contains("3000 events of SYNTH (tick 0.01, lot 1)"), "\(convert.stdout)")
+        let synthetic = try DecodeCommandTests.run(Self.small + ["--jobs", "1"])
+        let replayed = try DecodeCommandTests.run(["backtest", "--data", file.path, "--format", "events", "--rc", "0.5,0.9", "--jobs", "1"])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        // Everything but the line naming the data and the timing line.
+        func tables(_ out: String) -> [Substring] { out.split(separator: "\n").dropFirst().filter { !$0.contains("events in") } }
+        #expect(tables(replayed.stdout) == tables(synthetic.stdout))
+        #expect(tables(replayed.stdout).count > 10)
+        let again = try DecodeCommandTests.run(["convert", "--data", file.path, "--format", "events", "--output", file.path + "2"])
+        #expect(again.status != 0 && again.stderr.contains("already an event file"))
+        let wrongTick = try DecodeCommandTests.run(["backtest", "--data", file.path, "--format", "events", "--symbol", "SYNTH", "--tick-size", "0.5"])
+        #expect(wrongTick.status != 0 && wrongTick.stderr.contains("not ticks of 0.5"), "\(wrongTick.stderr)")
+    }
+
     @Test func aBadRecordNamesTheFileAndLine() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: file) }

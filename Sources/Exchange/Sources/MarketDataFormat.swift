@@ -9,6 +9,9 @@ public enum MarketDataFormat: String, CaseIterable, Sendable {
     case trades
     /// A Binance stream capture, `<receive ns> <JSON>` a line (``BinanceCaptureSource``).
     case binance
+    /// The engine's binary event file, written by `mm convert` (``EventFileSource``): the
+    /// fastest to replay; its header names the instrument.
+    case events
     /// The seeded synthetic market with its default parameters, for the given instrument
     /// (``SyntheticMarket``); needs no file.
     case synthetic
@@ -28,6 +31,8 @@ public func makeMarketDataSource(format: MarketDataFormat, path: String, instrum
         try TradesCSVSource(path: path, instrument: instrument, skipBad: skipBad)
     case .binance:
         try BinanceCaptureSource(path: path, instrument: instrument, skipBad: skipBad)
+    case .events:
+        try EventFileSource(path: path, instrument: instrument, skipBad: skipBad)
     case .synthetic:
         SyntheticMarket(SyntheticMarket.Parameters(instrument: instrument))
     }
