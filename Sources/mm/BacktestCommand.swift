@@ -65,7 +65,8 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         let format = recording.format ?? .synthetic
-        let instrument = try recording.replayInstrument(format)
+        let instrument: Instrument
+        do { instrument = try recording.replayInstrument(format) } catch let error as MarketDataError { Self.fail("\(error)") }
         let settings = BacktestSettings(maker: try maker.configuration(instrument: instrument), rankCoefficients: try rankCoefficients(),
                                         stopLimit: try maker.stopLimit, restartThreshold: maker.restartThreshold,
                                         queueModel: try MarketOptions.queueModel(queueModel))

@@ -29,24 +29,33 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         let format = recording.format ?? .synthetic
-        let instrument = try recording.replayInstrument(format)
+        let instrument: Instrument
+        do { instrument = try recording.replayInstrument(format) } catch let error as MarketDataError { Self.fail("\(error)", status: 2) }
         let started = ContinuousClock.now
-        let events: Int
-        let skipped: Int
+        var source: any MarketDataSource
+        let writer: EventFileWriter
         do {
-            var source = try recording.source(format: format, instrument: instrument)
-            let writer = try EventFileWriter(path: output, instrument: instrument)
+            source = try recording.source(format: format, instrument: instrument)
+            writer = try EventFileWriter(path: output, instrument: instrument)
+        } catch {
+            Self.fail("\(error)", status: 2)
+        }
+        do {
             while let event = try source.next() { try writer.write(event) }
             try writer.finish()
-            events = writer.events
-            skipped = source.skipped
         } catch {
-            FileHandle.standardError.write(Data("mm convert: \(error)\n".utf8))
-            throw ExitCode(1)
+            Self.fail("\(error)", status: 1)
         }
+        let events = writer.events
+        let skipped = source.skipped
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("\(output): \(events) events of \(instrument.symbol) (tick \(instrument.tickSize), lot \(instrument.lotSize))"
               + (skipped > 0 ? ", \(skipped) bad records skipped" : "") + String(format: " in %.2f s", seconds))
+    }
+
+    static func fail(_ text: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data("mm convert: \(text)\n".utf8))
+        Foundation.exit(status)
     }
 }

@@ -111,7 +111,8 @@ struct MarketDataOptions: ParsableArguments {
         return Instrument(symbol: symbol, tickSize: tick, lotSize: lotSize.flatMap(DecimalStep.init) ?? DecimalStep(units: 1, scale: 0))
     }
 
-    /// The instrument of the recording.
+    /// The instrument of the recording. An event file that cannot be read throws its
+    /// `MarketDataError`.
     func replayInstrument(_ format: MarketDataFormat) throws -> Instrument {
         let fallback: Instrument?
         switch format {
@@ -120,8 +121,8 @@ struct MarketDataOptions: ParsableArguments {
         case .events:
             // The file's header names its instrument; --symbol alone renames it, --tick-size and
             // --lot-size must agree with it (the source checks).
-            let recorded: Instrument
-            do { recorded = try EventFile.instrument(at: data ?? "") } catch { throw ValidationError("\(error)") }
+            // A file that cannot be read throws its MarketDataError, as opening the source does.
+            let recorded = try EventFile.instrument(at: data ?? "")
             if tickSize == nil && lotSize == nil {
                 return Instrument(symbol: symbol ?? recorded.symbol, tickSize: recorded.tickSize, lotSize: recorded.lotSize)
             }

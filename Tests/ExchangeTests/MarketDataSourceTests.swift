@@ -113,7 +113,7 @@ struct MarketDataSourceTests {
     }
 
     @Test func factoryOpensEachFormat() throws {
-        #expect(MarketDataFormat.allCases.map(\.rawValue) == ["l1csv", "trades", "binance", "synthetic"])
+        #expect(MarketDataFormat.allCases.map(\.rawValue) == ["l1csv", "trades", "binance", "events", "synthetic"])
         let l1 = SourceTestFiles.write("2024-08-08 09:00:00,100,1,100.5,2,100,5\n", name: "l1.csv")
         let trades = SourceTestFiles.write("2024-08-08 09:00:00,100,1,B\n", name: "t.csv")
         let binance = SourceTestFiles.write(#"1 {"e":"trade","E":5,"p":"100.5","q":"3","m":true}"# + "\n", name: "b.txt")
@@ -123,6 +123,12 @@ struct MarketDataSourceTests {
         #expect(try s.next() == .trade(time: 1_723_107_600_000_000_000, price: 200, size: 1, aggressor: .buy))
         s = try makeMarketDataSource(format: .binance, path: binance, instrument: Self.instrument)
         #expect(try s.next() == .trade(time: 5_000_000, price: 201, size: 3, aggressor: .sell))
+        let events = SourceTestFiles.directory.appendingPathComponent(UUID().uuidString + ".events").path
+        let writer = try EventFileWriter(path: events, instrument: Self.instrument)
+        try writer.write(.clear(time: 7))
+        try writer.finish()
+        s = try makeMarketDataSource(format: .events, path: events, instrument: Self.instrument)
+        #expect(try s.next() == .clear(time: 7))
         s = try makeMarketDataSource(format: .synthetic, path: "/ignored", instrument: Self.instrument)
         guard case .quote = try s.next() else { Issue.record("synthetic starts with a quote"); return }
         #expect(s.skipped == 0)

@@ -6,6 +6,7 @@
 //   from a temporary file and replayed by one run (Rc 0.8, stop at 50 lots). One measured
 //   iteration is the whole file; the scaled figures are per market event (quotes and trades).
 // - The same file read by its source alone, for the share of the reading.
+// - The same events converted to an event file (`mm convert`), one run and the source alone.
 // - The built-in synthetic market (a busier one: 40% of its quotes move the price), one run.
 // - The study's sweep (4 Rc x with and without the stop) over 200,000 rows on 1 and on 2
 //   threads: the wall clock per event of all runs shows the speed-up.
@@ -62,6 +63,15 @@ enum L1File {
                          rankCoefficients: rcs, stopLimit: 50)
     }
 
+    /// Converts the CSV file at `path` to an event file; returns its path.
+    static func convert(_ path: String) throws -> String {
+        var source = try L1SnapshotCSVSource(path: path, instrument: instrument)
+        let writer = try EventFileWriter(path: path + ".events", instrument: instrument)
+        while let event = try source.next() { try writer.write(event) }
+        try writer.finish()
+        return writer.path
+    }
+
     /// Events a source gives.
     static func count(_ path: String) throws -> Int {
         var source = try L1SnapshotCSVSource(path: path, instrument: instrument)
@@ -104,6 +114,26 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         while try source.next() != nil { n += 1 }
         benchmark.stopMeasurement()
+        blackHole(n)
+    }
+
+    let eventFile = (try? L1File.convert(path)) ?? ""
+    Benchmark("Backtest: event file, one run (per event; \(events) events)", configuration: perEvent(events)) { benchmark in
+        var source = try EventFileSource(path: eventFile, instrument: L1File.instrument)
+        benchmark.startMeasurement()
+        let result = try run.run(&source)
+        benchmark.stopMeasurement()
+        precondition(result.events == events && result.figures.trades > 0, "the run trades")
+        blackHole(result)
+    }
+
+    Benchmark("Backtest: event file, the source alone (per event)", configuration: perEvent(events)) { benchmark in
+        var source = try EventFileSource(path: eventFile, instrument: L1File.instrument)
+        var n = 0
+        benchmark.startMeasurement()
+        while try source.next() != nil { n += 1 }
+        benchmark.stopMeasurement()
+        precondition(n == events, "the event file holds every event")
         blackHole(n)
     }
 
