@@ -348,15 +348,12 @@ public struct EventFileSource: MarketDataSource {
             fd = try EventFile.openFile(path)
             buffer = .allocate(byteCount: capacity, alignment: 8)
             let n = EventFile.readFully(fd, buffer, EventFile.headerSize)
-            let header = UnsafeRawBufferPointer(start: buffer, count: max(n, 0))
-            switch EventFile.instrument(header: header) {
-            case .success(let i) where n >= 0:
+            let header: Result<Instrument, BadRecord> = n < 0
+                ? .failure(BadRecord("cannot read: \(String(cString: strerror(errno)))"))
+                : EventFile.instrument(header: UnsafeRawBufferPointer(start: buffer, count: n))
+            switch header {
+            case .success(let i):
                 instrument = i
-            case .success:
-                let reason = String(cString: strerror(errno))
-                _ = close(fd)
-                buffer.deallocate()
-                throw MarketDataError(path: path, line: 0, reason: "cannot read: \(reason)")
             case .failure(let bad):
                 _ = close(fd)
                 buffer.deallocate()
