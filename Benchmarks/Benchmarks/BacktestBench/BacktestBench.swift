@@ -99,43 +99,29 @@ let benchmarks: @Sendable () -> Void = {
         return c
     }
 
-    Benchmark("Backtest: L1 CSV, one run (per event; \(events) events)", configuration: perEvent(events)) { benchmark in
-        var source = try L1SnapshotCSVSource(path: path, instrument: L1File.instrument)
-        benchmark.startMeasurement()
-        let result = try run.run(&source)
-        benchmark.stopMeasurement()
-        precondition(result.events == events && result.figures.trades > 0, "the run trades")
-        blackHole(result)
+    /// One run over the file, and the file read by its source alone, for the share of the reading.
+    func runAndRead<S: MarketDataSource>(_ name: String, _ open: @escaping @Sendable () throws -> S) {
+        Benchmark("Backtest: \(name), one run (per event; \(events) events)", configuration: perEvent(events)) { benchmark in
+            var source = try open()
+            benchmark.startMeasurement()
+            let result = try run.run(&source)
+            benchmark.stopMeasurement()
+            precondition(result.events == events && result.figures.trades > 0, "the run trades")
+            blackHole(result)
+        }
+        Benchmark("Backtest: \(name), the source alone (per event)", configuration: perEvent(events)) { benchmark in
+            var source = try open()
+            var n = 0
+            benchmark.startMeasurement()
+            while try source.next() != nil { n += 1 }
+            benchmark.stopMeasurement()
+            precondition(n == events, "the source gives every event")
+            blackHole(n)
+        }
     }
-
-    Benchmark("Backtest: L1 CSV, the source alone (per event)", configuration: perEvent(events)) { benchmark in
-        var source = try L1SnapshotCSVSource(path: path, instrument: L1File.instrument)
-        var n = 0
-        benchmark.startMeasurement()
-        while try source.next() != nil { n += 1 }
-        benchmark.stopMeasurement()
-        blackHole(n)
-    }
-
+    runAndRead("L1 CSV") { try L1SnapshotCSVSource(path: path, instrument: L1File.instrument) }
     let eventFile = (try? L1File.convert(path)) ?? ""
-    Benchmark("Backtest: event file, one run (per event; \(events) events)", configuration: perEvent(events)) { benchmark in
-        var source = try EventFileSource(path: eventFile, instrument: L1File.instrument)
-        benchmark.startMeasurement()
-        let result = try run.run(&source)
-        benchmark.stopMeasurement()
-        precondition(result.events == events && result.figures.trades > 0, "the run trades")
-        blackHole(result)
-    }
-
-    Benchmark("Backtest: event file, the source alone (per event)", configuration: perEvent(events)) { benchmark in
-        var source = try EventFileSource(path: eventFile, instrument: L1File.instrument)
-        var n = 0
-        benchmark.startMeasurement()
-        while try source.next() != nil { n += 1 }
-        benchmark.stopMeasurement()
-        precondition(n == events, "the event file holds every event")
-        blackHole(n)
-    }
+    runAndRead("event file") { try EventFileSource(path: eventFile, instrument: L1File.instrument) }
 
     let synthetic = SyntheticMarket.Parameters(days: 2, eventsPerDay: 500_000)
     let syntheticSettings = BacktestSettings(maker: MarketMakerConfiguration(instrument: SyntheticMarket.defaultInstrument,

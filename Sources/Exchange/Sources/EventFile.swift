@@ -83,7 +83,7 @@ public enum EventFile {
 
     /// The instrument an event file was written for (its header), without reading its events.
     public static func instrument(at path: String) throws(MarketDataError) -> Instrument {
-        let fd = try openFile(path)
+        let fd = try LineReader.openFile(path)
         defer { _ = close(fd) }
         var header = [UInt8](repeating: 0, count: headerSize)
         let n = header.withUnsafeMutableBytes { readFully(fd, $0.baseAddress!, headerSize) }
@@ -92,18 +92,6 @@ public enum EventFile {
         case .success(let instrument): return instrument
         case .failure(let bad): throw MarketDataError(path: path, line: 0, reason: bad.reason)
         }
-    }
-
-    /// Opens `path` for reading, as the text sources do (same errors).
-    static func openFile(_ path: String) throws(MarketDataError) -> Int32 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw MarketDataError(path: path, line: 0, reason: "cannot open: \(String(cString: strerror(errno)))") }
-        var st = stat()
-        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
-            _ = close(fd)
-            throw MarketDataError(path: path, line: 0, reason: "cannot open: is a directory")
-        }
-        return fd
     }
 
     /// Reads up to `count` bytes, retrying short reads; the bytes read (fewer only at the end of
@@ -345,7 +333,7 @@ public struct EventFileSource: MarketDataSource {
         init(path: String, skipBad: Bool) throws(MarketDataError) {
             self.path = path
             self.skipBad = skipBad
-            fd = try EventFile.openFile(path)
+            fd = try LineReader.openFile(path)
             buffer = .allocate(byteCount: capacity, alignment: 8)
             let n = EventFile.readFully(fd, buffer, EventFile.headerSize)
             let header: Result<Instrument, BadRecord> = n < 0

@@ -35,15 +35,7 @@ final class LineReader {
 
     init(path: String, chunkSize: Int = 64 << 10) throws(MarketDataError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw MarketDataError(path: path, line: 0, reason: "cannot open: \(String(cString: strerror(errno)))")
-        }
-        var st = stat()
-        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
-            _ = close(fd)
-            throw MarketDataError(path: path, line: 0, reason: "cannot open: is a directory")
-        }
+        let fd = try Self.openFile(path)
         if path.hasSuffix(".gz") {
             do {
                 inflater = try GzipInflater(path: path, chunkSize: chunkSize)
@@ -62,6 +54,21 @@ final class LineReader {
     deinit {
         _ = close(fd)
         buffer.deallocate()
+    }
+
+    /// Opens a data file for reading; a file that cannot be opened (or is a directory) throws
+    /// `MarketDataError(path, line 0, "cannot open: <reason>")`. Every source opens its file so.
+    static func openFile(_ path: String) throws(MarketDataError) -> Int32 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw MarketDataError(path: path, line: 0, reason: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+            _ = close(fd)
+            throw MarketDataError(path: path, line: 0, reason: "cannot open: is a directory")
+        }
+        return fd
     }
 
     /// The next line without its line ending; nil at the end of the file.
