@@ -84,11 +84,20 @@ public enum EventFile {
     /// The instrument an event file was written for (its header), without reading its events.
     public static func instrument(at path: String) throws(MarketDataError) -> Instrument {
         let fd = try LineReader.openFile(path)
-        defer { _ = close(fd) }
-        var header = [UInt8](repeating: 0, count: headerSize)
-        let n = header.withUnsafeMutableBytes { readFully(fd, $0.baseAddress!, headerSize) }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: headerSize, alignment: 8)
+        defer {
+            _ = close(fd)
+            buffer.deallocate()
+        }
+        return try readHeader(fd, path: path, into: buffer)
+    }
+
+    /// Reads the header at the start of the open file `fd` into `buffer` (room for
+    /// ``headerSize`` bytes); the instrument it names, or a ``MarketDataError`` naming `path`.
+    static func readHeader(_ fd: Int32, path: String, into buffer: UnsafeMutableRawPointer) throws(MarketDataError) -> Instrument {
+        let n = readFully(fd, buffer, headerSize)
         guard n >= 0 else { throw MarketDataError(path: path, line: 0, reason: "cannot read: \(String(cString: strerror(errno)))") }
-        switch header.withUnsafeBytes({ instrument(header: UnsafeRawBufferPointer(rebasing: $0[..<n])) }) {
+        switch instrument(header: UnsafeRawBufferPointer(start: buffer, count: n)) {
         case .success(let instrument): return instrument
         case .failure(let bad): throw MarketDataError(path: path, line: 0, reason: bad.reason)
         }
@@ -335,17 +344,12 @@ public struct EventFileSource: MarketDataSource {
             self.skipBad = skipBad
             fd = try LineReader.openFile(path)
             buffer = .allocate(byteCount: capacity, alignment: 8)
-            let n = EventFile.readFully(fd, buffer, EventFile.headerSize)
-            let header: Result<Instrument, BadRecord> = n < 0
-                ? .failure(BadRecord("cannot read: \(String(cString: strerror(errno)))"))
-                : EventFile.instrument(header: UnsafeRawBufferPointer(start: buffer, count: n))
-            switch header {
-            case .success(let i):
-                instrument = i
-            case .failure(let bad):
+            do {
+                instrument = try EventFile.readHeader(fd, path: path, into: buffer)
+            } catch {
                 _ = close(fd)
                 buffer.deallocate()
-                throw MarketDataError(path: path, line: 0, reason: bad.reason)
+                throw error
             }
         }
 
