@@ -67,6 +67,52 @@ struct ParserTests {
         #expect(m.description == show(bytes))
     }
 
+    /// Tags of every length from 1 to 9 digits (with and without leading zeros), followed by
+    /// values of every length from 0 to 9 bytes, so that each tag is read both from a whole
+    /// eight-byte word and, near the end of the message, byte by byte.
+    @Test func tagsOfEveryLengthAtEveryPosition() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var body = "35=0|\(Self.header)"
+            var expected: [(Int32, String)] = []
+            for _ in 0..<Int.random(in: 1...12, using: &generator) {
+                let digits = Int.random(in: 1...9, using: &generator)
+                var tagText = String(Int.random(in: 0...999_999_999, using: &generator))
+                tagText = String(tagText.prefix(digits))
+                if Bool.random(using: &generator) && tagText.count < 9 { tagText = "0" + tagText }
+                let tag = Int32(tagText)!
+                // Tags that read as data fields or their lengths would change the split.
+                if tag == 0 || tag == 10 || FIXMessage.lengthTag(forDataTag: tag) != nil { continue }
+                let value = String(repeating: "v", count: Int.random(in: 1...9, using: &generator))
+                body += "\(tagText)=\(value)|"
+                expected.append((tag, value))
+            }
+            let m = try parsed(body)
+            let tail = Array(m.fields.dropFirst(7).dropLast())
+            #expect(tail.count == expected.count)
+            for (f, e) in zip(tail, expected) {
+                #expect(f.tag == e.0)
+                #expect(String(decoding: m.bytes[f.valueRange], as: UTF8.self) == e.1)
+            }
+        }
+    }
+
+    /// The parser's quick test for data fields picks exactly the tags that have a length field.
+    @Test func dataTagTableMatchesTheLengthFields() {
+        for tag in Int32(-100)...2_000 {
+            #expect(FIXFieldScanner.isDataTag(tag) == (FIXMessage.lengthTag(forDataTag: tag) != nil), "tag \(tag)")
+        }
+        #expect(!FIXFieldScanner.isDataTag(.max) && !FIXFieldScanner.isDataTag(.min))
+    }
+
+    /// A tag that is not all digits is refused wherever the `=` falls within the word.
+    @Test(arguments: ["4g=x", "1:=x", "12/=x", "0123456x=x", "1 2=x", "5\u{7F}=x", "9\u{FF}=x"])
+    func nonDigitsInShortTags(_ tag: String) {
+        let e = parseError("8=FIX.4.4|9=5|35=0|\(tag)|58=abcdefgh|10=000|")
+        #expect(e?.code == .invalidTag)
+        #expect(e?.offset == 19)
+    }
+
     @Test func lookupByTag() throws {
         let m = try parsed("35=D|\(Self.header)11=ID|58=first|58=second|")
         #expect(m.index(of: 11) == 7)

@@ -441,4 +441,41 @@ struct PropertyTests {
         #expect(outcomes["valid", default: 0] > 0, "\(outcomes)")
         #expect(outcomes.keys.filter { $0.hasPrefix("reject") }.count >= 3, "\(outcomes)")
     }
+
+    /// (c) The two readings of a message's fields agree on every message, valid or mutated: the
+    /// same table, or the same error at the same place; and the fast one takes the valid messages
+    /// that have no data field itself.
+    @Test func bothFieldReadingsAgree() async throws {
+        let dictionary = try DataDictionary.fix44()
+        let encoder = FIXEncoder()
+        var takenFast = 0
+        await propertyCheck(count: 1500, input: Gen.int(in: 0...(Self.types.count - 1)), Gen.uint64()) { typeIndex, seed in
+            var generator = MessageGenerator(dictionary: dictionary, seed: seed)
+            let original = encode(generator.message(type: Self.types[typeIndex]), encoder)
+            var rng = SplitMix64(seed: seed ^ 0x5A5A_A5A5_5A5A_A5A5)
+            let mutated = try Self.mutate(original, &rng).bytes
+            for bytes in [original, mutated] {
+                let capacity = bytes.count / 3 + 1
+                let fast = UnsafeMutablePointer<FIXField>.allocate(capacity: capacity)
+                let slow = UnsafeMutablePointer<FIXField>.allocate(capacity: capacity)
+                defer { fast.deallocate(); slow.deallocate() }
+                let (a, b, quick) = bytes.withUnsafeBufferPointer { buffer in
+                    (FIXFieldScanner.scan(buffer, into: fast), FIXFieldScanner.scanBytewise(buffer, into: slow),
+                     FIXFieldScanner.scanBySOH(buffer, into: fast) != nil)
+                }
+                let context = "seed \(seed): \(show(bytes))"
+                #expect(a.count == b.count && a.error == b.error, "\(context)")
+                if a.error == nil && a.count == b.count {
+                    #expect(Array(UnsafeBufferPointer(start: fast, count: a.count)) == Array(UnsafeBufferPointer(start: slow, count: b.count)),
+                            "\(context)")
+                }
+                let hasData = (0..<b.count).contains { FIXFieldScanner.isDataTag(slow[$0].tag) }
+                if bytes == original {
+                    #expect(quick == !hasData, "\(context)")
+                    if quick { takenFast += 1 }
+                }
+            }
+        }
+        #expect(takenFast > 1000)
+    }
 }

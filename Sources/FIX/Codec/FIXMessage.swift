@@ -91,54 +91,8 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
             fieldStorage.append(contentsOf: repeatElement(FIXField(tag: 0, valueOffset: 0, valueLength: 0),
                                                           count: bound - fieldStorage.count))
         }
-        var count = 0
-        let error: FIXParseError? = bytes.withUnsafeBufferPointer { b in
-            fieldStorage.withUnsafeMutableBufferPointer { out in
-                var i = 0
-                while i < n {
-                    // Tag: optional '-', 1...9 digits, then '='.
-                    let tagStart = i
-                    var negative = false
-                    if b[i] == UInt8(ascii: "-") {
-                        negative = true
-                        i += 1
-                    }
-                    var tag: Int32 = 0
-                    var digits = 0
-                    while i < n {
-                        let c = b[i]
-                        if c &- 48 < 10 {
-                            tag = tag &* 10 &+ Int32(c &- 48)
-                            digits += 1
-                            i += 1
-                        } else {
-                            break
-                        }
-                    }
-                    if i >= n { return FIXParseError(.missingEquals, offset: tagStart) }
-                    if b[i] == 1 && digits > 0 && !negative {
-                        return FIXParseError(.missingEquals, offset: tagStart)
-                    }
-                    if b[i] != UInt8(ascii: "=") || digits == 0 || digits > 9 {
-                        return FIXParseError(.invalidTag, offset: tagStart)
-                    }
-                    i += 1
-                    let valueStart = i
-                    // Value: up to SOH. Data fields may hold SOH: their length comes from the
-                    // preceding length field.
-                    if count > 0, let dataLength = Self.dataLength(for: tag, after: out[count - 1], b) {
-                        let end = valueStart + dataLength
-                        if end < n, b[end] == 1 { i = end }
-                    }
-                    i = Self.nextSOH(b, from: i)
-                    if i >= n { return FIXParseError(.missingDelimiter, offset: valueStart) }
-                    out[count] = FIXField(tag: negative ? -tag : tag, valueOffset: Int32(valueStart),
-                                          valueLength: Int32(i - valueStart))
-                    count += 1
-                    i += 1
-                }
-                return nil
-            }
+        let (count, error) = bytes.withUnsafeBufferPointer { b in
+            fieldStorage.withUnsafeMutableBufferPointer { out in FIXFieldScanner.scan(b, into: out.baseAddress!) }
         }
         if let error { throw error }
         fieldCount = count
@@ -148,32 +102,10 @@ public struct FIXMessage: Sendable, FIXFieldContainer {
         }
     }
 
-    /// The index of the first SOH at or after `from`, or `b.count`; eight bytes at a time.
-    @inline(__always)
-    static func nextSOH(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
-        let n = b.count
-        var i = from
-        #if _endian(little)
-        if let base = b.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while n - i >= 8 {
-                // A byte equal to 1 becomes 0 after the xor; the classic zero-byte test finds the
-                // lowest such byte exactly (false hits only come after a true one).
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0101_0101_0101_0101
-                let z = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
-                if z != 0 { return i + z.trailingZeroBitCount >> 3 }
-                i += 8
-            }
-        }
-        #endif
-        while i < n && b[i] != 1 { i += 1 }
-        return i
-    }
-
     /// For a data field (RawData, SecureData, XmlData, Signature, EncodedText and the like),
     /// the length declared by the field just before it (`previous`); nil for other fields.
     @inline(__always)
-    private static func dataLength(for tag: Int32, after previous: FIXField, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func dataLength(for tag: Int32, after previous: FIXField, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
         guard tag >= 89, let lengthTag = lengthTag(forDataTag: tag), previous.tag == lengthTag else { return nil }
         var v = 0
         var i = Int(previous.valueOffset)
