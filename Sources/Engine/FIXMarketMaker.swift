@@ -68,6 +68,10 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// market has none, and the TransactTime of the orders that follow.
     @exclusivity(unchecked) private var eventClock: UTCTimestamp?
 
+    /// The wall clock as read for the event being handled (nil before the first): the
+    /// TransactTime of the orders that answer it, and their SendingTime on the session.
+    public var eventTime: UTCTimestamp? { eventClock }
+
     /// Reads the wall clock for the event being handled.
     private func readClock() {
         eventClock = clock()
@@ -296,8 +300,9 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     private func flushCommands() {
         guard let session else { return }
         logDenials(on: session)
-        // The orders answering one event share one SendingTime.
-        session.batch {
+        // The orders answering one event share one SendingTime: the clock reading taken when the
+        // event arrived, which is also their TransactTime.
+        session.batch(sendingTime: eventClock) {
             writePendingMessages { msgType, body in
                 do {
                     try session.write(msgType: msgType, body: body)

@@ -225,12 +225,14 @@ public final class FIXSession: @unchecked Sendable {
 
     /// Runs `body` on the session's event loop with one clock reading for every message it
     /// writes with ``write(msgType:possResend:body:)``: a burst of orders that answers one event
-    /// carries one SendingTime (the clock is read once, not once per message). Batches nest; the
-    /// outermost one reads the clock.
-    public func batch<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    /// carries one SendingTime (the clock is read once, not once per message). `sendingTime`,
+    /// when given, is that time instead: a clock reading the caller already took for the event
+    /// it answers, so that the clock is not read again. Batches nest; the outermost one sets the
+    /// time.
+    public func batch<T, E: Error>(sendingTime: UTCTimestamp? = nil, _ body: () throws(E) -> T) throws(E) -> T {
         eventLoop.preconditionInEventLoop()
         guard batchTime == nil else { return try body() }
-        batchTime = clock()
+        batchTime = sendingTime ?? clock()
         defer { batchTime = nil }
         return try body()
     }

@@ -38,11 +38,18 @@ struct SessionBatchTests {
             }
             try session.write(LoopbackSessionTests.order("D"))
             try session.write(LoopbackSessionTests.order("E"))
+            // A batch given the time its caller read: no clock reading, that time on each message.
+            try session.batch(sendingTime: UTCTimestamp(nanosecondsSinceEpoch: start - 7_000_000)) { () throws(StoreError) in
+                try session.write(LoopbackSessionTests.order("F"))
+                try session.write(LoopbackSessionTests.order("G"))
+            }
         }.get()
-        let times = try store.sentMessages(in: 1...5).map { try FIXMessage(bytes: $0.message).string(Tag.sendingTime) }
-        #expect(times.count == 5)
+        let times = try store.sentMessages(in: 1...7).map { try FIXMessage(bytes: $0.message).string(Tag.sendingTime) }
+        #expect(times.count == 7)
         #expect(times[0] != nil && times[0] == times[1] && times[1] == times[2])
         #expect(times[2] != times[3] && times[3] != times[4])
+        #expect(times[5] == "20240808-11:59:59.993" && times[6] == times[5])
+        #expect(readings.withLock { $0 } == 4)
         try await group.shutdownGracefully()
     }
 }

@@ -107,10 +107,11 @@ struct TickToTrade {
         _ = try! application.handleMarketData(message)
         let encoder = self.encoder
         var seq = sequence
-        // The message header as the session writes it: the next sequence number and the wall
-        // clock, read once for the orders answering one event (the session's batch).
+        // The message header as the session writes it: the next sequence number and, as
+        // SendingTime, the clock reading the market maker took for this event (the session's
+        // batch, as the market maker opens it).
         let header = self.header
-        let sendingTime = systemNow()
+        let sendingTime = application.eventTime!
         application.writePendingMessages { msgType, body in
             seq += 1
             encoder.start(msgType: msgType)
