@@ -7,6 +7,9 @@
 //   iteration is the whole file; the scaled figures are per market event (quotes and trades).
 // - The same file read by its source alone, for the share of the reading.
 // - The same events converted to an event file (`mm convert`), one run and the source alone.
+// - A real market: the Binance BTCUSDT capture beside the repository (../shared/data/binance),
+//   its book tickers and trades only (level 1), as an event file; one run with the stop at
+//   50 lots and one without. Left out, with a line saying so, when the capture is absent.
 // - The built-in synthetic market (a busier one: 40% of its quotes move the price), one run.
 // - The study's sweep (4 Rc x with and without the stop) over 200,000 rows on 1 and on 2
 //   threads: the wall clock per event of all runs shows the speed-up.
@@ -81,6 +84,40 @@ enum L1File {
     }
 }
 
+/// The Binance BTCUSDT capture of ../shared/data/binance (beside the repository) as level-1
+/// data: its book tickers and trades, without the depth updates and snapshots.
+enum CaptureL1 {
+    static let instrument = Instrument(symbol: "BTCUSDT", tickSize: DecimalStep(units: 1, scale: 1), lotSize: DecimalStep(units: 1, scale: 3))
+
+    /// The capture's level-1 events written to a temporary event file: its path and the number
+    /// of events; nil when the capture is absent or cannot be read.
+    static func eventFile() -> (path: String, events: Int)? {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let capture = repository.deletingLastPathComponent().appendingPathComponent("shared/data/binance/usdm_btcusdt_20240808.gz").path
+        guard FileManager.default.fileExists(atPath: capture) else { return nil }
+        do {
+            var source = try BinanceCaptureSource(path: capture, instrument: instrument)
+            let writer = try EventFileWriter(path: NSTemporaryDirectory() + "backtest-bench-btcusdt-l1.events", instrument: instrument)
+            var events = 0
+            while let event = try source.next() {
+                switch event {
+                case .quote, .trade:
+                    try writer.write(event)
+                    events += 1
+                case .depth, .clear:
+                    continue
+                }
+            }
+            try writer.finish()
+            return (writer.path, events)
+        } catch {
+            print("BacktestBench: the BTCUSDT capture could not be read: \(error)")
+            return nil
+        }
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     let rows = 1_000_000
     let path = L1File.write(rows: rows, seed: 1)
@@ -133,6 +170,35 @@ let benchmarks: @Sendable () -> Void = {
         let result = try BacktestRun(spec: syntheticSettings.runs[0], settings: syntheticSettings).run(&source)
         benchmark.stopMeasurement()
         blackHole(result)
+    }
+
+    // A real market as level 1: the BTCUSDT capture beside the repository (when present), its
+    // book tickers and trades only, written once to an event file.
+    if let capture = CaptureL1.eventFile() {
+        let perEventMetric = BenchmarkMetric.custom("ns an event", polarity: .prefersSmaller, useScalingFactor: false)
+        for stop in [50, nil] as [Int64?] {
+            let settings = BacktestSettings(maker: MarketMakerConfiguration(instrument: CaptureL1.instrument),
+                                            rankCoefficients: [0.8], stopLimit: stop)
+            let run = BacktestRun(spec: settings.runs[0], settings: settings)
+            // Too few events for a per-event scaling of the harness's figures: the wall clock is
+            // per run, and the custom metric divides each run's time by its events.
+            var c = configuration(capture.events)
+            c.metrics.append(perEventMetric)
+            c.maxIterations = 50
+            Benchmark("Backtest: BTCUSDT capture as L1, \(stop == nil ? "no stop" : "stop at 50 lots"), one run (\(capture.events) events)",
+                      configuration: c) { benchmark in
+                var source = try EventFileSource(path: capture.path, instrument: CaptureL1.instrument)
+                let start = DispatchTime.now().uptimeNanoseconds
+                benchmark.startMeasurement()
+                let result = try run.run(&source)
+                benchmark.stopMeasurement()
+                benchmark.measurement(perEventMetric, Int(DispatchTime.now().uptimeNanoseconds - start) / capture.events)
+                precondition(result.events == capture.events && result.figures.trades > 0, "the run trades")
+                blackHole(result)
+            }
+        }
+    } else {
+        print("BacktestBench: the BTCUSDT capture is not in ../shared/data/binance beside the repository; its benchmark is left out")
     }
 
     let small = L1File.write(rows: 200_000, seed: 2)

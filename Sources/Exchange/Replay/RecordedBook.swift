@@ -47,21 +47,23 @@ public struct RecordedBook: Sendable {
         Array((side == .buy ? bids : asks).reversed().prefix(depth))
     }
 
-    /// Lots on `side` at `limit` or better, best first, as (price, size) pairs, up to `quantity`.
-    public func liquidity(_ side: Side, limit: Int64, upTo quantity: Int64) -> [(price: Int64, size: Int64)] {
+    /// Takes lots on `side` at `limit` or better, best first, up to `quantity`: `body` gets
+    /// each level's price and the lots taken there. Returns the lots taken in all. Nothing is
+    /// allocated (an order that crosses the book, a flattening order, is on the hot path).
+    @discardableResult
+    public func take(_ side: Side, limit: Int64, upTo quantity: Int64, _ body: (_ price: Int64, _ size: Int64) -> Void) -> Int64 {
         let book = side == .buy ? bids : asks
-        var out: [(price: Int64, size: Int64)] = []
         var left = quantity
         var i = book.count - 1
         while i >= 0 && left > 0 {
             let level = book[i]
             if side == .sell ? level.price > limit : level.price < limit { break }
             let take = min(left, level.size)
-            out.append((level.price, take))
+            body(level.price, take)
             left -= take
             i -= 1
         }
-        return out
+        return quantity - left
     }
 
     // MARK: - Storage

@@ -254,21 +254,22 @@ public struct ReplayExchange: Sendable {
             }
         }
         let limit = r.kind == .market ? (r.side == .buy ? Int64.max : Int64.min) : r.price
-        let available = takerLiquidity(r.side, limit: limit, upTo: r.quantity)
-        if r.kind == .market && available.isEmpty {
+        // How much it would take first (a market order with nothing to take is refused, a
+        // fill-or-kill one that cannot fill in full is canceled), then the fills.
+        let total = takerLiquidity(r.side, limit: limit, upTo: r.quantity)
+        if r.kind == .market && total == 0 {
             events.append(.rejected(owner: r.owner, reason: .noLiquidity))
             return
         }
         let id = nextOrderID
         nextOrderID += 1
         events.append(.accepted(orderID: id, owner: r.owner))
-        let total = available.reduce(0) { $0 + $1.size }
         if r.timeInForce == .fillOrKill && total < r.quantity {
             events.append(.canceled(orderID: id, owner: r.owner, leaves: r.quantity, reason: .fillOrKill))
             return
         }
         var leaves = r.quantity
-        for (price, size) in available {
+        takerLiquidity(r.side, limit: limit, upTo: r.quantity) { price, size in
             leaves -= size
             events.append(.fill(Fill(makerOrderID: 0, makerOwner: Self.marketOwner, takerOrderID: id, takerOwner: r.owner,
                                      takerSide: r.side, price: price, quantity: size, makerLeaves: 0, takerLeaves: leaves)))
@@ -324,7 +325,7 @@ public struct ReplayExchange: Sendable {
         orders.remove(at: i)
         boundsChanged()
         var left = leaves
-        for (p, size) in takerLiquidity(o.side, limit: price, upTo: leaves) {
+        takerLiquidity(o.side, limit: price, upTo: leaves) { p, size in
             left -= size
             events.append(.fill(Fill(makerOrderID: 0, makerOwner: Self.marketOwner, takerOrderID: id, takerOwner: owner,
                                      takerSide: o.side, price: p, quantity: size, makerLeaves: 0, takerLeaves: left)))
@@ -337,13 +338,17 @@ public struct ReplayExchange: Sendable {
     }
 
     /// What an incoming order at `limit` takes from the market at once: the recorded opposite
-    /// side up to its sizes, or, for a trades-only recording, everything at the quote.
-    private func takerLiquidity(_ side: Side, limit: Int64, upTo quantity: Int64) -> [(price: Int64, size: Int64)] {
+    /// side up to its sizes, or, for a trades-only recording, everything at the quote. `body`
+    /// gets each price and the lots taken there, best first; returns the lots in all.
+    @discardableResult
+    private func takerLiquidity(_ side: Side, limit: Int64, upTo quantity: Int64,
+                                _ body: (_ price: Int64, _ size: Int64) -> Void = { _, _ in }) -> Int64 {
         if hasQuotes {
-            return book.liquidity(side.opposite, limit: limit, upTo: quantity)
+            return book.take(side.opposite, limit: limit, upTo: quantity, body)
         }
-        guard let quote = side == .buy ? bestAsk : bestBid, side == .buy ? quote <= limit : quote >= limit else { return [] }
-        return [(quote, quantity)]
+        guard let quote = side == .buy ? bestAsk : bestBid, side == .buy ? quote <= limit : quote >= limit else { return 0 }
+        body(quote, quantity)
+        return quantity
     }
 
     private mutating func rest(_ order: SimulatedOrder) {
