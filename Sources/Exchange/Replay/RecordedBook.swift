@@ -47,23 +47,24 @@ public struct RecordedBook: Sendable {
         Array((side == .buy ? bids : asks).reversed().prefix(depth))
     }
 
-    /// Takes lots on `side` at `limit` or better, best first, up to `quantity`: `body` gets
-    /// each level's price and the lots taken there. Returns the lots taken in all. Nothing is
-    /// allocated (an order that crosses the book, a flattening order, is on the hot path).
-    @discardableResult
-    public func take(_ side: Side, limit: Int64, upTo quantity: Int64, _ body: (_ price: Int64, _ size: Int64) -> Void) -> Int64 {
-        let book = side == .buy ? bids : asks
-        var left = quantity
-        var i = book.count - 1
-        while i >= 0 && left > 0 {
-            let level = book[i]
-            if side == .sell ? level.price > limit : level.price < limit { break }
-            let take = min(left, level.size)
-            body(level.price, take)
-            left -= take
-            i -= 1
+    /// Lots on `side` at `limit` or better, up to `quantity`.
+    public func available(_ side: Side, limit: Int64, upTo quantity: Int64) -> Int64 {
+        var total: Int64 = 0
+        var i = 0
+        while total < quantity, let level = level(side, i, limit: limit) {
+            total += min(quantity - total, level.size)
+            i += 1
         }
-        return quantity - left
+        return total
+    }
+
+    /// Level `i` of `side` counted from the best (0), when it is at `limit` or better.
+    @inline(__always)
+    public func level(_ side: Side, _ i: Int, limit: Int64) -> (price: Int64, size: Int64)? {
+        let count = side == .buy ? bids.count : asks.count
+        guard i < count else { return nil }
+        let level = side == .buy ? bids[count - 1 - i] : asks[count - 1 - i]
+        return (side == .sell ? level.price > limit : level.price < limit) ? nil : level
     }
 
     // MARK: - Storage

@@ -269,10 +269,8 @@ public struct ReplayExchange: Sendable {
             return
         }
         var leaves = r.quantity
-        takerLiquidity(r.side, limit: limit, upTo: r.quantity) { price, size in
-            leaves -= size
-            events.append(.fill(Fill(makerOrderID: 0, makerOwner: Self.marketOwner, takerOrderID: id, takerOwner: r.owner,
-                                     takerSide: r.side, price: price, quantity: size, makerLeaves: 0, takerLeaves: leaves)))
+        if total > 0 {
+            leaves = takeFills(total, order: id, owner: r.owner, side: r.side, limit: limit, leaves: leaves, events: &events)
         }
         guard leaves > 0 else { return }
         if r.kind == .limit && r.timeInForce == .day {
@@ -325,10 +323,9 @@ public struct ReplayExchange: Sendable {
         orders.remove(at: i)
         boundsChanged()
         var left = leaves
-        takerLiquidity(o.side, limit: price, upTo: leaves) { p, size in
-            left -= size
-            events.append(.fill(Fill(makerOrderID: 0, makerOwner: Self.marketOwner, takerOrderID: id, takerOwner: owner,
-                                     takerSide: o.side, price: p, quantity: size, makerLeaves: 0, takerLeaves: left)))
+        let total = takerLiquidity(o.side, limit: price, upTo: leaves)
+        if total > 0 {
+            left = takeFills(total, order: id, owner: owner, side: o.side, limit: price, leaves: left, events: &events)
         }
         guard left > 0 else { return }
         o.price = price
@@ -337,18 +334,36 @@ public struct ReplayExchange: Sendable {
         rest(o)
     }
 
-    /// What an incoming order at `limit` takes from the market at once: the recorded opposite
-    /// side up to its sizes, or, for a trades-only recording, everything at the quote. `body`
-    /// gets each price and the lots taken there, best first; returns the lots in all.
-    @discardableResult
-    private func takerLiquidity(_ side: Side, limit: Int64, upTo quantity: Int64,
-                                _ body: (_ price: Int64, _ size: Int64) -> Void = { _, _ in }) -> Int64 {
-        if hasQuotes {
-            return book.take(side.opposite, limit: limit, upTo: quantity, body)
-        }
+    /// What an incoming order at `limit` takes from the market at once, in lots: the recorded
+    /// opposite side up to its sizes, or, for a trades-only recording, everything at the quote.
+    private func takerLiquidity(_ side: Side, limit: Int64, upTo quantity: Int64) -> Int64 {
+        if hasQuotes { return book.available(side.opposite, limit: limit, upTo: quantity) }
         guard let quote = side == .buy ? bestAsk : bestBid, side == .buy ? quote <= limit : quote >= limit else { return 0 }
-        body(quote, quantity)
         return quantity
+    }
+
+    /// Fills `total` lots (``takerLiquidity(_:limit:upTo:)``) of our incoming order `id` against
+    /// the market, best price first; returns what is left of `leaves`. Allocates nothing.
+    private func takeFills(_ total: Int64, order id: OrderID, owner: OwnerID, side: Side, limit: Int64, leaves: Int64,
+                           events: inout [ExchangeEvent]) -> Int64 {
+        var left = leaves
+        var taken: Int64 = 0
+        var i = 0
+        while taken < total {
+            let (price, size): (Int64, Int64)
+            if hasQuotes {
+                guard let level = book.level(side.opposite, i, limit: limit) else { break }
+                (price, size) = (level.price, min(level.size, total - taken))
+            } else {
+                (price, size) = ((side == .buy ? bestAsk : bestBid) ?? limit, total)
+            }
+            taken += size
+            left -= size
+            i += 1
+            events.append(.fill(Fill(makerOrderID: 0, makerOwner: Self.marketOwner, takerOrderID: id, takerOwner: owner,
+                                     takerSide: side, price: price, quantity: size, makerLeaves: 0, takerLeaves: left)))
+        }
+        return left
     }
 
     private mutating func rest(_ order: SimulatedOrder) {
