@@ -268,10 +268,11 @@ public struct ReplayExchange: Sendable {
             events.append(.canceled(orderID: id, owner: r.owner, leaves: r.quantity, reason: .fillOrKill))
             return
         }
-        var leaves = r.quantity
+        // Most of our orders take nothing: the call is kept off their path.
         if total > 0 {
-            leaves = takeFills(total, order: id, owner: r.owner, side: r.side, limit: limit, leaves: leaves, events: &events)
+            appendTakerFills(total, order: id, owner: r.owner, side: r.side, limit: limit, leaves: r.quantity, events: &events)
         }
+        let leaves = r.quantity - total
         guard leaves > 0 else { return }
         if r.kind == .limit && r.timeInForce == .day {
             rest(SimulatedOrder(id: id, owner: r.owner, side: r.side, price: r.price, quantity: r.quantity, leaves: leaves,
@@ -322,11 +323,11 @@ public struct ReplayExchange: Sendable {
         }
         orders.remove(at: i)
         boundsChanged()
-        var left = leaves
         let total = takerLiquidity(o.side, limit: price, upTo: leaves)
         if total > 0 {
-            left = takeFills(total, order: id, owner: owner, side: o.side, limit: price, leaves: left, events: &events)
+            appendTakerFills(total, order: id, owner: owner, side: o.side, limit: price, leaves: leaves, events: &events)
         }
+        let left = leaves - total
         guard left > 0 else { return }
         o.price = price
         o.quantity = quantity
@@ -342,28 +343,27 @@ public struct ReplayExchange: Sendable {
         return quantity
     }
 
-    /// Fills `total` lots (``takerLiquidity(_:limit:upTo:)``) of our incoming order `id` against
-    /// the market, best price first; returns what is left of `leaves`. Allocates nothing.
-    private func takeFills(_ total: Int64, order id: OrderID, owner: OwnerID, side: Side, limit: Int64, leaves: Int64,
-                           events: inout [ExchangeEvent]) -> Int64 {
-        var left = leaves
+    /// Appends the fills of `total` lots (``takerLiquidity(_:limit:upTo:)``) of our incoming
+    /// order `id`, which had `leaves` lots, best price first. Allocates nothing.
+    private func appendTakerFills(_ total: Int64, order id: OrderID, owner: OwnerID, side: Side, limit: Int64, leaves: Int64,
+                                  events: inout [ExchangeEvent]) {
         var taken: Int64 = 0
         var i = 0
         while taken < total {
-            let (price, size): (Int64, Int64)
+            let price: Int64, size: Int64
             if hasQuotes {
                 guard let level = book.level(side.opposite, i, limit: limit) else { break }
                 (price, size) = (level.price, min(level.size, total - taken))
             } else {
-                (price, size) = ((side == .buy ? bestAsk : bestBid) ?? limit, total)
+                // A recording of trades only: everything at the quote.
+                guard let quote = side == .buy ? bestAsk : bestBid else { break }
+                (price, size) = (quote, total)
             }
             taken += size
-            left -= size
             i += 1
             events.append(.fill(Fill(makerOrderID: 0, makerOwner: Self.marketOwner, takerOrderID: id, takerOwner: owner,
-                                     takerSide: side, price: price, quantity: size, makerLeaves: 0, takerLeaves: left)))
+                                     takerSide: side, price: price, quantity: size, makerLeaves: 0, takerLeaves: leaves - taken)))
         }
-        return left
     }
 
     private mutating func rest(_ order: SimulatedOrder) {
