@@ -7,6 +7,8 @@
 //   iteration is the whole file; the scaled figures are per market event (quotes and trades).
 // - The same file read by its source alone, for the share of the reading.
 // - The same events converted to an event file (`mm convert`), one run and the source alone.
+// - An event file of 1,000,000 level-1 quotes that only change sizes: the ladder rests and is
+//   never filled, so this is the replay's own cost per event, without the market maker trading.
 // - A real market: the Binance BTCUSDT capture beside the repository (../shared/data/binance),
 //   its book tickers and trades only (level 1), as an event file; one run with the stop at
 //   50 lots and one without. Left out, with a line saying so, when the capture is absent.
@@ -55,6 +57,23 @@ enum L1File {
             text += "\(time),\(price(bid)),\(1 + g.below(20)),\(price(bid + spread)),\(1 + g.below(20)),\(price(last)),\(volume)\n"
         }
         let path = NSTemporaryDirectory() + "backtest-bench-\(seed)-\(rows).csv"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    /// Writes `rows` level-1 rows in which only the sizes change (the prices stay, nothing
+    /// trades) to a temporary file; returns its path. The ladder rests: no fill, no order after
+    /// the first ones.
+    static func writeSizesOnly(rows: Int, seed: UInt64) -> String {
+        var g = Generator(state: seed)
+        var time: Int64 = 1_704_186_000_000_000_000
+        var text = "timestamp,bid,bid_size,ask,ask_size,last,cumulative_volume\n"
+        text.reserveCapacity(rows * 48)
+        for _ in 0..<rows {
+            time += Int64(1 + g.below(20_000_000))
+            text += "\(time),1000.00,\(1 + g.below(20)),1000.01,\(1 + g.below(20)),1000.00,0\n"
+        }
+        let path = NSTemporaryDirectory() + "backtest-bench-sizes-\(seed)-\(rows).csv"
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
@@ -159,6 +178,19 @@ let benchmarks: @Sendable () -> Void = {
     runAndRead("L1 CSV") { try L1SnapshotCSVSource(path: path, instrument: L1File.instrument) }
     let eventFile = (try? L1File.convert(path)) ?? ""
     runAndRead("event file") { try EventFileSource(path: eventFile, instrument: L1File.instrument) }
+
+    // The replay itself: level-1 quotes that only change sizes, so the ladder rests and is never
+    // filled. The cost of an event where the market maker trades is on top of this.
+    let sizesOnly = (try? L1File.convert(L1File.writeSizesOnly(rows: rows, seed: 3))) ?? ""
+    Benchmark("Backtest: event file, sizes only, the ladder resting, one run (per event; \(rows) events)",
+              configuration: perEvent(rows)) { benchmark in
+        var source = try EventFileSource(path: sizesOnly, instrument: L1File.instrument)
+        benchmark.startMeasurement()
+        let result = try run.run(&source)
+        benchmark.stopMeasurement()
+        precondition(result.events == rows && result.figures.trades == 0, "the ladder rests")
+        blackHole(result)
+    }
 
     let synthetic = SyntheticMarket.Parameters(days: 2, eventsPerDay: 500_000)
     let syntheticSettings = BacktestSettings(maker: MarketMakerConfiguration(instrument: SyntheticMarket.defaultInstrument,
