@@ -79,13 +79,12 @@ public struct InProcessVenue<V: Venue>: Sendable where V: Sendable {
                 if f.makerOwner == owner { fill(f, id: f.makerOrderID, leaves: f.makerLeaves, into: &updates) }
                 if f.takerOwner == owner { fill(f, id: f.takerOrderID, leaves: f.takerLeaves, into: &updates) }
             case let .canceled(id, owner, leaves, reason) where owner == self.owner:
-                guard let key = keyOf[id] else { continue }
+                guard let key = forget(id) else { continue }
                 if reason == .requested, let request, case .cancel = request.command {
                     updates.append(.canceled(request.key, origKey: key, leaves: leaves))
                 } else {
                     updates.append(.canceled(key, origKey: nil, leaves: leaves))
                 }
-                forget(id)
             case let .replaced(id, owner, price, quantity, leaves) where owner == self.owner:
                 guard let old = keyOf[id], let request else { continue }
                 keyOf[id] = request.key
@@ -107,14 +106,14 @@ public struct InProcessVenue<V: Venue>: Sendable where V: Sendable {
 
     /// A fill of our order `id` (one side of `f`).
     private mutating func fill(_ f: Fill, id: OrderID, leaves: Int64, into updates: inout [ExecutionUpdate]) {
-        guard let key = keyOf[id] else { return }
+        guard let key = leaves == 0 ? forget(id) : keyOf[id] else { return }
         updates.append(.fill(key, price: f.price, quantity: f.quantity, leaves: leaves, fee: nil))
-        if leaves == 0 { forget(id) }
     }
 
-    private mutating func forget(_ id: OrderID) {
-        guard let key = keyOf[id] else { return }
-        keyOf.remove(id)
+    /// Drops our order `id` from both maps; returns its key (nil: not ours).
+    private mutating func forget(_ id: OrderID) -> OrderKey? {
+        guard let key = keyOf.removeValue(id) else { return nil }
         idOf.remove(key.rawValue)
+        return key
     }
 }

@@ -83,9 +83,7 @@ public struct MarketMaker: Sendable {
     private var open = UInt64Map<(side: Side, rests: Bool, risk: RiskOrder)>()
     /// Removes and returns the open order `key`.
     private mutating func takeOpen(_ key: OrderKey) -> (side: Side, rests: Bool, risk: RiskOrder)? {
-        guard let o = open[key.rawValue] else { return nil }
-        open.remove(key.rawValue)
-        return o
+        open.removeValue(key.rawValue)
     }
     /// Flattening orders are keyed apart from the ladder's.
     private var nextFlattenKey: UInt64 = 1 << 62
@@ -165,8 +163,7 @@ public struct MarketMaker: Sendable {
             if let o = takeOpen(key) { gate.recordRejected(o.risk) }
             if !Self.isFlattening(key) { quoter.apply(.rejected(key), into: &intents) }
         case let .fill(key, price, quantity, leaves, fee):
-            guard let o = open[key.rawValue] else { break }
-            if leaves == 0 { open[key.rawValue] = nil }
+            guard let o = leaves == 0 ? takeOpen(key) : open[key.rawValue] else { break }
             let maker = o.rests
             let charged = fee ?? configuration.fees.fee(price: price, quantity: quantity, maker: maker,
                                                         instrument: configuration.instrument)

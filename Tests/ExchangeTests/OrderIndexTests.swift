@@ -2,7 +2,8 @@ import FIXTestSupport
 import Testing
 @testable import Exchange
 
-/// The order book's id -> slot table against a Dictionary, through growth and many removals.
+/// The order book's id -> slot table against a Dictionary, through growth and many removals
+/// (with and without the removed value).
 struct OrderIndexTests {
     @Test func matchesADictionary() {
         var rng = SplitMix64(seed: 5)
@@ -28,8 +29,13 @@ struct OrderIndexTests {
                     live.swapAt(i, live.count - 1)
                     live.removeLast()
                 }
-                index.remove(id)
-                reference[id] = nil
+                if rng.below(2) == 0 {
+                    index.remove(id)
+                    reference[id] = nil
+                } else {
+                    // The removed value comes back, nil when the id was not there.
+                    #expect(index.removeValue(id) == reference.removeValue(forKey: id))
+                }
             }
             if step % 20_000 == 0 {
                 for (k, v) in reference { #expect(index[k] == v) }

@@ -80,14 +80,23 @@ public struct UInt64Map<Value>: @unchecked Sendable {
     /// Removes `key`; later entries of its probe run move back so that lookups still find them.
     @inlinable
     public mutating func remove(_ key: UInt64) {
+        _ = removeValue(key)
+    }
+
+    /// Removes `key` and returns its value (nil when it was not there): one probe run where a
+    /// lookup and a removal would take two.
+    @inlinable
+    @discardableResult
+    public mutating func removeValue(_ key: UInt64) -> Value? {
         let stored = key &+ 1
         var i = home(stored)
         while true {
             let k = keys[i]
-            if k == 0 { return }
+            if k == 0 { return nil }
             if k == stored { break }
             i = (i + 1) & mask
         }
+        let value = values[i]
         entries -= 1
         var hole = i
         var j = (i + 1) & mask
@@ -104,6 +113,7 @@ public struct UInt64Map<Value>: @unchecked Sendable {
         }
         keys[hole] = 0
         values[hole] = nil
+        return value
     }
 
     @usableFromInline
