@@ -17,6 +17,8 @@ public struct BacktestDocument: Codable, Sendable, Equatable {
         public var stopLimit: Int64?
         public var restartThreshold: Int64?
         public var queueModel: String
+        /// Microseconds from a command leaving the market maker to its reaching the venue.
+        public var latencyMicroseconds: Double
         public var rebateRatio: Double
 
         public init(_ s: BacktestSettings) {
@@ -34,6 +36,7 @@ public struct BacktestDocument: Codable, Sendable, Equatable {
             case is RiskAverseQueueModel: queueModel = "risk-averse"
             default: queueModel = String(describing: type(of: s.queueModel))
             }
+            latencyMicroseconds = Double(s.latency) / 1_000
             rebateRatio = s.maker.fees.rebateRatio
         }
     }

@@ -15,6 +15,8 @@ public struct BacktestRun: Sendable {
     public let queueModel: any QueueModel
     public let seriesCapacity: Int
     public let skipsQuietSteps: Bool
+    /// Nanoseconds from a command leaving the market maker to its reaching the venue.
+    public let latency: Int64
 
     /// Events between two calls of the progress callback.
     public static let progressStride = 1 << 16
@@ -25,6 +27,7 @@ public struct BacktestRun: Sendable {
         queueModel = settings.queueModel
         seriesCapacity = settings.seriesCapacity
         skipsQuietSteps = settings.skipsQuietSteps
+        latency = settings.latency
     }
 
     /// Replays `source` to its end. `progress` gets the number of events replayed since its
@@ -51,7 +54,8 @@ public struct BacktestRun: Sendable {
         let exchange = ReplayExchange(instrument: configuration.instrument, rankCoefficient: spec.rankCoefficient,
                                       queueModel: queueModel)
         let loop = Loop(run: InProcessRun(maker: MarketMaker(configuration: configuration),
-                                          venue: InProcessVenue(venue: ReplayVenue(exchange)), skipsQuietSteps: skipsQuietSteps),
+                                          venue: InProcessVenue(venue: ReplayVenue(exchange)), skipsQuietSteps: skipsQuietSteps,
+                                          latency: latency),
                         capacity: seriesCapacity)
         return loop
     }

@@ -26,6 +26,9 @@ public struct BacktestSettings: Sendable {
     /// Whether events that can change nothing for the market maker skip it (see
     /// ``Engine/InProcessRun``); the figures are the same either way.
     public var skipsQuietSteps = true
+    /// Nanoseconds from an order, replace or cancel leaving the market maker to its reaching the
+    /// venue (``Engine/InProcessRun/latency``); 0, the default, is the study's model: at once.
+    public var latency: Int64 = 0
 
     public init(maker: MarketMakerConfiguration, rankCoefficients: [Double] = [0.5, 0.7, 0.8, 0.9], stopLimit: Int64? = 50,
                 restartThreshold: Int64? = nil, queueModel: any QueueModel = PowerProbabilityQueueModel(),

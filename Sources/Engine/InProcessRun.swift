@@ -12,6 +12,13 @@ import Exchange
 /// ``MarketMaker/reactsTheSame(at:as:)``): such steps are only counted (``quietSteps``). The
 /// figures are the same as if it had been told; only the ladder's count of updates differs.
 ///
+/// With a ``latency``, the market maker's commands reach the venue that long after they are
+/// sent: they wait in flight, in order, and each is sent to the venue, and its answers given to
+/// the market maker (at the time it arrives), before the first event at or after that time.
+/// Meanwhile the market moves without them, as it does on a real connection: a refill after a
+/// fill misses the rest of a sweep that printed within the latency. Without (0, the default)
+/// every command reaches the venue at once, the study's model.
+///
 /// Over a ``ReplayVenue`` (a backtest), ``apply(_:)`` is the concrete path: it is compiled for
 /// that venue in this module, so the loop calls no generic code.
 public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
@@ -41,15 +48,29 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
     /// Whether quiet steps are skipped (see the type's discussion); without, every event is
     /// shown to the market maker.
     public let skipsQuietSteps: Bool
+    /// Nanoseconds from a command leaving the market maker to its reaching the venue (0: at once).
+    public let latency: Int64
+    /// Commands on their way to the venue, with the time each arrives; those before
+    /// `inFlightStart` have arrived.
+    private var inFlight: [(arrives: Int64, command: VenueCommand)] = []
+    private var inFlightStart = 0
 
-    public init(maker: MarketMaker, venue: InProcessVenue<V>, skipsQuietSteps: Bool = true) {
+    /// A run of `maker` on `venue`; `latency` (nanoseconds, not negative) delays every command
+    /// on its way to the venue.
+    public init(maker: MarketMaker, venue: InProcessVenue<V>, skipsQuietSteps: Bool = true, latency: Int64 = 0) {
+        precondition(latency >= 0, "a latency is not negative")
         self.maker = maker
         self.venue = venue
         self.skipsQuietSteps = skipsQuietSteps
+        self.latency = latency
         updates.reserveCapacity(64)
         commands.reserveCapacity(64)
         batch.reserveCapacity(64)
+        if latency > 0 { inFlight.reserveCapacity(64) }
     }
+
+    /// Commands sent and not yet at the venue.
+    public var commandsInFlight: Int { inFlight.count - inFlightStart }
 
     /// The best bid and ask the venue shows.
     public var quotes: (bid: Int64?, ask: Int64?) {
@@ -58,6 +79,7 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
 
     /// Changes the venue (`body` applies a recorded event), then lets the market maker react.
     public mutating func step(now: Int64, _ body: (inout V, inout [ExchangeEvent]) -> Void) {
+        if latency > 0 { arrive(upTo: now) }
         if !updates.isEmpty { updates.removeAll(keepingCapacity: true) }
         venue.drive(into: &updates, body)
         react(now: now)
@@ -99,12 +121,35 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
         return maker.reactsTheSame(at: now, as: shownAt)
     }
 
-    /// Cancels everything (the end of a run) and settles.
+    /// Cancels everything (the end of a run) and settles: with a latency, every command in
+    /// flight arrives, in order, at its time.
     public mutating func finish(now: Int64) {
         settled = false
         if !commands.isEmpty { commands.removeAll(keepingCapacity: true) }
         maker.cancelAll(now: now, into: &commands)
         flush(now: now)
+        if latency > 0 { arrive(upTo: .max) }
+    }
+
+    /// The commands in flight that arrive at or before `time` reach the venue, one by one in
+    /// order, each at its own time, and the market maker gets the answers then (new commands it
+    /// sends go in flight in turn, and arrive in this call when they are due by `time`).
+    private mutating func arrive(upTo time: Int64) {
+        // Nothing due: the market maker has heard nothing new.
+        guard inFlightStart < inFlight.count, inFlight[inFlightStart].arrives <= time else { return }
+        while inFlightStart < inFlight.count, inFlight[inFlightStart].arrives <= time {
+            let (arrives, command) = inFlight[inFlightStart]
+            inFlightStart += 1
+            if !updates.isEmpty { updates.removeAll(keepingCapacity: true) }
+            venue.send(command, into: &updates)
+            settle(now: arrives)
+        }
+        // The market maker has heard from the venue since it last saw the market.
+        settled = false
+        if inFlightStart == inFlight.count {
+            inFlight.removeAll(keepingCapacity: true)
+            inFlightStart = 0
+        }
     }
 
     /// Starts a new peak of |net position| at the current |net position| (a new trading day).
@@ -112,8 +157,15 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
         peakPosition = abs(maker.positions.position)
     }
 
-    /// Sends the pending commands and feeds the answers back until nothing is left.
+    /// Sends the pending commands and feeds the answers back until nothing is left; with a
+    /// latency, puts them in flight instead.
     private mutating func flush(now: Int64) {
+        if latency > 0 {
+            let (arrives, overflow) = now.addingReportingOverflow(latency)
+            for command in commands { inFlight.append((overflow ? .max : arrives, command)) }
+            if !commands.isEmpty { commands.removeAll(keepingCapacity: true) }
+            return
+        }
         while !commands.isEmpty {
             swap(&batch, &commands)
             if !commands.isEmpty { commands.removeAll(keepingCapacity: true) }
@@ -146,6 +198,7 @@ extension InProcessRun where V == ReplayVenue {
     /// market maker react: ``step(now:_:)`` with ``ReplayVenue/apply(_:events:)``, compiled for
     /// the replay venue.
     public mutating func apply(_ event: MarketEvent) {
+        if latency > 0 { arrive(upTo: event.time) }
         if !updates.isEmpty { updates.removeAll(keepingCapacity: true) }
         venue.drive(into: &updates) { venue, events in venue.apply(event, events: &events) }
         react(now: event.time)

@@ -31,6 +31,10 @@ struct BacktestCommand: ParsableCommand {
                                valueName: "model"))
     var queueModel = "power:1"
 
+    @Option(help: ArgumentHelp("Microseconds from an order, replace or cancel leaving the market maker to its reaching the exchange (market time; 0: at once, the study's model).",
+                               valueName: "us"))
+    var latency = 0.0
+
     @Flag(help: "Trade the recording's trades only (quotes and depth dropped, aggressors forgotten): the study's price path, quoted at last -/+ 1 tick.")
     var tradesOnly = false
 
@@ -49,7 +53,13 @@ struct BacktestCommand: ParsableCommand {
         _ = try rankCoefficients()
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         _ = try MarketOptions.queueModel(queueModel)
+        guard latency >= 0 && latency <= 60_000_000 else {
+            throw ValidationError("--latency must be between 0 and 60000000 microseconds (60 s), got \(latency)")
+        }
     }
+
+    /// `--latency` in nanoseconds.
+    var latencyNanoseconds: Int64 { Int64((latency * 1_000).rounded()) }
 
     func rankCoefficients() throws -> [Double] {
         let parts = rc.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -67,9 +77,10 @@ struct BacktestCommand: ParsableCommand {
         let format = recording.format ?? .synthetic
         let instrument: Instrument
         do { instrument = try recording.replayInstrument(format) } catch let error as MarketDataError { Self.fail("\(error)") }
-        let settings = BacktestSettings(maker: try maker.configuration(instrument: instrument), rankCoefficients: try rankCoefficients(),
+        var settings = BacktestSettings(maker: try maker.configuration(instrument: instrument), rankCoefficients: try rankCoefficients(),
                                         stopLimit: try maker.stopLimit, restartThreshold: maker.restartThreshold,
                                         queueModel: try MarketOptions.queueModel(queueModel))
+        settings.latency = latencyNanoseconds
         let recording = self.recording
         let tradesOnly = self.tradesOnly
         let factory: BacktestSweep.SourceFactory = { () throws(MarketDataError) -> any MarketDataSource in
@@ -131,7 +142,16 @@ struct BacktestCommand: ParsableCommand {
         return "\(instrument.symbol) (tick \(instrument.tickSize), lot \(instrument.lotSize)): \(data), \(events) events"
             + (skipped > 0 ? " (\(skipped) bad records skipped)" : "")
             + "; \(maker.levels) levels of \(maker.lots) lot\(maker.lots == 1 ? "" : "s") a side, offset \(maker.offset); "
-            + "queue model \(queueModel); \(fees)"
+            + "queue model \(queueModel); " + (latencyNanoseconds > 0 ? "latency \(Self.microseconds(latencyNanoseconds)) us; " : "")
+            + fees
+    }
+
+    /// Nanoseconds as microseconds, without trailing zeros (`50`, `0.25`).
+    static func microseconds(_ ns: Int64) -> String {
+        var text = String(format: "%.3f", Double(ns) / 1_000)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     static func fee(_ fee: Fee) -> String {

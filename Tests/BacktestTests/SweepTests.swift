@@ -42,12 +42,29 @@ struct SweepTests {
         #expect(parallel[0].figures.stopEvents > 0 && parallel[1].figures.stopEvents == 0)
     }
 
-    @Test func skippingQuietStepsChangesNothing() throws {
+    /// Also with commands in flight (a latency): skipped steps wait for the venue's answers.
+    @Test(arguments: [0, 1_000_000, 20_000_000_000] as [Int64])
+    func skippingQuietStepsChangesNothing(latency: Int64) throws {
         var settings = TestData.feeSettings(stop: 10, rcs: [0.8])
+        settings.latency = latency
         let quick = try BacktestSweep(settings: settings, jobs: 1).run { SyntheticMarket(Self.market) }
         settings.skipsQuietSteps = false
         let full = try BacktestSweep(settings: settings, jobs: 1).run { SyntheticMarket(Self.market) }
         #expect(quick == full)
+        #expect(quick[0].figures.trades > 0)
+    }
+
+    /// The latency changes the run (orders miss what the market did while they were on their
+    /// way) and nothing else: the same settings give the same figures again.
+    @Test func aLatencyChangesTheRunReproducibly() throws {
+        var settings = TestData.feeSettings(stop: 10, rcs: [0.8])
+        let atOnce = try BacktestSweep(settings: settings, jobs: 1).run { SyntheticMarket(Self.market) }
+        settings.latency = 20_000_000_000
+        let late = try BacktestSweep(settings: settings, jobs: 1).run { SyntheticMarket(Self.market) }
+        let again = try BacktestSweep(settings: settings, jobs: 2).run { SyntheticMarket(Self.market) }
+        #expect(late == again)
+        #expect(late[1].figures != atOnce[1].figures)
+        #expect(late[1].figures.trades > 0)
     }
 
     @Test func daysSplitTheRun() throws {

@@ -34,6 +34,22 @@ struct BacktestCommandTests {
         #expect(NSDictionary(dictionary: ["runs": json["runs"]!]).isEqual(to: ["runs": second["runs"]!]))
     }
 
+    /// `--latency`: named in the first line and the JSON settings, and it changes the run (the
+    /// small market's events are seconds apart: orders 30 s late miss some of them).
+    @Test func latencyDelaysTheOrders() throws {
+        let args = Self.small + ["--stop", "off", "--jobs", "1", "--json"]
+        let atOnce = try DecodeCommandTests.run(args)
+        let late = try DecodeCommandTests.run(args + ["--latency", "30000000.5"])
+        #expect(atOnce.status == 0 && late.status == 0, "\(late.stderr)")
+        let a = try #require(try JSONSerialization.jsonObject(with: Data(atOnce.stdout.utf8)) as? [String: Any])
+        let b = try #require(try JSONSerialization.jsonObject(with: Data(late.stdout.utf8)) as? [String: Any])
+        #expect((a["settings"] as? [String: Any])?["latencyMicroseconds"] as? Double == 0)
+        #expect((b["settings"] as? [String: Any])?["latencyMicroseconds"] as? Double == 30_000_000.5)
+        #expect((b["description"] as? String)?.contains("; latency 30000000.5 us;") == true)
+        #expect((a["description"] as? String)?.contains("latency") == false)
+        #expect(!NSDictionary(dictionary: ["runs": a["runs"]!]).isEqual(to: ["runs": b["runs"]!]))
+    }
+
     @Test func writesTheReport() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-backtest-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -52,6 +68,8 @@ struct BacktestCommandTests {
         #expect(stop.status != 0 && stop.stderr.contains("--stop must be a positive number of lots or off"))
         let fee = try DecodeCommandTests.run(["backtest", "--fee", "cheap"])
         #expect(fee.status != 0 && fee.stderr.contains("--fee must be a rate"))
+        let latency = try DecodeCommandTests.run(["backtest", "--latency=-5"])
+        #expect(latency.status == 64 && latency.stderr.contains("--latency must be between 0 and"))
         let missing = try DecodeCommandTests.run(["backtest", "--data", "/nonexistent/x.csv", "--format", "trades", "--symbol", "X", "--tick-size", "1"])
         #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/x.csv"))
     }
