@@ -11,7 +11,8 @@
 //   never filled, so this is the replay's own cost per event, without the market maker trading.
 // - A real market: the Binance BTCUSDT capture beside the repository (../shared/data/binance),
 //   its book tickers and trades only (level 1), as an event file; one run with the stop at
-//   50 lots and one without. Left out, with a line saying so, when the capture is absent.
+//   50 lots, one without, and one without with a latency of 100 us. Left out, with a line
+//   saying so, when the capture is absent.
 // - The built-in synthetic market (a busier one: 40% of its quotes move the price), one run.
 // - The study's sweep (4 Rc x with and without the stop) over 200,000 rows on 1 and on 2
 //   threads: the wall clock per event of all runs shows the speed-up.
@@ -208,16 +209,20 @@ let benchmarks: @Sendable () -> Void = {
     // book tickers and trades only, written once to an event file.
     if let capture = CaptureL1.eventFile() {
         let perEventMetric = BenchmarkMetric.custom("ns an event", polarity: .prefersSmaller, useScalingFactor: false)
-        for stop in [50, nil] as [Int64?] {
-            let settings = BacktestSettings(maker: MarketMakerConfiguration(instrument: CaptureL1.instrument),
+        // With the stop, without it, and without it with orders 100 us on their way (fewer
+        // fills: refills miss the rest of the sweeps).
+        for (stop, latency) in [(50, 0), (nil, 0), (nil, 100_000)] as [(Int64?, Int64)] {
+            var settings = BacktestSettings(maker: MarketMakerConfiguration(instrument: CaptureL1.instrument),
                                             rankCoefficients: [0.8], stopLimit: stop)
+            settings.latency = latency
             let run = BacktestRun(spec: settings.runs[0], settings: settings)
             // Too few events for a per-event scaling of the harness's figures: the wall clock is
             // per run, and the custom metric divides each run's time by its events.
             var c = configuration(capture.events)
             c.metrics.append(perEventMetric)
             c.maxIterations = 50
-            Benchmark("Backtest: BTCUSDT capture as L1, \(stop == nil ? "no stop" : "stop at 50 lots"), one run (\(capture.events) events)",
+            let name = (stop == nil ? "no stop" : "stop at 50 lots") + (latency > 0 ? ", latency \(latency / 1_000) us" : "")
+            Benchmark("Backtest: BTCUSDT capture as L1, \(name), one run (\(capture.events) events)",
                       configuration: c) { benchmark in
                 var source = try EventFileSource(path: capture.path, instrument: CaptureL1.instrument)
                 let start = DispatchTime.now().uptimeNanoseconds
