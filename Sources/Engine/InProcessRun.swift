@@ -135,18 +135,16 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
     /// order, each at its own time, and the market maker gets the answers then (new commands it
     /// sends go in flight in turn, and arrive in this call when they are due by `time`).
     private mutating func arrive(upTo time: Int64) {
-        // Nothing due: the market maker has heard nothing new.
-        guard inFlightStart < inFlight.count, inFlight[inFlightStart].arrives <= time else { return }
         while inFlightStart < inFlight.count, inFlight[inFlightStart].arrives <= time {
             let (arrives, command) = inFlight[inFlightStart]
             inFlightStart += 1
             if !updates.isEmpty { updates.removeAll(keepingCapacity: true) }
             venue.send(command, into: &updates)
             settle(now: arrives)
+            // The market maker has heard from the venue since it last saw the market.
+            settled = false
         }
-        // The market maker has heard from the venue since it last saw the market.
-        settled = false
-        if inFlightStart == inFlight.count {
+        if inFlightStart > 0 && inFlightStart == inFlight.count {
             inFlight.removeAll(keepingCapacity: true)
             inFlightStart = 0
         }
