@@ -9,6 +9,8 @@
 // - The same events converted to an event file (`mm convert`), one run and the source alone.
 // - An event file of 1,000,000 level-1 quotes that only change sizes: the ladder rests and is
 //   never filled, so this is the replay's own cost per event, without the market maker trading.
+//   The same with trades at the touch on 20% of the rows: each fill an event of its own, then
+//   its refill; the difference per fill is a fill's cost.
 // - A real market: the Binance BTCUSDT capture beside the repository (../shared/data/binance),
 //   its book tickers and trades only (level 1), as an event file; one run with the stop at
 //   50 lots, one without, and one without with a latency of 100 us. Left out, with a line
@@ -62,28 +64,36 @@ enum L1File {
         return path
     }
 
-    /// Writes `rows` level-1 rows in which only the sizes change (the prices stay, nothing
-    /// trades) to a temporary file; returns its path. The ladder rests: no fill, no order after
-    /// the first ones.
-    static func writeSizesOnly(rows: Int, seed: UInt64) -> String {
+    /// Writes `rows` level-1 rows whose prices stay (bid 1000.00, ask 1000.01) and whose sizes
+    /// change to a temporary file; returns its path. Without `trades` nothing trades and the
+    /// ladder rests: no fill, no order after the first ones. With them, as in ``write(rows:seed:)``,
+    /// the volume rises on 20% of the rows by 1 to 3 lots at the bid or the ask: a trade at the
+    /// touch, which fills at most our order there, so each fill is an event of its own.
+    static func writeFixedPrices(rows: Int, seed: UInt64, trades: Bool) -> String {
         var g = Generator(state: seed)
         var time: Int64 = 1_704_186_000_000_000_000
+        var volume = 0
         var text = "timestamp,bid,bid_size,ask,ask_size,last,cumulative_volume\n"
         text.reserveCapacity(rows * 48)
         for _ in 0..<rows {
             time += Int64(1 + g.below(20_000_000))
-            text += "\(time),1000.00,\(1 + g.below(20)),1000.01,\(1 + g.below(20)),1000.00,0\n"
+            var last = "1000.00"
+            if trades && g.below(5) == 0 {
+                volume += 1 + g.below(3)
+                last = g.below(2) == 0 ? "1000.00" : "1000.01"
+            }
+            text += "\(time),1000.00,\(1 + g.below(20)),1000.01,\(1 + g.below(20)),\(last),\(volume)\n"
         }
-        let path = NSTemporaryDirectory() + "backtest-bench-sizes-\(seed)-\(rows).csv"
+        let path = NSTemporaryDirectory() + "backtest-bench-fixed-\(trades ? "trades" : "sizes")-\(seed)-\(rows).csv"
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 
     static func price(_ ticks: Int64) -> String { "\(ticks / 100).\(ticks % 100 < 10 ? "0" : "")\(ticks % 100)" }
 
-    static func settings(rcs: [Double] = [0.8]) -> BacktestSettings {
+    static func settings(rcs: [Double] = [0.8], stop: Int64? = 50) -> BacktestSettings {
         BacktestSettings(maker: MarketMakerConfiguration(instrument: instrument, limits: RiskLimits(maxOrderQuantity: 1_000)),
-                         rankCoefficients: rcs, stopLimit: 50)
+                         rankCoefficients: rcs, stopLimit: stop)
     }
 
     /// Converts the CSV file at `path` to an event file; returns its path.
@@ -182,7 +192,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The replay itself: level-1 quotes that only change sizes, so the ladder rests and is never
     // filled. The cost of an event where the market maker trades is on top of this.
-    let sizesOnly = (try? L1File.convert(L1File.writeSizesOnly(rows: rows, seed: 3))) ?? ""
+    let sizesOnly = (try? L1File.convert(L1File.writeFixedPrices(rows: rows, seed: 3, trades: false))) ?? ""
     Benchmark("Backtest: event file, sizes only, the ladder resting, one run (per event; \(rows) events)",
               configuration: perEvent(rows)) { benchmark in
         var source = try EventFileSource(path: sizesOnly, instrument: L1File.instrument)
@@ -191,6 +201,26 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
         precondition(result.events == rows && result.figures.trades == 0, "the ladder rests")
         blackHole(result)
+    }
+
+    // The same quotes with trades at the touch: each fill comes in an event of its own, and is
+    // followed by the refill. Its time over the resting run's, per fill, is what a fill costs.
+    // No stop, so that every order is the ladder's.
+    let touchSettings = L1File.settings(stop: nil)
+    let touchRun = BacktestRun(spec: touchSettings.runs[0], settings: touchSettings)
+    if let touch = try? L1File.convert(L1File.writeFixedPrices(rows: rows, seed: 3, trades: true)),
+       var source = try? EventFileSource(path: touch, instrument: L1File.instrument),
+       let dry = try? touchRun.run(&source) {
+        let events = dry.events
+        Benchmark("Backtest: event file, trades at the touch, prices fixed, one run (per event; \(events) events, "
+                  + "\(dry.figures.trades) fills)", configuration: perEvent(events)) { benchmark in
+            var source = try EventFileSource(path: touch, instrument: L1File.instrument)
+            benchmark.startMeasurement()
+            let result = try touchRun.run(&source)
+            benchmark.stopMeasurement()
+            precondition(result.events == events && result.figures.trades == dry.figures.trades, "the same fills each run")
+            blackHole(result)
+        }
     }
 
     let synthetic = SyntheticMarket.Parameters(days: 2, eventsPerDay: 500_000)
