@@ -179,10 +179,11 @@ public final class FIXEngine: @unchecked Sendable {
             }
         }
         for session in sessions { session.disconnect() }
-        // The stores and logs are used on the sessions' event loops: closed there.
+        // The stores and logs are used on the sessions' event loops only: closed there, so the
+        // hand-over to the loop is safe though they are not Sendable.
         for (index, session) in sessions.enumerated() {
-            let store = stores[index]
-            let log = logs[index]
+            nonisolated(unsafe) let store = stores[index]
+            nonisolated(unsafe) let log = logs[index]
             try await session.eventLoop.submit {
                 try? store.flush()
                 (store as? FileStore).map { try? $0.close() }

@@ -75,7 +75,7 @@ public final class FIXSession: @unchecked Sendable {
         self.clock = clock
     }
 
-    private func onLoop(_ body: @escaping () -> Void) {
+    private func onLoop(_ body: @escaping @Sendable () -> Void) {
         if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
     }
 
@@ -183,7 +183,7 @@ public final class FIXSession: @unchecked Sendable {
 
     /// Sends an application message: it is stored, then queued for the peer. The future
     /// succeeds once both are done (or fails with the store's error).
-    public func send(msgType: String, possResend: Bool = false, body: @escaping (FIXEncoder) -> Void) -> EventLoopFuture<Void> {
+    public func send(msgType: String, possResend: Bool = false, body: @escaping @Sendable (FIXEncoder) -> Void) -> EventLoopFuture<Void> {
         if eventLoop.inEventLoop {
             do {
                 try write(msgType: msgType, possResend: possResend, body: body)

@@ -36,7 +36,7 @@ final class FIXSessionHandler: ChannelInboundHandler, RemovableChannelHandler, @
     }
 
     /// Runs `body` on the session's event loop, at once when already there, so events keep their order.
-    private func onSessionLoop(_ body: @escaping () -> Void) {
+    private func onSessionLoop(_ body: @escaping @Sendable () -> Void) {
         if session.eventLoop.inEventLoop { body() } else { session.eventLoop.execute(body) }
     }
 

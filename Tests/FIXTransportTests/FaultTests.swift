@@ -92,8 +92,15 @@ struct FaultTests {
 
         /// The session's event log so far (read on its event loop, which writes it).
         func events() async throws -> [String] {
-            let log = self.log
+            // The log is only touched on the loop.
+            nonisolated(unsafe) let log = self.log
             return try await session.eventLoop.submit { log.events }.get()
+        }
+
+        /// Whether the session is logged on (read on its event loop).
+        func loggedOn() async throws -> Bool {
+            let session = self.session
+            return try await session.eventLoop.submit { session.isLoggedOn }.get()
         }
 
         func shutdown() async throws {
@@ -126,7 +133,7 @@ struct FaultTests {
         #expect(next.target == 5)
         // Nothing was rejected and the session did not ask for anything again: only the Logon went out.
         #expect(s.peer.msgTypes == ["A"])
-        #expect(try await s.session.eventLoop.submit { s.session.isLoggedOn }.get())
+        #expect(try await s.loggedOn())
         let events = try await s.events()
         #expect(events.filter { $0.contains("Garbled data ignored") }.count >= 2, "the event log notes the garbled data: \(events)")
         try await s.shutdown()
@@ -173,9 +180,10 @@ struct FaultTests {
         let received = s.recorder.received
         #expect(received.count == count)
         #expect(received == (1...count).map { "F\($0)" })
-        let pauses = try await s.session.eventLoop.submit { s.session.inboundPauses }.get()
+        let session = s.session
+        let pauses = try await session.eventLoop.submit { session.inboundPauses }.get()
         #expect(pauses > 0, "the connection should have stopped reading while the session was behind")
-        #expect(try await s.session.eventLoop.submit { s.session.isLoggedOn }.get())
+        #expect(try await s.loggedOn())
         try await s.shutdown()
     }
 }
