@@ -2,6 +2,7 @@ import ArgumentParser
 import Backtest
 import Engine
 import Exchange
+import FIX
 import Foundation
 
 /// `mm backtest`: the study's sweep over Rc, in process, with its tables and charts.
@@ -146,12 +147,9 @@ struct BacktestCommand: ParsableCommand {
             + fees
     }
 
-    /// Nanoseconds as microseconds, without trailing zeros (`50`, `0.25`).
+    /// Nanoseconds as microseconds, exactly and without trailing zeros (`50`, `0.25`).
     static func microseconds(_ ns: Int64) -> String {
-        var text = String(format: "%.3f", Double(ns) / 1_000)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        FIXDecimal(mantissa: ns, scale: 3).normalized.description
     }
 
     static func fee(_ fee: Fee) -> String {
