@@ -50,6 +50,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Order books, matching, queue-position replay, market-data sources, fees. Pure: no NIO, no FIX.
@@ -59,7 +60,8 @@ let package = Package(
         // FIX decimals <-> the exchange's ticks and lots.
         .target(name: "ExchangeFIX", dependencies: ["Exchange", "FIX"]),
         // The simulated exchange's FIX application: order entry and market data over a Venue.
-        .target(name: "ExchangeGateway", dependencies: ["Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport"]),
+        .target(name: "ExchangeGateway", dependencies: ["Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport",
+                                                 .product(name: "Logging", package: "swift-log")]),
         // The ladder: market state in, order intents out. Pure.
         .target(name: "Quoting", dependencies: ["Exchange"]),
         // Pre-trade checks, net-position stop, dynamic margin, concentration, kill switch. Pure.

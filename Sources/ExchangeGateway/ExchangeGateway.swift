@@ -57,10 +57,35 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
     /// Fees charged on fills, reported in each Trade execution report (Commission, CommType 3).
     public let fees: FeeSchedule
 
-    public init(venue: V, fees: FeeSchedule = .free, clock: @escaping @Sendable () -> UTCTimestamp = systemNow) {
+    /// What every OrderID (37) and ExecID (17) this gateway gives starts with: a name for this
+    /// run of the venue, so that ids stay unique across restarts over the same stores.
+    public let idPrefix: String
+
+    /// A gateway in front of `venue`. `idPrefix` names this run in every OrderID and ExecID
+    /// (default: ``runPrefix(at:)`` of the clock's reading now).
+    public init(venue: V, fees: FeeSchedule = .free, idPrefix: String? = nil,
+                clock: @escaping @Sendable () -> UTCTimestamp = systemNow) {
         self.venue = venue
         self.fees = fees
         self.clock = clock
+        self.idPrefix = idPrefix ?? Self.runPrefix(at: clock())
+    }
+
+    /// The start time in milliseconds, in base 36 (8 characters until the year 2059): two runs
+    /// started at least a millisecond apart never share it.
+    public static func runPrefix(at time: UTCTimestamp) -> String {
+        String(max(time.nanosecondsSinceEpoch / 1_000_000, 0), radix: 36)
+    }
+
+    /// The OrderID (37) of the venue's order `id`.
+    func orderIDText(_ id: OrderID) -> String { "\(idPrefix)-\(id)" }
+
+    /// The venue's order id an OrderID (37) names; nil when it is not one of this run's.
+    func orderID(parsing text: String) -> OrderID? {
+        guard text.hasPrefix(idPrefix), text.utf8.count > idPrefix.utf8.count + 1 else { return nil }
+        let rest = text.utf8.dropFirst(idPrefix.utf8.count)
+        guard rest.first == UInt8(ascii: "-") else { return nil }
+        return OrderID(Substring(rest.dropFirst()))
     }
 
     /// Sessions logged on.
@@ -217,7 +242,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             return nil
         }
         var id = p.origClOrdID.flatMap { clOrdIDs[p.owner]?[$0] }
-        if id == nil, let orderID, let n = OrderID(orderID) { id = n }
+        if id == nil, let orderID, let n = self.orderID(parsing: orderID) { id = n }
         if let id, let done = doneOrders[id], done.owner == p.owner {
             clOrdIDs[p.owner, default: [:]][p.clOrdID] = id
             rejectCancel(p, id, .tooLateToCancel, done.status == .filled ? "Too late: the order is filled" : "Too late: the order is canceled")
@@ -310,7 +335,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
 
     private func nextExecID() -> String {
         execSequence += 1
-        return "E\(execSequence)"
+        return "\(idPrefix)-E\(execSequence)"
     }
 
     /// An ExecutionReport for `order` as it now is.
@@ -324,7 +349,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         default: status = order.leaves == 0 && order.cumQty > 0 ? .filled : order.cumQty > 0 ? .partiallyFilled : .new
         }
         let report = ExecutionReport(
-            orderID: String(order.id), clOrdID: order.clOrdID, origClOrdID: order.origClOrdID, execID: nextExecID(),
+            orderID: orderIDText(order.id), clOrdID: order.clOrdID, origClOrdID: order.origClOrdID, execID: nextExecID(),
             execType: execType, ordStatus: status, symbol: instrument.symbol, side: order.side,
             orderQty: instrument.quantity(order.quantity), ordType: order.ordType,
             price: order.ordType == .limit ? instrument.price(order.price) : nil, timeInForce: order.timeInForce,
@@ -356,7 +381,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         let status: OrdStatus = order.map { $0.cumQty > 0 ? .partiallyFilled : .new } ?? done?.status ?? .rejected
         let known = order != nil || done != nil
         let reject = OrderCancelReject(
-            orderID: known ? String(id!) : "NONE", clOrdID: p.clOrdID, origClOrdID: p.origClOrdID ?? "NONE",
+            orderID: known ? orderIDText(id!) : "NONE", clOrdID: p.clOrdID, origClOrdID: p.origClOrdID ?? "NONE",
             ordStatus: status, transactTime: clock(),
             cxlRejResponseTo: p.kind == .replace ? .orderCancelReplaceRequest : .orderCancelRequest,
             cxlRejReason: reason, text: text)

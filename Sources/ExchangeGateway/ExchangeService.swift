@@ -4,6 +4,7 @@ import FIX
 import Foundation
 import FIXSession
 import FIXTransport
+import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -42,6 +43,7 @@ public final class ExchangeService: @unchecked Sendable {
     /// Throws what ``FIXEngine`` throws.
     public init(settings: SettingsFile, market: Market, fees: FeeSchedule = .free,
                 wrapApplication: (any FIXApplication) -> any FIXApplication = { $0 },
+                logger: Logger = Logger(label: "exchange", factory: { _ in SwiftLogNoOpLogHandler() }),
                 report: @escaping @Sendable (String) -> Void) throws {
         self.fees = fees
         self.report = report
@@ -50,14 +52,14 @@ public final class ExchangeService: @unchecked Sendable {
         switch market {
         case .books(let instruments):
             let gateway = ExchangeGateway(venue: MatchingEngine(instruments: instruments), fees: fees)
-            engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types)
+            engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types, logger: logger)
             statistics = { gateway.statistics }
             driver = nil
             replaySwitch = nil
         case let .replay(source, instrument, rc, model, speed, eventsPerBatch, lockstep):
             let gateway = ExchangeGateway(venue: ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rc,
                                                                             queueModel: model)), fees: fees)
-            engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types)
+            engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types, logger: logger)
             statistics = { gateway.statistics }
             let control = EndableMarketDataSource.Switch()
             replaySwitch = control

@@ -1,12 +1,18 @@
 import FIX
 import FIXSession
+import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// Serves many sessions on one port: each connection is routed to its session by the CompIDs of
-/// its first message (the Logon). A connection for an unknown session, or for a session that is
-/// already connected, is closed.
+/// its first message, which must be a Logon. A connection whose first message is not a Logon,
+/// names an unknown session, or a session that is already connected, is closed without an
+/// answer, and the session is not touched. A connection that sends no Logon within
+/// ``logonTimeout`` is closed, and at most ``maxPendingConnections`` connections may wait for
+/// their Logon at once (others are closed at once): idle connections cannot pile up. Each
+/// refusal is logged at warning with the peer's address.
 public final class FIXAcceptor: @unchecked Sendable {
     public let sessions: [SessionID: FIXSession]
     private let group: EventLoopGroup
@@ -17,13 +23,26 @@ public final class FIXAcceptor: @unchecked Sendable {
     private let noDelay: Bool
     private let reuseAddress: Bool
     private var channel: Channel?
+    /// How long a new connection may take to send its Logon.
+    public let logonTimeout: TimeAmount
+    /// Most connections waiting for their Logon at once.
+    public let maxPendingConnections: Int
+    private let logger: Logger
+    private let pending = PendingConnections()
 
     /// An acceptor for `sessions` on `host:port` (port 0: any free port; see ``localPort``),
     /// with TLS when a context is given (see ``FIXTLS/serverContext(_:)``).
     /// `noDelay`: TCP_NODELAY on each connection; `reuseAddress`: SO_REUSEADDR on the listening
     /// socket (a restarted acceptor binds its port at once).
+    /// `logonTimeout` and `maxPendingConnections` bound the connections that have not logged on;
+    /// refusals go to `logger`.
     public init(sessions: [FIXSession], group: EventLoopGroup, host: String = "127.0.0.1", port: Int,
-                maxMessageSize: Int = 1 << 20, tls: NIOSSLContext? = nil, noDelay: Bool = true, reuseAddress: Bool = true) {
+                maxMessageSize: Int = 1 << 20, tls: NIOSSLContext? = nil, noDelay: Bool = true, reuseAddress: Bool = true,
+                logonTimeout: TimeAmount = .seconds(10), maxPendingConnections: Int = 256,
+                logger: Logger = Logger(label: "fix.acceptor", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.logonTimeout = logonTimeout
+        self.maxPendingConnections = max(maxPendingConnections, 1)
+        self.logger = logger
         self.tls = tls
         self.noDelay = noDelay
         self.reuseAddress = reuseAddress
@@ -39,6 +58,8 @@ public final class FIXAcceptor: @unchecked Sendable {
         let sessions = self.sessions
         let maxMessageSize = self.maxMessageSize
         let tls = self.tls
+        let limits = AcceptorRoutingHandler.Limits(logonTimeout: logonTimeout, maxPending: maxPendingConnections,
+                                                   pending: pending, logger: logger, address: "\(host):\(port)")
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
@@ -52,11 +73,18 @@ public final class FIXAcceptor: @unchecked Sendable {
                     }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FIXFrameDecoder(maxMessageSize: maxMessageSize)))
-                    try channel.pipeline.syncOperations.addHandler(AcceptorRoutingHandler(sessions: sessions))
+                    try channel.pipeline.syncOperations.addHandler(AcceptorRoutingHandler(sessions: sessions, limits: limits))
                 }
             }
-        channel = try await bootstrap.bind(host: host, port: port).get()
+        do {
+            channel = try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            throw FIXAcceptorError(host: host, port: port, reason: "\(error)")
+        }
     }
+
+    /// Connections accepted and not yet logged on (or closed).
+    public var pendingConnections: Int { pending.count.load(ordering: .relaxed) }
 
     /// The port listened on.
     public var localPort: Int? { channel?.localAddress?.port }
@@ -68,38 +96,144 @@ public final class FIXAcceptor: @unchecked Sendable {
     }
 }
 
+/// A listening socket that could not be opened: the address and port, and the system's reason.
+public struct FIXAcceptorError: Error, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var reason: String
+
+    public var description: String { "cannot listen on \(host):\(port): \(reason)" }
+}
+
+/// The count of an acceptor's connections that have not logged on.
+final class PendingConnections: Sendable {
+    let count = Atomic<Int>(0)
+    /// Connections refused because too many were pending (logged now and then, not each time).
+    let refused = Atomic<Int>(0)
+}
+
 /// Waits for a connection's first message and hands the connection to the session its CompIDs
-/// name.
+/// name, when it is a Logon. Closes the connection when no Logon comes in time.
 final class AcceptorRoutingHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = FIXFrame
     typealias InboundOut = FIXFrame
 
-    private let sessions: [SessionID: FIXSession]
+    struct Limits: Sendable {
+        var logonTimeout: TimeAmount
+        var maxPending: Int
+        var pending: PendingConnections
+        var logger: Logger
+        /// The listening address, for the log.
+        var address: String
+    }
 
-    init(sessions: [SessionID: FIXSession]) {
+    private let sessions: [SessionID: FIXSession]
+    private let limits: Limits
+    /// Whether this connection counts among the pending ones.
+    private var counted = false
+    private var timeout: Scheduled<Void>?
+    private var peer = "unknown"
+
+    init(sessions: [SessionID: FIXSession], limits: Limits) {
         self.sessions = sessions
+        self.limits = limits
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context)
+        context.fireChannelActive()
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard !counted, timeout == nil else { return }
+        peer = FIXSession.describe(context.channel.remoteAddress) ?? "unknown"
+        let now = limits.pending.count.add(1, ordering: .relaxed).newValue
+        counted = true
+        if now > limits.maxPending {
+            let refused = limits.pending.refused.add(1, ordering: .relaxed).newValue
+            if refused == 1 || refused % 1000 == 0 {
+                limits.logger.warning("FIX connection refused: too many connections waiting for their Logon", metadata: [
+                    "listener": "\(limits.address)", "peer": "\(peer)", "pending": "\(limits.maxPending)",
+                    "refused_so_far": "\(refused)",
+                ])
+            }
+            release()
+            context.close(promise: nil)
+            return
+        }
+        let channel = context.channel
+        let limits = self.limits, peer = self.peer
+        timeout = context.eventLoop.scheduleTask(in: limits.logonTimeout) {
+            limits.logger.warning("FIX connection closed: no Logon in time", metadata: [
+                "listener": "\(limits.address)", "peer": "\(peer)", "timeout": "\(limits.logonTimeout)",
+            ])
+            channel.close(promise: nil)
+        }
+    }
+
+    /// The connection no longer waits for its Logon: it logged on, or is gone.
+    private func release() {
+        timeout?.cancel()
+        timeout = nil
+        if counted {
+            counted = false
+            limits.pending.count.subtract(1, ordering: .relaxed)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        release()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        release()
+    }
+
+    private func refuse(_ context: ChannelHandlerContext, _ reason: String, session: String? = nil) {
+        var metadata: Logger.Metadata = ["listener": "\(limits.address)", "peer": "\(peer)", "reason": "\(reason)"]
+        if let session { metadata["session"] = "\(session)" }
+        limits.logger.warning("FIX logon refused", metadata: metadata)
+        release()
+        context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .message(let buffer) = unwrapInboundIn(data) else {
             // A connection must start with a well-framed Logon.
-            context.close(promise: nil)
+            refuse(context, "the first message is garbled")
             return
         }
-        let message = try? FIXMessage(bytes: buffer.readableBytesView)
-        guard let message, let beginString = message.beginString, let theirs = message.string(Tag.senderCompID),
-              let ours = message.string(Tag.targetCompID),
-              let session = sessions[SessionID(beginString: beginString, senderCompID: ours, targetCompID: theirs)] else {
-            context.close(promise: nil)
+        guard let message = try? FIXMessage(bytes: buffer.readableBytesView) else {
+            refuse(context, "the first message cannot be parsed")
+            return
+        }
+        guard message.msgType == "A" else {
+            refuse(context, "the first message is not a Logon (MsgType \(message.msgType ?? "missing"))")
+            return
+        }
+        guard let beginString = message.beginString, let theirs = message.string(Tag.senderCompID),
+              let ours = message.string(Tag.targetCompID) else {
+            refuse(context, "a Logon without BeginString, SenderCompID or TargetCompID")
+            return
+        }
+        let id = SessionID(beginString: beginString, senderCompID: ours, targetCompID: theirs)
+        guard let session = sessions[id] else {
+            refuse(context, "no such session", session: "\(beginString):\(theirs)->\(ours)")
             return
         }
         let handler = FIXSessionHandler(session: session)
         do {
             try context.pipeline.syncOperations.addHandler(handler, position: .after(self))
         } catch {
-            context.close(promise: nil)
+            refuse(context, "the connection could not be set up: \(error)")
             return
         }
+        release()
         context.fireChannelRead(data)
         context.pipeline.syncOperations.removeHandler(self, promise: nil)
     }

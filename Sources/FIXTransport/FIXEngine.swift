@@ -1,5 +1,6 @@
 import FIX
 import FIXSession
+import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -24,6 +25,8 @@ public final class FIXEngine: @unchecked Sendable {
     public let initiators: [FIXInitiator]
     private let stores: [any MessageStore]
     private let logs: [any SessionLog]
+    /// The line of each acceptor's first session, for errors.
+    private let acceptorLines: [Int]
 
     /// Builds the sessions of `settings` for `application`, each on an event loop of `group`.
     ///
@@ -32,9 +35,13 @@ public final class FIXEngine: @unchecked Sendable {
     ///     get a BusinessMessageReject (nil: all are delivered).
     ///   - configure: a last say on each session's state machine (an authentication hook, a
     ///     resend veto) before it is used.
+    ///   - logger: where acceptors log refused connections and logons.
+    ///   - committer: syncs the file stores and logs off the event loops (see ``FIXSession``).
     public init(settings: SettingsFile, application: any FIXApplication, group: EventLoopGroup,
                 supportedMessageTypes: Set<String>? = nil,
                 configure: (SessionSettings, inout SessionStateMachine) -> Void = { _, _ in },
+                logger: Logger = Logger(label: "fix.engine", factory: { _ in SwiftLogNoOpLogHandler() }),
+                committer: GroupCommit = .shared,
                 now: UTCTimestamp = systemNow()) throws(FIXEngineError) {
         self.settings = settings
         var dictionaries: [String: DataDictionary] = [:]
@@ -92,7 +99,8 @@ public final class FIXEngine: @unchecked Sendable {
                     configuration: SessionConfiguration(s, supportedMessageTypes: supportedMessageTypes),
                     store: store, dictionary: dictionary)
                 configure(s, &machine)
-                let session = FIXSession(machine: machine, log: log, application: application, eventLoop: group.next())
+                let session = FIXSession(machine: machine, log: log, application: application, eventLoop: group.next(),
+                                         committer: committer)
                 sessions.append(session)
 
                 switch s.connectionType {
@@ -140,9 +148,10 @@ public final class FIXEngine: @unchecked Sendable {
                 }
                 acceptors.append(FIXAcceptor(sessions: listener.sessions, group: group, host: listener.address,
                                              port: listener.port, tls: tls, noDelay: listener.noDelay,
-                                             reuseAddress: listener.reuseAddress))
+                                             reuseAddress: listener.reuseAddress, logger: logger))
             }
             self.acceptors = acceptors
+            self.acceptorLines = listeners.map(\.line)
         } catch {
             for store in stores { (store as? FileStore).map { try? $0.close() } }
             for log in logs { (log as? FileLog)?.close() }
@@ -160,8 +169,17 @@ public final class FIXEngine: @unchecked Sendable {
     }
 
     /// Starts listening (acceptors) and connecting (initiators).
+    /// A port that cannot be listened on fails with a ``FIXEngineError`` naming the settings
+    /// file, the line of the first session on it, the address and the reason.
     public func start() async throws {
-        for acceptor in acceptors { try await acceptor.start() }
+        for (acceptor, line) in zip(acceptors, acceptorLines) {
+            do {
+                try await acceptor.start()
+            } catch let error as FIXAcceptorError {
+                throw FIXEngineError(path: settings.path, line: line, sessionID: nil, key: "SocketAcceptPort",
+                                     reason: error.description)
+            }
+        }
         for initiator in initiators { initiator.start() }
     }
 

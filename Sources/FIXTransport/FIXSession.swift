@@ -63,8 +63,43 @@ public final class FIXSession: @unchecked Sendable {
     /// How often timers (heartbeats, timeouts) are checked.
     public static let tickInterval = TimeAmount.milliseconds(200)
 
+    /// Forces the store's and the log's writes to disk off the event loop; nil: the store syncs
+    /// inline, as its policy says.
+    private let committer: GroupCommit?
+    /// The store, when its syncs are the committer's.
+    private let storeSync: (any SyncSource)?
+    /// The log, when its files are synced with the store's.
+    private let logSync: (any SyncSource)?
+    /// Messages written by the session and held until the writes before them are on disk
+    /// (``StoreSyncPolicy/always`` with a committer), oldest first from `heldStart`.
+    private var held: [ByteBuffer] = []
+    private var heldStart = 0
+    /// For each commit requested and not yet done, in order: how many held messages it releases.
+    private var releases: [Int] = []
+    private var releasesStart = 0
+    /// Held messages not yet counted in a release.
+    private var unsegmented = 0
+    /// A disconnect waits for the held messages (a Logout before the close).
+    private var closeAfterRelease = false
+    /// When the last interval sync was requested (``StoreSyncPolicy/interval(milliseconds:)``).
+    private var lastIntervalSync = NIODeadline.now()
+    private let syncInterval: TimeAmount?
+    /// Whether the store survives a crash (a ``FileStore``): then the log is handed to the
+    /// operating system at the end of each burst, before what was written leaves, so a crash of
+    /// the process loses no line of what the peer got. (A memory store promises nothing; its log
+    /// is written in large blocks.)
+    private let logFollowsStore: Bool
+
+    /// A session driving `machine` on `eventLoop`. With a `committer`, a ``FileStore`` (and a
+    /// ``FileLog``) is synced by it, off the event loop: under ``StoreSyncPolicy/always`` each
+    /// message is held until a sync that covers everything written before it has completed, so
+    /// nothing leaves before it is durable, and no event loop waits on the disk; under
+    /// ``StoreSyncPolicy/interval(milliseconds:)`` a sync is requested once an interval and
+    /// nothing waits for it. With a file store, whatever the committer, the log is handed to the
+    /// operating system before anything written with it leaves.
     public init(machine: SessionStateMachine, log: any SessionLog, application: (any FIXApplication)?,
                 eventLoop: EventLoop, stalledWriteTimeout: TimeAmount = .seconds(10),
+                committer: GroupCommit? = nil,
                 clock: @escaping @Sendable () -> UTCTimestamp = systemNow) {
         id = machine.configuration.sessionID
         self.stalledWriteTimeout = stalledWriteTimeout
@@ -73,7 +108,23 @@ public final class FIXSession: @unchecked Sendable {
         self.application = application
         self.eventLoop = eventLoop
         self.clock = clock
+        logFollowsStore = machine.store is FileStore
+        if let committer, let store = machine.store as? FileStore, store.sync != .never {
+            store.syncExternally = true
+            self.committer = committer
+            storeSync = store
+            logSync = log as? any SyncSource
+            if case .interval(let ms) = store.sync { syncInterval = .milliseconds(Int64(max(ms, 0))) } else { syncInterval = nil }
+        } else {
+            self.committer = nil
+            storeSync = nil
+            logSync = nil
+            syncInterval = nil
+        }
     }
+
+    /// Whether messages wait for their sync before they leave.
+    private var gated: Bool { storeSync?.syncBeforeSend == true }
 
     private func onLoop(_ body: @escaping @Sendable () -> Void) {
         if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
@@ -162,6 +213,13 @@ public final class FIXSession: @unchecked Sendable {
         self.channel = nil
         timer?.cancel()
         timer = nil
+        // Held messages are in the store: the next connection gets them by ResendRequest. The
+        // commits in flight still come back, and release nothing.
+        held.removeAll()
+        heldStart = 0
+        for i in releasesStart..<releases.count { releases[i] = 0 }
+        unsegmented = 0
+        closeAfterRelease = false
         perform(machine.disconnected(now: clock()))
         log.onEvent("Disconnected", at: clock())
         log.flush()
@@ -173,6 +231,20 @@ public final class FIXSession: @unchecked Sendable {
     public var isLoggedOn: Bool {
         eventLoop.assertInEventLoop()
         return machine.isLoggedOn
+    }
+
+    /// The address of the connected peer (`IP:port`), nil without a connection. Read on the
+    /// event loop.
+    public var peerAddress: String? {
+        eventLoop.assertInEventLoop()
+        return channel.flatMap { FIXSession.describe($0.remoteAddress) }
+    }
+
+    /// `IP:port` of a socket address.
+    static func describe(_ address: SocketAddress?) -> String? {
+        guard let address else { return nil }
+        if let ip = address.ipAddress, let port = address.port { return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
+        return "\(address)"
     }
 
     /// Whether the session has a connection. Read on the event loop.
@@ -292,10 +364,7 @@ public final class FIXSession: @unchecked Sendable {
         performDepth += 1
         defer {
             performDepth -= 1
-            if performDepth == 0 && unflushed {
-                unflushed = false
-                channel?.flush()
-            }
+            if performDepth == 0 { endBurst() }
         }
         for index in actions.indices {
             switch actions[index] {
@@ -304,6 +373,14 @@ public final class FIXSession: @unchecked Sendable {
                 sendTime = nil
                 log.onOutgoing(bytes, at: now)
                 if let channel {
+                    if gated {
+                        // Leaves once what was written before it is on disk (see `endBurst`).
+                        var buffer = channel.allocator.buffer(capacity: bytes.count)
+                        buffer.writeBytes(bytes)
+                        held.append(buffer)
+                        unsegmented += 1
+                        continue
+                    }
                     // Back-pressure: while the peer does not read, nothing more is buffered for
                     // it; the message is in the store and goes out again on its ResendRequest.
                     guard writable else {
@@ -321,10 +398,18 @@ public final class FIXSession: @unchecked Sendable {
             case .persistTarget:
                 perform(machine.persistTarget())
             case .event(let event):
-                if case .note(let text) = event { log.onEvent(text, at: clock()) }
+                switch event {
+                case .note(let text): log.onEvent(text, at: clock())
+                case .logonRefused(let reason): log.onEvent("Logon refused from \(peerAddress ?? "an unknown peer"): \(reason)", at: clock())
+                default: break
+                }
                 application?.onEvent(event, session: self)
             case .disconnect:
                 // What was written goes out first (a Logout before the close).
+                if gated && channel != nil && (unsegmented > 0 || releasesStart < releases.count) {
+                    closeAfterRelease = true
+                    continue
+                }
                 if unflushed {
                     unflushed = false
                     channel?.flush()
@@ -333,5 +418,123 @@ public final class FIXSession: @unchecked Sendable {
             }
         }
         machine.recycle(actions)
+    }
+
+    // MARK: - Durability
+
+    /// The end of a burst of work (an incoming message handled, an application's send): the log
+    /// goes to the operating system, then the messages written go out, at once or once their
+    /// sync is done.
+    private func endBurst() {
+        if logFollowsStore { log.flush() }
+        guard let committer, let storeSync else {
+            flushChannel()
+            return
+        }
+        var targets: [SyncTarget] = []
+        if gated {
+            storeSync.takeUnsynced(into: &targets)
+            logSync?.takeUnsynced(into: &targets)
+            if !targets.isEmpty {
+                releases.append(unsegmented)
+                unsegmented = 0
+                committer.sync(targets) { [weak self] error in
+                    guard let self else { return }
+                    self.eventLoop.execute { self.committed(error) }
+                }
+            } else if releasesStart == releases.count {
+                // Nothing written before these is waiting for the disk.
+                let n = unsegmented
+                unsegmented = 0
+                release(n)
+            } else {
+                // They follow messages still waiting: they leave with them.
+                releases[releases.count - 1] += unsegmented
+                unsegmented = 0
+            }
+            return
+        }
+        flushChannel()
+        if let syncInterval, NIODeadline.now() - lastIntervalSync >= syncInterval {
+            lastIntervalSync = .now()
+            storeSync.takeUnsynced(into: &targets)
+            logSync?.takeUnsynced(into: &targets)
+            if !targets.isEmpty {
+                committer.sync(targets) { [weak self] error in
+                    guard let self, let error else { return }
+                    self.eventLoop.execute { self.syncFailed(error) }
+                }
+            }
+        }
+    }
+
+    private func flushChannel() {
+        if unflushed {
+            unflushed = false
+            channel?.flush()
+        }
+    }
+
+    /// A commit requested by ``endBurst()`` is done: its messages leave (or, when the sync
+    /// failed, the session stops: the store can no longer be trusted).
+    private func committed(_ error: StoreError?) {
+        eventLoop.assertInEventLoop()
+        guard releasesStart < releases.count else { return }
+        let n = releases[releasesStart]
+        releasesStart += 1
+        if releasesStart == releases.count {
+            releases.removeAll(keepingCapacity: true)
+            releasesStart = 0
+        }
+        if let error {
+            syncFailed(error)
+            return
+        }
+        release(n)
+        if closeAfterRelease && releasesStart == releases.count && unsegmented == 0 {
+            closeAfterRelease = false
+            channel?.close(promise: nil)
+        }
+    }
+
+    /// Writes the `n` oldest held messages to the connection and flushes it.
+    private func release(_ n: Int) {
+        guard n > 0 else { return }
+        let end = min(heldStart + n, held.count)
+        if let channel {
+            for i in heldStart..<end {
+                // Back-pressure: while the peer does not read, nothing more is buffered for it;
+                // the message is in the store and goes out again on its ResendRequest.
+                if writable {
+                    channel.write(held[i], promise: nil)
+                    messagesSent += 1
+                } else {
+                    skippedWrites += 1
+                }
+            }
+            channel.flush()
+        }
+        heldStart = end
+        if heldStart == held.count {
+            held.removeAll(keepingCapacity: true)
+            heldStart = 0
+        } else if heldStart >= 1024 && heldStart * 2 >= held.count {
+            held.removeFirst(heldStart)
+            heldStart = 0
+        }
+    }
+
+    /// A sync failed: nothing more leaves, and the connection closes. The store refuses every
+    /// later write, so the session cannot log on again until the process is restarted with a
+    /// sound disk.
+    private func syncFailed(_ error: StoreError) {
+        storeSync?.syncFailed(error)
+        log.onEvent("Sync to disk failed: \(error); disconnecting", at: clock())
+        application?.onEvent(.note("Sync to disk failed: \(error)"), session: self)
+        held.removeAll()
+        heldStart = 0
+        unsegmented = 0
+        for i in releasesStart..<releases.count { releases[i] = 0 }
+        channel?.close(promise: nil)
     }
 }

@@ -39,7 +39,7 @@ final class LiveResponses: FIXApplication, Sendable {
                 s.loggedOn = false
             case let .rejected(refSeqNum, reason, business):
                 s.rejects.append("\(business ? "business " : "")reject of MsgSeqNum \(refSeqNum): \(reason)")
-            case .note, .heartbeat:
+            case .note, .heartbeat, .logonRefused:
                 break
             }
         }

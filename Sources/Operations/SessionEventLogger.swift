@@ -41,6 +41,12 @@ public final class SessionEventLogger: FIXApplication, @unchecked Sendable {
         case .note(let text):
             lastNote.withLock { $0[session.id] = text }
             logger.debug("FIX session event", metadata: ["session": "\(FIXSessionFigures.name(session.id))", "event": "\(text)"])
+        case .logonRefused(let reason):
+            logger.warning("FIX logon refused", metadata: [
+                "session": "\(FIXSessionFigures.name(session.id))",
+                "peer": "\(session.peerAddress ?? "unknown")",
+                "reason": "\(reason)",
+            ])
         case .heartbeat:
             break
         }

@@ -76,7 +76,8 @@ struct ExchangeCommand: AsyncParsableCommand {
         let lifecycle: ExchangeLifecycle
         do {
             let service = try ExchangeService(settings: settings, market: market, fees: try fees.schedule(),
-                                              wrapApplication: { SessionEventLogger($0, logger: logger) }) { line in Self.say(line) }
+                                              wrapApplication: { SessionEventLogger($0, logger: logger) },
+                                              logger: logger) { line in Self.say(line) }
             lifecycle = ExchangeLifecycle(exchange: service, logger: logger)
             try await lifecycle.start()
         } catch {

@@ -92,7 +92,8 @@ struct QuoteCommand: AsyncParsableCommand {
                                                                                                  fees: try fees.schedule())))
         let lifecycle: MarketMakerLifecycle
         do {
-            let engine = try FIXEngine(settings: settings, application: SessionEventLogger(application, logger: logger), group: loop)
+            let engine = try FIXEngine(settings: settings, application: SessionEventLogger(application, logger: logger), group: loop,
+                                       logger: logger)
             lifecycle = MarketMakerLifecycle(application: application, engine: engine, logger: logger)
             try await lifecycle.start()
         } catch {

@@ -16,12 +16,15 @@ import Darwin
 ///
 /// where `<name>` is ``SessionID/fileName``. Files are appended to, never truncated. Lines are
 /// buffered in memory, up to `bufferCapacity` bytes a file, and written when a buffer would
-/// overflow, on ``flush()`` and on ``close()`` (and deinit). Nothing is synced to disk: a log is
-/// for people, the ``MessageStore`` is what a restart relies on.
+/// overflow, on ``flush()`` and on ``close()`` (and deinit). A ``FIXSession`` flushes its log
+/// before anything it sent leaves, and, when its store syncs before sending
+/// (``StoreSyncPolicy/always``), syncs the log's files in the same ``GroupCommit``: the audit
+/// trail holds every message sent or received with the store's durability. A Logon's Password
+/// (554) is written as asterisks.
 ///
 /// A failed write does not stop the session: the lines are dropped, counted in
 /// ``droppedBytes`` and the error kept in ``lastError``.
-public final class FileLog: SessionLog {
+public final class FileLog: SessionLog, SyncSource {
     public let directory: String
     public let sessionID: SessionID
     /// `<directory>/<name>.messages.log`.
@@ -40,6 +43,11 @@ public final class FileLog: SessionLog {
     private var messageBuffer: [UInt8] = []
     private var eventBuffer: [UInt8] = []
     private var closed = false
+    /// Whether each file was written since the last ``takeUnsynced(into:)``.
+    private var messagesWritten = false
+    private var eventsWritten = false
+    private var messagesTarget: SyncTarget?
+    private var eventsTarget: SyncTarget?
 
     /// Opens (creating when missing) the directory and the two files.
     public init(directory: String, sessionID: SessionID, bufferCapacity: Int = 64 * 1024) throws(LogError) {
@@ -96,6 +104,8 @@ public final class FileLog: SessionLog {
         flush()
         messages.close()
         events.close()
+        messagesTarget = nil
+        eventsTarget = nil
         closed = true
     }
 
@@ -103,12 +113,41 @@ public final class FileLog: SessionLog {
         guard !closed else { return }
         // A line is the message, 26 bytes of timestamp and separator, and a newline.
         if messageBuffer.count + bytes.count + 30 > bufferCapacity { write(&messageBuffer, to: messages) }
-        LogLine.append(at: time, bytes, to: &messageBuffer)
+        LogLine.appendMessage(at: time, bytes, to: &messageBuffer)
         if messageBuffer.count >= bufferCapacity { write(&messageBuffer, to: messages) }
+    }
+
+    // MARK: - SyncSource
+
+    /// A log follows its store's policy: it is synced with the store's files.
+    public var syncBeforeSend: Bool { false }
+
+    public func takeUnsynced(into targets: inout [SyncTarget]) {
+        guard !closed else { return }
+        flush()
+        do throws(StoreError) {
+            if messagesWritten {
+                if messagesTarget == nil { messagesTarget = try SyncTarget(path: messagesPath) }
+                targets.append(messagesTarget!)
+                messagesWritten = false
+            }
+            if eventsWritten {
+                if eventsTarget == nil { eventsTarget = try SyncTarget(path: eventPath) }
+                targets.append(eventsTarget!)
+                eventsWritten = false
+            }
+        } catch {
+            lastError = LogError(error)
+        }
+    }
+
+    public func syncFailed(_ error: StoreError) {
+        lastError = LogError(error)
     }
 
     private func write(_ buffer: inout [UInt8], to file: POSIXFile) {
         guard !buffer.isEmpty else { return }
+        if file.fd == messages.fd { messagesWritten = true } else { eventsWritten = true }
         let result = buffer.withUnsafeBytes { b in Result { () throws(StoreError) in try file.append(b) } }
         if case .failure(let error) = result {
             lastError = LogError(error)

@@ -35,6 +35,15 @@ public struct SessionConfiguration: Sendable {
     /// session logs out and refuses to log on; at the start of each period the sequence numbers
     /// start again at 1.
     public var schedule: SessionSchedule = .always
+    /// The Username (553) and Password (554) an acceptor requires on Logon, and an initiator
+    /// sends in its own; nil: none. A Logon without them, or with others, is refused with a
+    /// Logout "Invalid username or password".
+    public var credentials: LogonCredentials?
+    /// Most messages kept while a gap is being filled (received ahead of sequence); past it the
+    /// session logs out: a peer cannot make it hold an unbounded backlog.
+    public var maxQueuedMessages = 100_000
+    /// Most bytes of such messages.
+    public var maxQueuedBytes = 64 << 20
 
     public init(sessionID: SessionID, role: ConnectionType, heartBtInt: Int = 30, resetOnLogon: Bool = false,
                 resetOnLogout: Bool = false, resetOnDisconnect: Bool = false, sendingTimeAccuracy: Int? = 120,
@@ -68,7 +77,34 @@ public struct SessionConfiguration: Sendable {
                   useDataDictionary: settings.useDataDictionary, validation: settings.validation,
                   supportedMessageTypes: supportedMessageTypes)
         schedule = settings.schedule
+        credentials = settings.credentials
     }
+}
+
+/// A Username (553) and Password (554) for Logon. The password is never written to a log.
+public struct LogonCredentials: Sendable, Equatable, CustomStringConvertible {
+    public var username: String
+    public var password: String
+
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+
+    /// Whether `username` and `password` are these, comparing the passwords in time that does
+    /// not depend on where they differ.
+    public func matches(username: String?, password: String?) -> Bool {
+        guard let username, let password else { return false }
+        let a = Array(password.utf8), b = Array(self.password.utf8)
+        var diff = UInt8(a.count == b.count ? 0 : 1)
+        for i in 0..<max(a.count, b.count) {
+            diff |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
+        }
+        return diff == 0 && username == self.username
+    }
+
+    /// The username only: the password stays out of logs and error messages.
+    public var description: String { "user \(username), password hidden" }
 }
 
 /// What the session asks its driver (the transport, or a test) to do.
@@ -97,6 +133,10 @@ public enum SessionEvent: Sendable, Equatable {
     case loggedOut(String?)
     /// A received message was rejected (Reject 3, or BusinessMessageReject j when `business`).
     case rejected(refSeqNum: Int, reason: String, business: Bool)
+    /// A Logon was refused (unknown or wrong credentials, values out of range, a bad first
+    /// message): the text says why. The connection is closed; nothing else about the session
+    /// changed. The driver adds the peer's address when it logs it.
+    case logonRefused(String)
     /// Anything else worth a line in the event log.
     case note(String)
     /// A Heartbeat answering a TestRequest arrived, with the TestReqID (112) it carries: every

@@ -46,11 +46,15 @@ public struct SessionStateMachine {
     private var testRequestsSent = 0
     /// Messages received ahead of sequence, waiting for the gap to be filled.
     private var queue: [Int: FIXMessage] = [:]
+    /// The bytes of the messages in ``queue``.
+    private var queuedBytes = 0
     /// Whether queued messages are being processed (see ``processQueued(now:)``).
     private var drainingQueue = false
     /// The range a ResendRequest of ours asked for, until it is satisfied.
     private var resendRange: ClosedRange<Int>?
     private var receivedReset = false
+    /// Whether the current connection has logged on (a refused one never does).
+    private var loggedOnThisConnection = false
     private var sentReset = false
     private var actions: [SessionAction] = []
     /// Emptied action arrays handed back by the driver (``recycle(_:)``), reused so that a step
@@ -123,6 +127,7 @@ public struct SessionStateMachine {
         lastSent = t
         testRequestsSent = 0
         queue.removeAll()
+        queuedBytes = 0
         resendRange = nil
         switch configuration.role {
         case .acceptor:
@@ -141,10 +146,13 @@ public struct SessionStateMachine {
         if state == .active { emit(.event(.loggedOut(nil))) }
         state = .disconnected
         queue.removeAll()
+        queuedBytes = 0
         resendRange = nil
         receivedReset = false
         sentReset = false
-        if configuration.resetOnDisconnect { resetStore(now) }
+        // Only a connection that logged on ends the sequence: a refused one changes nothing.
+        if configuration.resetOnDisconnect && loggedOnThisConnection { resetStore(now) }
+        loggedOnThisConnection = false
         try? store.flush()
         return end()
     }
@@ -180,12 +188,12 @@ public struct SessionStateMachine {
         case .disconnected:
             break
         case .awaitingLogon(let since), .logonSent(let since):
-            if t - since >= Int64(configuration.logonTimeout) * second {
+            if Self.distance(t, since) >= Int64(min(configuration.logonTimeout, Self.maxHeartBtInt)) * second {
                 note("Timed out waiting for logon")
                 disconnect()
             }
         case .logoutSent(let since):
-            if t - since >= Int64(configuration.logoutTimeout) * second {
+            if Self.distance(t, since) >= Int64(min(configuration.logoutTimeout, Self.maxHeartBtInt)) * second {
                 note("Timed out waiting for logout response")
                 disconnect()
             }
@@ -196,10 +204,12 @@ public struct SessionStateMachine {
                 break
             }
             guard heartBtInt > 0 else { break }
-            let interval = Int64(heartBtInt) * second
-            let silent = t - lastReceived
+            // HeartBtInt is at most 2^31 - 1 seconds (see `nextLogon`), so these stay far from
+            // overflow: 1.2 x 2 x (2^31 - 1) x 10^9 < 2^63.
+            let interval = Int64(min(heartBtInt, Self.maxHeartBtInt)) * second
+            let silent = Self.distance(t, lastReceived)
             // TestRequest after HeartBtInt plus 20%; disconnect after a further interval.
-            if silent >= interval * 12 / 10 * Int64(testRequestsSent + 1) {
+            if silent >= (interval + interval / 5) * Int64(min(testRequestsSent, 1) + 1) {
                 if testRequestsSent >= 1 {
                     note("Timed out waiting for heartbeat")
                     disconnect()
@@ -208,7 +218,7 @@ public struct SessionStateMachine {
                 sendAdmin("1", now: now) { $0.append(Tag.testReqID, "TEST") }
                 testRequestsSent += 1
                 note("Sent test request TEST")
-            } else if t - lastSent >= interval && testRequestsSent == 0 {
+            } else if Self.distance(t, lastSent) >= interval && testRequestsSent == 0 {
                 sendAdmin("0", now: now) { _ in }
             }
         }
@@ -291,7 +301,15 @@ public struct SessionStateMachine {
         switch state {
         case .disconnected:
             return
-        case .awaitingLogon, .logonSent:
+        case .awaitingLogon:
+            // The first message of a connection must be a Logon; anything else closes the
+            // connection without an answer, and without touching the sequence numbers.
+            if msgType != "A" {
+                refuseSilently("the first message is not a Logon (MsgType \(msgType.isEmpty ? "missing" : msgType))")
+                return
+            }
+        case .logonSent:
+            // The answer to our Logon: a Logon, or a Logout refusing it.
             if msgType != "A" && msgType != "5" {
                 note("First message is not a Logon: disconnecting")
                 disconnect()
@@ -302,6 +320,10 @@ public struct SessionStateMachine {
         }
 
         if m.beginString != configuration.sessionID.beginString {
+            if case .awaitingLogon = state {
+                refuseSilently("wrong BeginString \(m.beginString ?? "(missing)")")
+                return
+            }
             if msgType == "5" {
                 nextLogout(&m, now: now, verifySequence: false)
             } else {
@@ -313,6 +335,10 @@ public struct SessionStateMachine {
         }
 
         if configuration.useDataDictionary, let reject = validator.validate(&m) {
+            if case .awaitingLogon = state {
+                refuseSilently("invalid Logon: \(reject.text)" + (reject.refTagID.map { " (tag \($0))" } ?? ""))
+                return
+            }
             if msgType == "A" {
                 sendLogout(text: reject.text, now: now)
                 disconnect()
@@ -350,10 +376,30 @@ public struct SessionStateMachine {
             sendReject(to: m, .other, tag: nil, text: "Logon received on a logged-on session", now: now)
             return
         }
+        if case .awaitingLogon = state {
+            // Checked before anything changes: a Logon that fails here leaves the session as it was.
+            guard verifyLogonHeader(&m, now: now) else { return }
+            if let credentials = configuration.credentials,
+               !credentials.matches(username: m.string(Tag.username), password: m.string(Tag.password)) {
+                refuse("Invalid username or password", now: now)
+                return
+            }
+        }
         if let authenticate, let refusal = authenticate(m) {
-            note("Logon refused: \(refusal)")
-            sendLogout(text: refusal, now: now)
-            disconnect()
+            refuse(refusal, now: now)
+            return
+        }
+        if let value = m.int(Tag.heartBtInt) {
+            if value < 0 {
+                refuse("HeartBtInt must not be negative", now: now)
+                return
+            }
+            if value > Self.maxHeartBtInt {
+                refuse("HeartBtInt must not be greater than \(Self.maxHeartBtInt)", now: now)
+                return
+            }
+        } else if m.has(Tag.heartBtInt) {
+            refuse("HeartBtInt is not a whole number of seconds", now: now)
             return
         }
         let resetFlag = m.bool(Tag.resetSeqNumFlag) ?? false
@@ -374,6 +420,7 @@ public struct SessionStateMachine {
             note("Received logon response")
         }
         state = .active
+        loggedOnThisConnection = true
         sentReset = false
         receivedReset = false
         let seq = m.msgSeqNum ?? 0
@@ -411,6 +458,10 @@ public struct SessionStateMachine {
         let gapFill = m.bool(Tag.gapFillFlag) ?? false
         guard verify(&m, now: now, checkTooHigh: gapFill, checkTooLow: gapFill) else { return }
         guard let newSeqNo = m.int(Tag.newSeqNo) else { return }
+        guard newSeqNo <= Self.maxSequenceNumber else {
+            sendReject(to: m, .valueIncorrect, tag: Tag.newSeqNo, text: nil, now: now)
+            return
+        }
         let expected = expectedTarget
         note("Received SequenceReset from \(expected) to \(newSeqNo)")
         if newSeqNo > expected {
@@ -441,7 +492,8 @@ public struct SessionStateMachine {
 
     private mutating func nextResendRequest(_ m: inout FIXMessage, now: UTCTimestamp) {
         guard verify(&m, now: now, checkTooHigh: false, checkTooLow: false) else { return }
-        let begin = m.int(Tag.beginSeqNo) ?? 1
+        // BeginSeqNo 0 (or less) asks from the first message: no message goes out numbered 0.
+        let begin = max(m.int(Tag.beginSeqNo) ?? 1, 1)
         var end = m.int(Tag.endSeqNo) ?? 0
         let nextSender = store.nextSenderMsgSeqNum
         note("Received ResendRequest from \(begin) to \(end)")
@@ -474,6 +526,69 @@ public struct SessionStateMachine {
         processQueued(now: now)
     }
 
+    /// The largest HeartBtInt (108) accepted on a Logon, in seconds: FIX's int is 32 bits, and
+    /// the timers' arithmetic in nanoseconds stays in range with it.
+    public static let maxHeartBtInt = Int(Int32.max)
+
+    /// The largest MsgSeqNum (34) and NewSeqNo (36) accepted: far beyond any real session, and
+    /// far enough from `Int.max` that counting on from it cannot overflow.
+    public static let maxSequenceNumber = 1 << 53
+
+    /// `a - b`, saturated instead of overflowing (times from the wire span more than 2^63 ns
+    /// between the representable years' ends).
+    static func distance(_ a: Int64, _ b: Int64) -> Int64 {
+        let (d, overflow) = a.subtractingReportingOverflow(b)
+        if overflow { return b < 0 ? .max : .min }
+        return d
+    }
+
+    /// Whether `sendingTime` is further from `now` than the configured accuracy.
+    private func sendingTimeIsOff(_ sendingTime: UTCTimestamp, now: UTCTimestamp) -> Bool {
+        guard let accuracy = configuration.sendingTimeAccuracy else { return false }
+        let d = Self.distance(now.nanosecondsSinceEpoch, sendingTime.nanosecondsSinceEpoch)
+        let limit = Int64(min(max(accuracy, 0), Self.maxHeartBtInt)) * 1_000_000_000
+        return d > limit || d < -limit
+    }
+
+    /// The header checks of a connection's first message, the Logon (acceptor): a Logon with an
+    /// unreadable header, a SendingTime out of the accuracy or CompIDs that are not this session's
+    /// closes the connection with nothing sent (FIX: a Logon that fails authentication or these
+    /// checks gets no answer). False when the connection is being closed.
+    private mutating func verifyLogonHeader(_ m: inout FIXMessage, now: UTCTimestamp) -> Bool {
+        guard let sendingTime = m.timestamp(Tag.sendingTime), let seq = m.msgSeqNum,
+              let sender = m.string(Tag.senderCompID), let target = m.string(Tag.targetCompID) else {
+            refuseSilently("a Logon without a readable header")
+            return false
+        }
+        if sendingTimeIsOff(sendingTime, now: now) {
+            refuseSilently("SendingTime \(sendingTime) is off by more than \(configuration.sendingTimeAccuracy ?? 0) s")
+            return false
+        }
+        if sender != configuration.sessionID.targetCompID || target != configuration.sessionID.senderCompID {
+            refuseSilently("CompIDs \(sender)->\(target) are not this session's")
+            return false
+        }
+        if seq < 1 || seq > Self.maxSequenceNumber {
+            refuseSilently("MsgSeqNum \(seq) out of range")
+            return false
+        }
+        return true
+    }
+
+    /// Refuses a Logon without an answer: the connection closes and nothing else changes.
+    private mutating func refuseSilently(_ reason: String) {
+        emit(.event(.logonRefused(reason + "; disconnecting without an answer")))
+        disconnect()
+    }
+
+    /// Refuses a Logon with a Logout that says why, then closes the connection. The target
+    /// sequence number does not move: the refused message never counted.
+    private mutating func refuse(_ reason: String, now: UTCTimestamp) {
+        emit(.event(.logonRefused(reason)))
+        sendLogout(text: reason, now: now)
+        disconnect()
+    }
+
     /// Sequence, time and CompID checks common to every message; false when the message must not
     /// be processed further (the reaction has been emitted).
     private mutating func verify(_ m: inout FIXMessage, now: UTCTimestamp, checkTooHigh: Bool = true,
@@ -484,8 +599,14 @@ public struct SessionStateMachine {
             disconnect()
             return false
         }
-        if let accuracy = configuration.sendingTimeAccuracy,
-           abs(now.nanosecondsSinceEpoch - sendingTime.nanosecondsSinceEpoch) > Int64(accuracy) * 1_000_000_000 {
+        if seq > Self.maxSequenceNumber {
+            let text = "MsgSeqNum \(seq) is out of range"
+            note(text)
+            sendLogout(text: text, now: now)
+            disconnect()
+            return false
+        }
+        if sendingTimeIsOff(sendingTime, now: now) {
             sendReject(to: m, .sendingTimeAccuracyProblem, tag: nil, text: nil, now: now)
             sendLogout(text: nil, now: now)
             return false
@@ -534,7 +655,15 @@ public struct SessionStateMachine {
     private mutating func queueAndRequestResend(_ m: FIXMessage, seq: Int, now: UTCTimestamp) {
         let expected = expectedTarget
         note("MsgSeqNum too high, expecting \(expected) but received \(seq)")
-        queue[seq] = m
+        if queue.count >= configuration.maxQueuedMessages || queuedBytes + m.bytes.count > configuration.maxQueuedBytes {
+            let text = "Too many messages received ahead of sequence (\(queue.count) held, \(queuedBytes) bytes)"
+            note(text)
+            sendLogout(text: text, now: now)
+            disconnect()
+            return
+        }
+        if let replaced = queue.updateValue(m, forKey: seq) { queuedBytes -= replaced.bytes.count }
+        queuedBytes += m.bytes.count
         lastReceived = now.nanosecondsSinceEpoch
         if let range = resendRange, range.contains(expected) {
             note("Already sent ResendRequest from \(range.lowerBound) to \(range.upperBound); not sending another")
@@ -561,6 +690,7 @@ public struct SessionStateMachine {
         while state == .active || isLogoutPending {
             let expected = expectedTarget
             guard var q = queue.removeValue(forKey: expected) else { break }
+            queuedBytes -= q.bytes.count
             note("Processing queued message \(expected)")
             let msgType = q.msgType ?? ""
             if msgType == "A" || msgType == "2" {
@@ -573,6 +703,7 @@ public struct SessionStateMachine {
         if !queue.isEmpty {
             let expected = expectedTarget
             queue = queue.filter { $0.key > expected }
+            queuedBytes = queue.values.reduce(0) { $0 + $1.bytes.count }
         }
     }
 
@@ -752,10 +883,15 @@ public struct SessionStateMachine {
     private mutating func sendLogon(now: UTCTimestamp, reset: Bool, heartBtInt: Int? = nil) {
         let interval = heartBtInt ?? configuration.heartBtInt
         if reset { sentReset = true }
+        let role = configuration.role, credentials = configuration.credentials
         sendAdmin("A", now: now) {
             $0.append(Tag.encryptMethod, 0)
             $0.append(Tag.heartBtInt, interval)
             if reset { $0.append(Tag.resetSeqNumFlag, true) }
+            if role == .initiator, let credentials {
+                $0.append(Tag.username, credentials.username)
+                $0.append(Tag.password, credentials.password)
+            }
         }
     }
 

@@ -35,6 +35,10 @@ public struct SessionSettings: Sendable, Equatable {
     public var socketReuseAddress: Bool
     /// TLS, when `SocketUseSSL=Y` (default N: plain TCP); nil without TLS.
     public var tls: TLSSettings?
+    /// `Username` with the password read from `PasswordFile` (its first line) or the environment
+    /// variable `PasswordEnv`: an acceptor requires them on Logon (553, 554), an initiator sends
+    /// them. nil (the default): none.
+    public var credentials: LogonCredentials?
 
     // MARK: Session protocol
 
@@ -128,6 +132,7 @@ public struct SessionSettings: Sendable, Equatable {
         self.socketNodelay = true
         self.socketReuseAddress = true
         self.tls = nil
+        self.credentials = nil
         self.heartBtInt = 30
         self.logonTimeout = 10
         self.logoutTimeout = 2

@@ -256,6 +256,44 @@ private struct SessionBuilder {
         }
     }
 
+    /// `Username` with its password from `PasswordFile` or `PasswordEnv` (exactly one of them),
+    /// read now so that a missing file or variable is reported with its line. The password
+    /// itself never appears in an error.
+    private func credentials() throws(SettingsError) -> LogonCredentials? {
+        let file = entries[.passwordFile], env = entries[.passwordEnv]
+        guard let user = entries[.username], case .text(let username) = user.value else {
+            if let given = file ?? env {
+                throw error(given.line, given.writtenKey, "a password needs Username as well")
+            }
+            return nil
+        }
+        let password: String
+        switch (file, env) {
+        case (nil, nil):
+            throw error(user.line, user.writtenKey, "Username needs its password: give PasswordFile or PasswordEnv")
+        case (let f?, let e?):
+            throw error(max(f.line, e.line), f.line > e.line ? f.writtenKey : e.writtenKey,
+                        "give PasswordFile or PasswordEnv, not both")
+        case (let f?, nil):
+            guard case .text(let path) = f.value, let data = FileManager.default.contents(atPath: path) else {
+                throw error(f.line, f.writtenKey, "cannot read the password file")
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            password = String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if password.isEmpty { throw error(f.line, f.writtenKey, "the password file's first line is empty") }
+        case (nil, let e?):
+            guard case .text(let name) = e.value, let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+                throw error(e.line, e.writtenKey, "the environment variable is not set, or empty")
+            }
+            password = value
+        }
+        guard password.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else {
+            throw error((file ?? env)!.line, (file ?? env)!.writtenKey, "the password holds a control character")
+        }
+        return LogonCredentials(username: username, password: password)
+    }
+
     func build() throws(SettingsError) -> SessionSettings {
         guard case .connectionType(let type)? = entries[.connectionType]?.value else {
             throw missing(.connectionType, "expected initiator or acceptor")
@@ -307,6 +345,8 @@ private struct SessionBuilder {
         if let v = flag(.validateFieldsOutOfOrder) { s.validation.checkFieldsOutOfOrder = v }
         if let v = flag(.validateFieldsHaveValues) { s.validation.checkFieldsHaveValues = v }
         if let v = flag(.validateUserDefinedFields) { s.validation.checkUserDefinedFields = v }
+
+        s.credentials = try credentials()
 
         s.fileStorePath = text(.fileStorePath)
         if case .fsync(let v)? = entries[.fileStoreSync]?.value { s.fsync = v }

@@ -40,6 +40,9 @@ enum SettingsKey: String, CaseIterable, Sendable {
     case sslVerifyPeer = "SSLVerifyPeer"
     case socketNodelay = "SocketNodelay"
     case socketReuseAddress = "SocketReuseAddress"
+    case username = "Username"
+    case passwordFile = "PasswordFile"
+    case passwordEnv = "PasswordEnv"
 
     /// Other spellings of a key (one setting, two names: giving both in a section is a duplicate).
     static let synonyms: [String: SettingsKey] = ["SendingTimeAccuracy": .maxLatency]
@@ -80,7 +83,10 @@ enum SettingsKey: String, CaseIterable, Sendable {
         case .startTime, .endTime: .time
         case .startDay, .endDay: .day
         case .fileStoreSync: .fsync
-        case .fileStorePath, .fileLogPath, .dataDictionary, .sslCertificate, .sslPrivateKey, .sslCACertificate: .path
+        case .fileStorePath, .fileLogPath, .dataDictionary, .sslCertificate, .sslPrivateKey, .sslCACertificate,
+             .passwordFile: .path
+        case .username: .username
+        case .passwordEnv: .environmentName
         case .resetOnLogon, .resetOnLogout, .resetOnDisconnect, .refreshOnLogon, .useDataDictionary,
              .validateFieldsOutOfOrder, .validateFieldsHaveValues, .validateUserDefinedFields,
              .persistMessages, .checkLatency, .socketUseSSL, .sslVerifyPeer, .socketNodelay,
@@ -92,6 +98,7 @@ enum SettingsKey: String, CaseIterable, Sendable {
 /// The kinds of value a key takes.
 enum SettingKind: Sendable {
     case connectionType, beginString, compID, host, port, seconds, chunkSize, time, day, fsync, path, flag
+    case username, environmentName
 
     /// What a value must look like, for error messages.
     var expected: String {
@@ -108,6 +115,8 @@ enum SettingKind: Sendable {
         case .fsync: "always, never, or a whole number of milliseconds (1 or more)"
         case .path: "a path"
         case .flag: "Y or N"
+        case .username: "a user name: printable ASCII, 1 to 64 characters"
+        case .environmentName: "an environment variable's name: letters, digits and '_', not starting with a digit"
         }
     }
 
@@ -140,6 +149,13 @@ enum SettingKind: Sendable {
             return FsyncPolicy(settingValue: text).map(SettingValue.fsync)
         case .path:
             return text.isEmpty ? nil : .text(resolveSettingsPath(text, against: directory))
+        case .username:
+            let ok = (1...64).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+            return ok ? .text(text) : nil
+        case .environmentName:
+            let ok = !text.isEmpty && text.utf8.first.map { !(0x30...0x39).contains($0) } == true
+                && text.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+            return ok ? .text(text) : nil
         case .flag:
             switch text {
             case "Y": return .flag(true)

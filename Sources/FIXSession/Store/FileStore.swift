@@ -33,7 +33,7 @@ import Darwin
 ///
 /// The seqnums file is locked (flock) while the store is open, so two stores (in one process or
 /// two) cannot write one session's files at once. One thread at a time.
-public final class FileStore: MessageStore {
+public final class FileStore: MessageStore, SyncSource {
     /// The directory holding the files.
     public let directory: String
     public let sessionID: SessionID
@@ -52,6 +52,15 @@ public final class FileStore: MessageStore {
 
     /// How many messages are stored.
     public var storedMessageCount: Int { index.count }
+
+    /// When set, writes are never synced by the store itself (but by ``flush()``, ``close()``
+    /// and a reset): whoever drives the store takes the written files with
+    /// ``takeUnsynced(into:)`` and syncs them elsewhere, with a ``GroupCommit``, before any
+    /// message that follows them leaves under ``StoreSyncPolicy/always``. A ``FIXSession`` does
+    /// this, so that no event loop waits on the disk.
+    public var syncExternally = false
+    private var bodyTarget: SyncTarget?
+    private var seqNumsTarget: SyncTarget?
 
     /// The length of the body's good records: where the next one goes.
     var bodyLength: Int64 { bodyEnd }
@@ -203,6 +212,37 @@ public final class FileStore: MessageStore {
         try syncDirty()
     }
 
+    // MARK: - SyncSource
+
+    public var syncBeforeSend: Bool { sync == .always }
+
+    public func takeUnsynced(into targets: inout [SyncTarget]) {
+        guard failure == nil, !closed else { return }
+        do throws(StoreError) {
+            if bodyDirty {
+                if bodyTarget == nil { bodyTarget = try SyncTarget(path: bodyPath) }
+                targets.append(bodyTarget!)
+                bodyDirty = false
+            }
+            if seqNumsDirty {
+                if seqNumsTarget == nil { seqNumsTarget = try SyncTarget(path: seqNumsPath) }
+                targets.append(seqNumsTarget!)
+                seqNumsDirty = false
+            }
+            lastSync = .now
+        } catch {
+            // The file cannot be opened for syncing: the store can no longer promise anything.
+            failure = error
+        }
+    }
+
+    public func syncFailed(_ error: StoreError) {
+        if failure == nil { failure = error }
+    }
+
+    /// Why the store became unusable, if it did (a failed sync, here or in a ``GroupCommit``).
+    public var failureReason: StoreError? { failure }
+
     /// Syncs what is pending (unless the policy is ``StoreSyncPolicy/never``) and closes the
     /// files, releasing the lock. Later calls fail. Called by deinit when not called before.
     public func close() throws(StoreError) {
@@ -210,6 +250,8 @@ public final class FileStore: MessageStore {
         defer {
             body.close()
             seqNums.close()
+            bodyTarget = nil
+            seqNumsTarget = nil
             closed = true
         }
         if failure == nil, sync != .never {
@@ -326,6 +368,7 @@ public final class FileStore: MessageStore {
         }
         if body.fd != seqNums.fd { body.close() }
         body = temp
+        bodyTarget = nil
         generation = g
         bodyEnd = Int64(record.count)
         bodyDirty = false
@@ -343,6 +386,7 @@ public final class FileStore: MessageStore {
     }
 
     private func syncAfterWrite() throws(StoreError) {
+        if syncExternally { return }
         switch sync {
         case .always:
             try syncDirty()

@@ -198,7 +198,7 @@ private func systemWrite(_ fd: Int32, _ buf: UnsafeRawPointer, _ count: Int) -> 
 }
 
 @inline(__always)
-private func retryingEINTR(_ call: () -> Int32) -> Int32 {
+func retryingEINTR(_ call: () -> Int32) -> Int32 {
     while true {
         let rc = call()
         if rc < 0 && errno == EINTR { continue }

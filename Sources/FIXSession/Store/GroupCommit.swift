@@ -1,0 +1,135 @@
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file whose writes a ``GroupCommit`` makes durable: a descriptor of its own, opened read-only
+/// by path, so that syncing it never races with its writer closing or replacing its descriptor,
+/// and closed when the last reference to it goes (the writer's, or a sync in flight).
+public final class SyncTarget: @unchecked Sendable {
+    // Immutable after init; the descriptor is only synced, and closed by deinit.
+    private let file: POSIXFile
+    public var path: String { file.path }
+
+    /// Opens `path` for syncing.
+    init(path: String) throws(StoreError) {
+        file = try POSIXFile(path: path, flags: O_RDONLY)
+    }
+
+    deinit { file.close() }
+
+    /// fdatasync(2); the error, if it failed.
+    func sync() -> StoreError? {
+        do {
+            try file.sync()
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
+
+/// Something that writes files on an event loop and leaves forcing them to disk to a
+/// ``GroupCommit`` (a ``FileStore`` whose ``FileStore/syncExternally`` is set, a ``FileLog``).
+public protocol SyncSource: AnyObject {
+    /// Whether what was written must be on disk before a message that follows it leaves
+    /// (``StoreSyncPolicy/always``).
+    var syncBeforeSend: Bool { get }
+    /// Appends the files written since the last call to `targets` and counts them clean: the
+    /// caller syncs them.
+    func takeUnsynced(into targets: inout [SyncTarget])
+    /// A sync of a file of this source's failed: the source is no longer to be trusted.
+    func syncFailed(_ error: StoreError)
+}
+
+/// Forces files to disk on a thread of its own, for every session of a process, so that no
+/// event loop waits on a disk: group commit. Requests that arrive while a round of syncs runs are
+/// served together by the next round, each file synced once however many sessions and
+/// messages wrote to it: under a flood, one fdatasync covers every message written meanwhile.
+///
+/// Rounds complete in the order their requests arrived; a request's callback runs once every
+/// file it named has been synced (or failed), on the commit thread: hop to your own loop there.
+public final class GroupCommit: Sendable {
+    /// The process's instance, shared by every session built by a settings file.
+    public static let shared = GroupCommit(label: "fix.group-commit")
+
+    private struct Request {
+        var targets: [SyncTarget]
+        var done: @Sendable (StoreError?) -> Void
+    }
+
+    private struct State {
+        var waiting: [Request] = []
+        /// Whether a round is scheduled or running.
+        var draining = false
+        /// Rounds run and files synced, for figures.
+        var rounds = 0
+        var syncs = 0
+    }
+
+    private let state = Mutex(State())
+    private let queue: DispatchQueue
+
+    public init(label: String) {
+        queue = DispatchQueue(label: label, qos: .userInitiated)
+    }
+
+    /// Syncs `targets` (none: the callback still comes after every earlier request's), then
+    /// calls `done` with the first failure, or nil.
+    public func sync(_ targets: [SyncTarget], then done: @escaping @Sendable (StoreError?) -> Void) {
+        let start = state.withLock { s -> Bool in
+            s.waiting.append(Request(targets: targets, done: done))
+            if s.draining { return false }
+            s.draining = true
+            return true
+        }
+        if start { queue.async { self.drain() } }
+    }
+
+    /// Rounds run and files synced so far.
+    public var figures: (rounds: Int, syncs: Int) {
+        state.withLock { ($0.rounds, $0.syncs) }
+    }
+
+    /// Waits until every request made before the call has been served.
+    public func waitIdle() {
+        let semaphore = DispatchSemaphore(value: 0)
+        sync([]) { _ in semaphore.signal() }
+        semaphore.wait()
+    }
+
+    private func drain() {
+        while true {
+            let batch = state.withLock { s -> [Request] in
+                let b = s.waiting
+                s.waiting.removeAll(keepingCapacity: true)
+                if b.isEmpty { s.draining = false }
+                return b
+            }
+            if batch.isEmpty { return }
+            // Each file once, whoever asked.
+            var failures: [ObjectIdentifier: StoreError] = [:]
+            var synced = Set<ObjectIdentifier>()
+            for request in batch {
+                for target in request.targets where synced.insert(ObjectIdentifier(target)).inserted {
+                    if let error = target.sync() { failures[ObjectIdentifier(target)] = error }
+                }
+            }
+            state.withLock {
+                $0.rounds += 1
+                $0.syncs += synced.count
+            }
+            for request in batch {
+                let failure = request.targets.lazy.compactMap { failures[ObjectIdentifier($0)] }.first
+                request.done(failure)
+            }
+        }
+    }
+}
+
