@@ -239,6 +239,8 @@ final class Peer: FIXApplication, @unchecked Sendable {
             if logoutStarted || cleanLogout { finish() }
         case .rejected(let refSeqNum, let reason, let business):
             say("\(business ? "business " : "")reject of \(refSeqNum): \(reason)")
+        case .logonRefused(let reason):
+            say("logon refused: \(reason)")
         case .heartbeat:
             break
         case .note(let text):
