@@ -75,9 +75,16 @@ public final class GroupCommit: Sendable {
 
     private let state = Mutex(State())
     private let queue: DispatchQueue
+    /// Runs before each round, on the commit thread (tests hold rounds back with it).
+    private let beforeRound: @Sendable () -> Void
 
-    public init(label: String) {
+    public convenience init(label: String) {
+        self.init(label: label, beforeRound: {})
+    }
+
+    init(label: String, beforeRound: @escaping @Sendable () -> Void) {
         queue = DispatchQueue(label: label, qos: .userInitiated)
+        self.beforeRound = beforeRound
     }
 
     /// Syncs `targets` (none: the callback still comes after every earlier request's), then
@@ -113,6 +120,7 @@ public final class GroupCommit: Sendable {
                 return b
             }
             if batch.isEmpty { return }
+            beforeRound()
             // Each file once, whoever asked.
             var failures: [ObjectIdentifier: StoreError] = [:]
             var synced = Set<ObjectIdentifier>()
