@@ -64,7 +64,11 @@ public final class FIXAcceptor: @unchecked Sendable {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
             .childChannelOption(.socketOption(.tcp_nodelay), value: noDelay ? 1 : 0)
-            .childChannelOption(.maxMessagesPerRead, value: 16)
+            // Fairness between the sessions of one event loop: a connection is read at most
+            // 2 x 32 KiB (about 300 orders) a turn, so a peer that floods waits its turn like
+            // the others instead of holding the loop for everything it has sent.
+            .childChannelOption(.maxMessagesPerRead, value: 2)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 32 * 1024))
             .childChannelOption(.writeBufferWaterMark, value: FIXSession.writeBufferWaterMark)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -197,6 +197,9 @@ public final class FIXSession: @unchecked Sendable {
         let now = clock()
         buffer.withUnsafeReadableBytes { bytes in
             log.onIncoming(bytes, at: now)
+            // With a durable store the line reaches the operating system before the store moves
+            // past the message: a crash cannot leave a message counted as received but unlogged.
+            if logFollowsStore { log.flush() }
             perform(machine.received(bytes, now: now))
         }
     }

@@ -18,7 +18,7 @@ import Darwin
 /// buffered in memory, up to `bufferCapacity` bytes a file, and written when a buffer would
 /// overflow, on ``flush()`` and on ``close()`` (and deinit). A ``FIXSession`` flushes its log
 /// before anything it sent leaves, and, when its store syncs before sending
-/// (``StoreSyncPolicy/always``), syncs the log's files in the same ``GroupCommit``: the audit
+/// (``StoreSyncPolicy/always``), syncs the messages file in the same ``GroupCommit``: the audit
 /// trail holds every message sent or received with the store's durability. A Logon's Password
 /// (554) is written as asterisks.
 ///
@@ -43,11 +43,9 @@ public final class FileLog: SessionLog, SyncSource {
     private var messageBuffer: [UInt8] = []
     private var eventBuffer: [UInt8] = []
     private var closed = false
-    /// Whether each file was written since the last ``takeUnsynced(into:)``.
+    /// Whether the messages file was written since the last ``takeUnsynced(into:)``.
     private var messagesWritten = false
-    private var eventsWritten = false
     private var messagesTarget: SyncTarget?
-    private var eventsTarget: SyncTarget?
 
     /// Opens (creating when missing) the directory and the two files.
     public init(directory: String, sessionID: SessionID, bufferCapacity: Int = 64 * 1024) throws(LogError) {
@@ -105,7 +103,6 @@ public final class FileLog: SessionLog, SyncSource {
         messages.close()
         events.close()
         messagesTarget = nil
-        eventsTarget = nil
         closed = true
     }
 
@@ -131,11 +128,7 @@ public final class FileLog: SessionLog, SyncSource {
                 targets.append(messagesTarget!)
                 messagesWritten = false
             }
-            if eventsWritten {
-                if eventsTarget == nil { eventsTarget = try SyncTarget(path: eventPath) }
-                targets.append(eventsTarget!)
-                eventsWritten = false
-            }
+            // The event log is for people: written with the rest, not synced (a sync less a round).
         } catch {
             lastError = LogError(error)
         }
@@ -147,7 +140,7 @@ public final class FileLog: SessionLog, SyncSource {
 
     private func write(_ buffer: inout [UInt8], to file: POSIXFile) {
         guard !buffer.isEmpty else { return }
-        if file.fd == messages.fd { messagesWritten = true } else { eventsWritten = true }
+        if file.fd == messages.fd { messagesWritten = true }
         let result = buffer.withUnsafeBytes { b in Result { () throws(StoreError) in try file.append(b) } }
         if case .failure(let error) = result {
             lastError = LogError(error)

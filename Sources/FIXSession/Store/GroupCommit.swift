@@ -84,8 +84,16 @@ public final class GroupCommit: Sendable {
 
     init(label: String, beforeRound: @escaping @Sendable () -> Void) {
         queue = DispatchQueue(label: label, qos: .userInitiated)
+        workers = (0..<Self.parallelSyncs).map { DispatchQueue(label: "\(label).\($0)", qos: .userInitiated) }
         self.beforeRound = beforeRound
     }
+
+    /// How many files a round syncs at once. Measured on a virtual disk with ext4: four
+    /// fdatasyncs one after another took 7-9 ms at the median, four at once 0.7 ms (the file
+    /// system commits them together).
+    static let parallelSyncs = 4
+    /// The threads that sync a round's files at once.
+    private let workers: [DispatchQueue]
 
     /// Syncs `targets` (none: the callback still comes after every earlier request's), then
     /// calls `done` with the first failure, or nil.
@@ -111,6 +119,27 @@ public final class GroupCommit: Sendable {
         semaphore.wait()
     }
 
+    /// Syncs `files`, up to ``parallelSyncs`` at once; the failures by file.
+    private func syncAll(_ files: [SyncTarget]) -> [ObjectIdentifier: StoreError] {
+        if files.count == 1 {
+            return files[0].sync().map { [ObjectIdentifier(files[0]): $0] } ?? [:]
+        }
+        let failures = Mutex<[ObjectIdentifier: StoreError]>([:])
+        let group = DispatchGroup()
+        let lanes = min(files.count, workers.count)
+        for lane in 0..<lanes {
+            workers[lane].async(group: group) {
+                var i = lane
+                while i < files.count {
+                    if let error = files[i].sync() { failures.withLock { $0[ObjectIdentifier(files[i])] = error } }
+                    i += lanes
+                }
+            }
+        }
+        group.wait()
+        return failures.withLock { $0 }
+    }
+
     private func drain() {
         while true {
             let batch = state.withLock { s -> [Request] in
@@ -121,17 +150,18 @@ public final class GroupCommit: Sendable {
             }
             if batch.isEmpty { return }
             beforeRound()
-            // Each file once, whoever asked.
-            var failures: [ObjectIdentifier: StoreError] = [:]
+            // Each file once, whoever asked; the files of a round at once.
             var synced = Set<ObjectIdentifier>()
+            var files: [SyncTarget] = []
             for request in batch {
                 for target in request.targets where synced.insert(ObjectIdentifier(target)).inserted {
-                    if let error = target.sync() { failures[ObjectIdentifier(target)] = error }
+                    files.append(target)
                 }
             }
+            let failures = syncAll(files)
             state.withLock {
                 $0.rounds += 1
-                $0.syncs += synced.count
+                $0.syncs += files.count
             }
             for request in batch {
                 let failure = request.targets.lazy.compactMap { failures[ObjectIdentifier($0)] }.first
