@@ -98,6 +98,10 @@ public struct MarketMaker: Sendable {
         public var flattenOrders = 0
         public var flattenLots: Int64 = 0
         public var venueRejects = 0
+        /// Fills refused because they cannot be right: a quantity of 0 or more than the order's,
+        /// a price of 0 or less or beyond ``MarketMaker/maxFillTicks`` (a venue's error, or a
+        /// hostile one: such values would overflow the accounting).
+        public var impossibleFills = 0
         /// Profit (ticks x lots) at its lowest within the current and earlier days, relative to
         /// the day's start: the worst intraday loss.
         public var maxIntradayLoss: Int64 = 0
@@ -108,6 +112,10 @@ public struct MarketMaker: Sendable {
     }
 
     public private(set) var statistics = Statistics()
+
+    /// The highest fill price taken from a venue, in ticks: 2^40 (about 10^12) ticks, so that a
+    /// price times any position the risk limits allow stays far inside 64 bits.
+    public static let maxFillTicks: Int64 = 1 << 40
     private var dayStartProfit: Int64 = 0
     private var day: Int64 = -1
     /// Times known to be in `day` (see ``trackIntradayLoss(mark:now:)``); empty at first.
@@ -163,6 +171,12 @@ public struct MarketMaker: Sendable {
             if let o = takeOpen(key) { gate.recordRejected(o.risk) }
             if !Self.isFlattening(key) { quoter.apply(.rejected(key), into: &intents) }
         case let .fill(key, price, quantity, leaves, fee):
+            guard let known = open[key.rawValue] else { break }
+            guard quantity > 0, quantity <= known.risk.quantity, price > 0, price <= Self.maxFillTicks,
+                  leaves >= 0, leaves <= known.risk.quantity else {
+                statistics.impossibleFills += 1
+                break
+            }
             guard let o = leaves == 0 ? takeOpen(key) : open[key.rawValue] else { break }
             let maker = o.rests
             let charged = fee ?? configuration.fees.fee(price: price, quantity: quantity, maker: maker,

@@ -31,10 +31,24 @@ extension Instrument {
 
     /// The average price of `lots` lots that cost `tickLots` (sum of ticks x lots), with four
     /// more decimals than the tick.
-    public func averagePrice(tickLots: Int64, lots: Int64) -> FIXDecimal {
+    /// Computed in 128 bits: any price and quantity the venue accepts gives a result (with fewer
+    /// decimals when four more would not fit in 64 bits).
+    public func averagePrice(tickLots: Int128, lots: Int64) -> FIXDecimal {
         guard lots > 0 else { return FIXDecimal(0) }
-        let extra: Int64 = 10_000
-        let scaled = (tickLots * tickSize.units * extra * 2 + lots) / (2 * lots)  // rounded half up
-        return FIXDecimal(mantissa: scaled, scale: tickSize.scale + 4)
+        let units = Int128(tickSize.units), n = Int128(lots)
+        var extra: Int128 = 10_000
+        var digits: Int8 = 4
+        while true {
+            let scaled = (tickLots * units * extra * 2 + n) / (2 * n)  // rounded half up
+            if let mantissa = Int64(exactly: scaled) { return FIXDecimal(mantissa: mantissa, scale: tickSize.scale + digits) }
+            if digits == 0 { return FIXDecimal(mantissa: scaled > 0 ? .max : .min, scale: tickSize.scale) }
+            extra /= 10
+            digits -= 1
+        }
+    }
+
+    /// See ``averagePrice(tickLots:lots:)-(Int128,_)``.
+    public func averagePrice(tickLots: Int64, lots: Int64) -> FIXDecimal {
+        averagePrice(tickLots: Int128(tickLots), lots: lots)
     }
 }

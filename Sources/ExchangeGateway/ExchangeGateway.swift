@@ -289,7 +289,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
                     statistics.fees += fee
                     order.leaves = leaves
                     order.cumQty += f.quantity
-                    order.tickLots += f.price * f.quantity
+                    order.tickLots += Int128(f.price) * Int128(f.quantity)
                     if leaves == 0 {
                         orders[id] = nil
                         doneOrders[id] = (order.owner, .filled)
@@ -459,7 +459,7 @@ struct GatewayOrder: Sendable {
     var leaves: Int64
     var cumQty: Int64 = 0
     /// Sum of price x quantity over the fills (ticks x lots), for the average price.
-    var tickLots: Int64 = 0
+    var tickLots: Int128 = 0
 
     init(id: OrderID, owner: OwnerID, book: Int, clOrdID: String, side: FIX.Side, ordType: OrdType,
          timeInForce: FIX.TimeInForce?, price: Int64, quantity: Int64) {

@@ -31,3 +31,21 @@ struct VenueIdentifierTests {
         #expect(a.orderID(parsing: a.idPrefix + "-99999999999999999999999") == nil)
     }
 }
+
+/// Prices and quantities near the ends of what the wire can carry: the venue's arithmetic does
+/// not overflow.
+struct ExtremeValueTests {
+    @Test func averagePriceOfHugeFills() {
+        let btc = GatewayTests.btc
+        let huge = Int128(Int64.max) * 1_000_000_000
+        let p = btc.averagePrice(tickLots: huge, lots: 1_000_000_000)
+        #expect(p.mantissa > 0)
+        #expect(btc.averagePrice(tickLots: Int64(1005), lots: 10) == FIXDecimal(mantissa: 1005000, scale: 5))
+    }
+
+    @Test func priceBandAroundAHugeReference() {
+        let band = PriceBand.basisPoints(1000)
+        #expect(band.allows(Int64.max - 1, reference: Int64.max - 10))
+        #expect(!band.allows(1, reference: Int64.max - 10))
+    }
+}

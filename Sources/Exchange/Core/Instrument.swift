@@ -43,8 +43,9 @@ public enum PriceBand: Hashable, Sendable {
             return true
         case .basisPoints(let bp):
             guard let reference else { return true }
-            let width = reference * bp / 10_000
-            return price >= reference - width && price <= reference + width
+            // In 128 bits: a reference price from the wire may be near 2^63.
+            let r = Int128(reference), width = r * Int128(bp) / 10_000, p = Int128(price)
+            return p >= r - width && p <= r + width
         case .ticks(let range):
             return range.contains(price)
         }
