@@ -20,7 +20,8 @@ struct Decode: ParsableCommand {
             unfinished message is held up to --max-message-size.
 
             Exit status: 0 when every message was read (and, with --validate, valid); 1 when any \
-            message was garbled or invalid; 2 for a usage error or an unreadable file or dictionary.
+            message was garbled or invalid; 2 for a file or dictionary that cannot be read; 64 \
+            for bad options.
             """
     )
 

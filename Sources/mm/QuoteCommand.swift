@@ -27,6 +27,9 @@ struct QuoteCommand: AsyncParsableCommand {
             The counterparty must answer MarketDataRequest (V) with a snapshot (W) and \
             incremental refreshes (X), and orders with execution reports (8) and cancel rejects \
             (9), as `mm exchange` does.
+
+            Exit status: 0 after an interruption or --duration; 2 for a settings file that \
+            cannot be used; 64 for bad options.
             """
     )
 
