@@ -50,6 +50,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -125,7 +126,7 @@ let package = Package(
         // Runs the built `mm` executable end to end.
         .testTarget(
             name: "mmTests",
-            dependencies: ["mm"]
+            dependencies: ["mm", "FIXTestSupport"]
         ),
         // Helpers shared by the test targets.
         .target(

@@ -19,6 +19,9 @@ struct BacktestCommand: ParsableCommand {
             net position, the worst intraday loss and stop events; per day and the mean of the \
             days when the data spans several. --json prints the same as one JSON document; \
             --report DIR writes the charts (SVG and PNG), index.html and summary.json.
+
+            Exit status: 0; 1 when the data has a bad record (without --skip-bad); 2 for a file \
+            that cannot be opened or a report that cannot be written; 64 for bad options.
             """
     )
 

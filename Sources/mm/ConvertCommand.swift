@@ -15,6 +15,9 @@ struct ConvertCommand: ParsableCommand {
             header. Replay it with --data FILE --format events. The file is written under \
             FILE.partial and takes its name when complete. A bad record stops the conversion \
             with its line (or is skipped and counted with --skip-bad).
+
+            Exit status: 0; 1 when the data has a bad record or the file cannot be written; 2 \
+            for a file that cannot be opened or created; 64 for bad options.
             """
     )
 

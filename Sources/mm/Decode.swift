@@ -14,10 +14,14 @@ struct Decode: ParsableCommand {
             instances are indented.
 
             Garbled input (no 8=FIX, a BodyLength that does not land on 10=, a wrong CheckSum, \
-            a truncated message) is reported with its byte offset and line, and decoding goes on.
+            a truncated message) is reported with its byte offset and line, and decoding goes on \
+            with the next 8=FIX: a message cut short does not take the next one along. Memory \
+            stays bounded: a run of garbage, however long, is skipped and reported once, and an \
+            unfinished message is held up to --max-message-size.
 
             Exit status: 0 when every message was read (and, with --validate, valid); 1 when any \
-            message was garbled or invalid; 2 for a usage error or an unreadable file or dictionary.
+            message was garbled or invalid; 2 for a file or dictionary that cannot be read; 64 \
+            for bad options.
             """
     )
 

@@ -31,7 +31,8 @@ struct ExchangeCommand: AsyncParsableCommand {
             standard error (--log-level); --metrics-port serves Prometheus metrics.
 
             Exit status: 0 after an interruption or --duration; 1 when a recording has a bad \
-            record (without --skip-bad); 2 for bad options, settings or data files.
+            record (without --skip-bad); 2 for settings or data files that cannot be used; 64 \
+            for bad options.
             """
     )
 

@@ -31,6 +31,10 @@ struct PaperCommand: AsyncParsableCommand {
             summary of what happened is printed. A second Ctrl-C or SIGTERM exits at once, with \
             status 130 or 143. Session events are logged to standard error (--log-level; risk \
             denials at debug); --metrics-port serves Prometheus metrics while it runs.
+
+            Exit status: 0 at the end of the data or after an interruption; 1 when the recording \
+            has a bad record (without --skip-bad) or the market maker did not log on and \
+            subscribe within 10 s; 2 for data that cannot be used; 64 for bad options.
             """
     )
 

@@ -27,6 +27,15 @@ struct QuoteCommand: AsyncParsableCommand {
             The counterparty must answer MarketDataRequest (V) with a snapshot (W) and \
             incremental refreshes (X), and orders with execution reports (8) and cancel rejects \
             (9), as `mm exchange` does.
+
+            A failed attempt to connect (refused, timed out, or a TLS handshake that failed, \
+            such as on a certificate that has expired or is not trusted) is logged at error with \
+            the address and the reason, and tried again after ReconnectInterval, doubled after \
+            each failure in a row up to eight times.
+
+            Exit status: 0 after an interruption or --duration, once logged on; 1 when it \
+            stopped without ever having logged on; 2 for a settings file that cannot be used; \
+            64 for bad options.
             """
     )
 
@@ -91,9 +100,10 @@ struct QuoteCommand: AsyncParsableCommand {
         let application = FIXMarketMaker(maker: MarketMaker(configuration: maker.configuration(instrument: try instrument(),
                                                                                                  fees: try fees.schedule())))
         let lifecycle: MarketMakerLifecycle
+        let events = SessionEventLogger(application, logger: logger)
         do {
-            let engine = try FIXEngine(settings: settings, application: SessionEventLogger(application, logger: logger), group: loop,
-                                       logger: logger)
+            let engine = try FIXEngine(settings: settings, application: events, group: loop, logger: logger)
+            for initiator in engine.initiators { events.watch(initiator) }
             lifecycle = MarketMakerLifecycle(application: application, engine: engine, logger: logger)
             try await lifecycle.start()
         } catch {
@@ -101,7 +111,8 @@ struct QuoteCommand: AsyncParsableCommand {
         }
         let engine = lifecycle.engine
         let s = initiators[0]
-        Self.say("connecting to \(s.socketConnectHost):\(s.socketConnectPort ?? 0) as \(s.sessionID.senderCompID)")
+        let address = "\(s.socketConnectHost):\(s.socketConnectPort ?? 0)"
+        Self.say("connecting to \(address) as \(s.sessionID.senderCompID)")
         let metrics = await operations.metricsEndpoint(command: "quote", logger: logger) { registry in
             [MarketMakerCollector(lifecycle: lifecycle, registry: registry)]
         }
@@ -127,6 +138,12 @@ struct QuoteCommand: AsyncParsableCommand {
             throw error
         }
         try await group.shutdownGracefully()
+        // Stopped without ever having logged on (a refused connection, a certificate that does
+        // not verify, a Logon refused): not a success.
+        guard events.logons > 0 else {
+            let last = events.lastConnectionFailure.map { "; last attempt: \($0.stage.rawValue) failed: \($0.reason)" } ?? ""
+            Self.fail("stopped without having logged on to \(address) as \(s.sessionID.senderCompID)\(last)", status: 1)
+        }
         guard let summary = lifecycle.summary else { Self.fail("the market maker stopped without a summary", status: 1) }
         if json {
             let encoder = JSONEncoder()

@@ -36,9 +36,9 @@ struct ReplayCommand: AsyncParsableCommand {
             is replayed.
 
             Exit status: 0 when every line was replayed (and, with --send, every response \
-            matched); 1 when a line could not be replayed or a response differed, was missing or \
-            was not recorded; 2 for bad options, a file that cannot be read, logs without \
-            messages, or settings without a matching session.
+            matched); 1 when a line could not be replayed or a response differed, was missing, \
+            was not recorded or did not come in time; 2 for a file that cannot be read, logs \
+            without messages, or settings without a matching session; 64 for bad options.
             """
     )
 
@@ -91,8 +91,11 @@ struct ReplayCommand: AsyncParsableCommand {
         return nil
     }
 
+    func validate() throws {
+        if let problem = usageProblem() { throw ValidationError(problem) }
+    }
+
     func run() async throws {
-        if let problem = usageProblem() { Self.fail(problem) }
         let files: [String]
         do {
             files = try LogInput.expand(logs)

@@ -43,8 +43,9 @@ private func finish(_ f: inout FIXFramer, into out: inout [Out]) {
 }
 
 /// Feeds `chunks` one after the other, draining after each, then finishes.
-private func frame(_ chunks: [ArraySlice<UInt8>], maxMessageSize: Int = 1 << 20) -> [Out] {
-    var f = FIXFramer(maxMessageSize: maxMessageSize)
+private func frame(_ chunks: [ArraySlice<UInt8>], maxMessageSize: Int = 1 << 20,
+                   recovery: FIXFrameScanner.Recovery = .bodyLength) -> [Out] {
+    var f = FIXFramer(maxMessageSize: maxMessageSize, recovery: recovery)
     var out: [Out] = []
     for c in chunks {
         f.append(c)
@@ -54,8 +55,8 @@ private func frame(_ chunks: [ArraySlice<UInt8>], maxMessageSize: Int = 1 << 20)
     return out
 }
 
-private func frame(_ stream: [UInt8], maxMessageSize: Int = 1 << 20) -> [Out] {
-    frame([stream[...]], maxMessageSize: maxMessageSize)
+private func frame(_ stream: [UInt8], maxMessageSize: Int = 1 << 20, recovery: FIXFrameScanner.Recovery = .bodyLength) -> [Out] {
+    frame([stream[...]], maxMessageSize: maxMessageSize, recovery: recovery)
 }
 
 /// Adjacent garbled runs merged into one (how many events a run is reported in depends on how
@@ -199,6 +200,31 @@ struct FramerTests {
             #expect(split.filter(\.isMessage) == survivors, "split at \(i)")
             checkAccounting(split, total: input.count)
         }
+    }
+
+    /// Decoding logs (recovery `.nextBeginString`): a bad frame is skipped only up to the next
+    /// message start, so a message cut short does not take the next one with it, wherever it was
+    /// cut (after a digit too: `...44=6000` then `8=FIX.4.4`), however the bytes arrive.
+    @Test func aMessageCutShortKeepsTheNextWithNextBeginStringRecovery() {
+        let good = Self.heartbeat + Self.logout
+        let survivors: [Out] = [.message(Self.heartbeat), .message(Self.logout)]
+        for cut in 1..<Self.order.count {
+            let input = Array(Self.order[..<cut]) + good
+            let whole = frame(input, recovery: .nextBeginString)
+            #expect(whole.first.map { !$0.isMessage && $0.byteCount == cut } == true && Array(whole.dropFirst()) == survivors,
+                    "cut at \(cut): \(whole)")
+            let byteByByte = frame(input.indices.map { input[$0...$0] }, recovery: .nextBeginString)
+            #expect(byteByByte.filter(\.isMessage) == survivors, "cut at \(cut), byte by byte")
+            checkAccounting(byteByByte, total: input.count)
+        }
+        // A wrong BodyLength either way, or a wrong CheckSum: the next message is kept.
+        for delta in [-30, -5, -1, 1, 5, 30] {
+            let bad = withBodyLength(Self.order, delta: delta)
+            #expect(frame(bad + good, recovery: .nextBeginString)
+                    == [.garbled(offset: 0, length: bad.count, reason: .bodyLengthMismatch)] + survivors, "delta \(delta)")
+        }
+        // Good messages frame as they do for a session, `58=FIX` and `8=FIX` in a data field included.
+        #expect(frame(Self.stream, recovery: .nextBeginString) == Self.messages.map { .message($0) })
     }
 
     /// A BodyLength that runs past the end of the stream: at finish() the messages after the

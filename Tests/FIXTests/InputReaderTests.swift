@@ -168,6 +168,78 @@ struct InputReaderTests {
         #expect(read(input.indices.map { input[$0...$0] }) == whole)
     }
 
+    /// A message cut short, followed at once by a good one on the same line or on the next, in
+    /// every form the reader takes: the cut part is reported as garbled and decoding goes on
+    /// with the next `8=FIX`, wherever the message was cut (after a digit too, as in
+    /// `...44=6000` then `8=FIX.4.4`). The third message shows nothing else is lost.
+    @Test(arguments: ["\u{01}", "|", "^A"], [false, true])
+    func messageCutShortThenGoodMessages(_ separator: String, _ logPrefix: Bool) {
+        let prefix = logPrefix ? "20240808-12:00:00.123 : " : ""
+        for nextLine in [false, true] {
+            for cut in 1..<Self.m2.count {
+                let cutText = Self.text(Array(Self.m2[..<cut]), soh: separator)
+                let first = prefix + cutText + (nextLine ? "\n" + prefix : "")
+                let input = first + Self.text(Self.m1, soh: separator) + "\n" + prefix + Self.text(Self.m3, soh: separator) + "\n"
+                // Offsets are in the input; lengths in bytes read (`^A` is one).
+                let expected: [Item] = [.garbled(offset: prefix.utf8.count, line: 1, length: cut + (nextLine ? 1 : 0)),
+                                        .message(Self.m1, line: nextLine ? 2 : 1),
+                                        .message(Self.m3, line: nextLine ? 3 : 2)]
+                let items = read(input)
+                #expect(items == expected, "cut at \(cut), \(nextLine ? "next line" : "same line"): \(items)")
+                if items != expected { return }
+            }
+        }
+    }
+
+    /// A line as long as the input with no SOH and no `8=FIX` in it: one garbled run, reported
+    /// with its offset and line, and the message on the next line is read. The reader holds no
+    /// more than a piece of the line and what the framer keeps, however long the line.
+    @Test(arguments: [false, true])
+    func overlongLineIsOneGarbledRunInBoundedMemory(_ withSOH: Bool) {
+        let lineLength = 3 << 20 + 1234
+        var line = [UInt8](repeating: UInt8(ascii: "x"), count: lineLength)
+        if withSOH { for i in stride(from: 100, to: lineLength, by: 1000) { line[i] = 1 } }
+        let l1 = Self.text(Self.m1, soh: "|") + "\n"
+        let input = Array(l1.utf8) + line + [10] + Array((Self.text(Self.m2, soh: "|") + "\n").utf8)
+        var reader = FIXInputReader(maxMessageSize: 4096)
+        var items: [Item] = []
+        var largest = 0
+        var i = 0
+        while i < input.count {
+            let n = min(input.count - i, 65_536)
+            reader.read(input[i..<(i + n)]) { items.append(Item($0)) }
+            largest = max(largest, reader.bufferedByteCount)
+            i += n
+        }
+        reader.finish { items.append(Item($0)) }
+        #expect(items == [.message(Self.m1, line: 1), .garbled(offset: l1.utf8.count, line: 2, length: lineLength + 1),
+                          .message(Self.m2, line: 3)])
+        #expect(largest <= 4 * FIXInputReader.pieceSize, "the reader held \(largest) bytes")
+    }
+
+    /// A long line of `|`- and `^A`-delimited messages is read a piece at a time, as text; a
+    /// `^A` split between two pieces is still read as SOH.
+    @Test func longTextLineOfMessages() throws {
+        let prefix = "20240808-12:00:00.123 : "
+        var messages = ""
+        var expected: [Item] = []
+        var k = 0
+        while messages.utf8.count < 3 * FIXInputReader.pieceSize {
+            let m = Self.messages[k % 3]
+            messages += Self.text(m, soh: k % 2 == 0 ? "|" : "^A")
+            expected.append(.message(m, line: 1))
+            k += 1
+        }
+        expected.append(.message(Self.m1, line: 2))
+        let next = "\n" + Self.text(Self.m1, soh: "|") + "\n"
+        #expect(read(prefix + messages + next) == expected)
+        // Spaces before the first message put a `^` last in the line's first piece.
+        let bytes = Array((prefix + messages).utf8)
+        let caret = try #require(bytes[..<FIXInputReader.pieceSize].lastIndex(of: UInt8(ascii: "^")))
+        let spaces = String(repeating: " ", count: FIXInputReader.pieceSize - 1 - caret)
+        #expect(read(prefix + spaces + messages + next) == expected)
+    }
+
     /// A raw stream with no newlines longer than the reader's flush threshold.
     @Test func longRawStreamWithoutNewlines() {
         var input: [UInt8] = []

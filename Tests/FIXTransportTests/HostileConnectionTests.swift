@@ -57,7 +57,7 @@ struct HostileConnectionTests {
                 configuration: SessionConfiguration(sessionID: SessionID(senderCompID: "EXCH", targetCompID: "MAKER"), role: .acceptor),
                 store: MemoryStore(now: systemNow()), dictionary: try DataDictionary.fix44()),
             log: NullLog(), application: nil, eventLoop: group.next())
-        let acceptor = FIXAcceptor(sessions: [session], group: group, port: 0, logonTimeout: .milliseconds(600),
+        let acceptor = FIXAcceptor(sessions: [session], group: group, port: 0, logonTimeout: .seconds(3),
                                    maxPendingConnections: 3)
         try await acceptor.start()
         let port = try #require(acceptor.localPort)
@@ -65,11 +65,14 @@ struct HostileConnectionTests {
         var channels: [Channel] = []
         for peer in peers { channels.append(try await Self.connect(port, group: group, peer: peer)) }
         // Two over the bound are closed at once; three wait.
+        let opened = Date()
         #expect(try await LoopbackSessionTests.eventually(2) { peers.filter(\.isClosed).count == 2 })
-        #expect(peers.filter(\.isClosed).count == 2)
-        #expect(acceptor.pendingConnections == 3)
+        if Date().timeIntervalSince(opened) < 2.5 {
+            #expect(peers.filter(\.isClosed).count == 2)
+            #expect(acceptor.pendingConnections == 3)
+        }
         // The others are closed once the timeout has passed.
-        #expect(try await LoopbackSessionTests.eventually(5) { peers.allSatisfy(\.isClosed) })
+        #expect(try await LoopbackSessionTests.eventually(10) { peers.allSatisfy(\.isClosed) })
         #expect(try await LoopbackSessionTests.eventually(2) { acceptor.pendingConnections == 0 })
         // A well-behaved participant is served afterwards.
         let peer = RawPeer()

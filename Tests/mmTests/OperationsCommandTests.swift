@@ -157,14 +157,23 @@ final class RunningMM: Sendable {
 
     /// Waits until standard error contains `text`; false after `seconds` or when the process ended.
     func waitForStderr(_ text: String, seconds: Double) -> Bool {
+        waitFor(text, in: { self.stderr }, seconds: seconds)
+    }
+
+    /// Waits until standard output contains `text`; false after `seconds` or when the process ended.
+    func waitForStdout(_ text: String, seconds: Double) -> Bool {
+        waitFor(text, in: { self.stdout }, seconds: seconds)
+    }
+
+    private func waitFor(_ text: String, in output: () -> String, seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if stderr.contains(text) { return true }
-            if !process.isRunning { return stderr.contains(text) }
+            if output().contains(text) { return true }
+            if !process.isRunning { return output().contains(text) }
             Thread.sleep(forTimeInterval: 0.05)
         }
         // Once more: a busy machine may have kept this thread from looking in time.
-        return stderr.contains(text)
+        return output().contains(text)
     }
 
     /// The exit status once the process has ended (and its output has been read), or nil after `seconds`.

@@ -55,8 +55,6 @@ struct ReplayCommandTests {
         let none = try Self.run([empty.path])
         #expect(none.status == 2 && none.stderr.contains("no FIX message in \(empty.path)"), "\(none.stderr)")
         #expect(none.stderr.contains("\(empty.path):1: data does not start with 8=FIX"))
-        let noConfig = try Self.run(["--send", "\(Self.examples)/capture.txt"])
-        #expect(noConfig.status == 2 && noConfig.stderr.contains("--send needs --config FILE"))
         let config = dir.appendingPathComponent("other.cfg")
         try "[SESSION]\nConnectionType=initiator\nSenderCompID=NOBODY\nTargetCompID=EXCH\nSocketConnectPort=1\n"
             .write(to: config, atomically: true, encoding: .utf8)

@@ -5,7 +5,8 @@
 /// missing, too large or does not land on `10=`, a malformed or wrong CheckSum. After garbled data
 /// the framer resynchronises on the next `8=FIX`, so good messages after it are not lost. A
 /// message may not exceed ``maxMessageSize`` bytes, so a hostile peer cannot make it buffer
-/// without bound: at most `maxMessageSize` plus one read are held.
+/// without bound: at most `maxMessageSize` plus one read are held. What a bad frame takes with
+/// it depends on the ``FIXFrameScanner/Recovery``.
 public struct FIXFramer: Sendable {
     /// What came out of the stream.
     public enum Event: Sendable, Equatable {
@@ -65,6 +66,8 @@ public struct FIXFramer: Sendable {
 
     /// The largest message accepted, in bytes.
     public let maxMessageSize: Int
+    /// What a bad frame takes with it.
+    public let recovery: FIXFrameScanner.Recovery
 
     private var buffer: [UInt8] = []
     /// Index of the first unconsumed byte in `buffer`.
@@ -75,10 +78,13 @@ public struct FIXFramer: Sendable {
     /// `8=FIX` at the front of the buffer can be told apart from the end of `58=FIX`.
     private var byteBeforeBuffer: UInt8 = 1
 
-    /// A framer accepting messages of up to `maxMessageSize` bytes (default 1 MiB).
-    public init(maxMessageSize: Int = 1 << 20) {
+    /// A framer accepting messages of up to `maxMessageSize` bytes (default 1 MiB); `recovery`:
+    /// what a bad frame takes with it (default: as a session frames, see
+    /// ``FIXFrameScanner/Recovery/bodyLength``).
+    public init(maxMessageSize: Int = 1 << 20, recovery: FIXFrameScanner.Recovery = .bodyLength) {
         precondition(maxMessageSize >= 32, "maxMessageSize too small")
         self.maxMessageSize = maxMessageSize
+        self.recovery = recovery
         buffer.reserveCapacity(min(maxMessageSize, 64 * 1024))
     }
 
@@ -126,7 +132,7 @@ public struct FIXFramer: Sendable {
         let before = start > 0 ? buffer[start - 1] : byteBeforeBuffer
         let step = buffer.withUnsafeBytes { raw in
             FIXFrameScanner(UnsafeRawBufferPointer(rebasing: raw[start...]), byteBefore: before,
-                            maxMessageSize: maxMessageSize).scan()
+                            maxMessageSize: maxMessageSize, recovery: recovery).scan()
         }
         switch step {
         case .needMore:
@@ -152,7 +158,7 @@ public struct FIXFramer: Sendable {
         let before = start > 0 ? buffer[start - 1] : byteBeforeBuffer
         let (length, truncated) = buffer.withUnsafeBytes { raw in
             FIXFrameScanner(UnsafeRawBufferPointer(rebasing: raw[start...]), byteBefore: before,
-                            maxMessageSize: maxMessageSize).unfinished()
+                            maxMessageSize: maxMessageSize, recovery: recovery).unfinished()
         }
         let g = Garbled(offset: base + start, length: length, reason: truncated ? .truncated : .notBeginString)
         start += length
@@ -173,20 +179,42 @@ public struct FIXFrameScanner {
         case skip(length: Int, reason: FIXFramer.Garbled.Reason)
     }
 
+    /// What a frame whose header is well formed takes with it when the rest of it is bad
+    /// (BodyLength that does not land on CheckSum, a malformed or wrong CheckSum).
+    public enum Recovery: Sendable, Equatable {
+        /// BodyLength is believed as far as it goes, as widely used engines frame a session: the
+        /// frame runs to the first CheckSum field at or after the place BodyLength gives and is
+        /// dropped whole; a message it overlaps is lost with it (the session gets it back by
+        /// ResendRequest).
+        case bodyLength
+        /// Only the bytes up to the next message start after the frame's are skipped, so a
+        /// message cut short does not take the next one with it (decoding logs and captures,
+        /// where nothing is sent again). A message start is `8=FIX` that does not follow a digit,
+        /// or that does and is followed by a BeginString value and `9=`: a message cut right
+        /// after a digit (`...44=6000` then `8=FIX.4.4<SOH>9=...`) is told apart from a field
+        /// such as `58=FIX`.
+        case nextBeginString
+    }
+
     private let b: UnsafeRawBufferPointer
     private let byteBefore: UInt8
     private let maxMessageSize: Int
+    private let recovery: Recovery
 
     /// A scanner of `bytes`; `byteBefore` is the stream's byte just before them (SOH at the start
-    /// of the stream), so that `58=FIX` split across reads is not taken for a message start.
-    public init(_ bytes: UnsafeRawBufferPointer, byteBefore: UInt8, maxMessageSize: Int) {
+    /// of the stream), so that `58=FIX` split across reads is not taken for a message start;
+    /// `recovery`: what a bad frame takes with it.
+    public init(_ bytes: UnsafeRawBufferPointer, byteBefore: UInt8, maxMessageSize: Int, recovery: Recovery = .bodyLength) {
         b = bytes
         self.byteBefore = byteBefore
         self.maxMessageSize = maxMessageSize
+        self.recovery = recovery
     }
 
     private static let prefix: [UInt8] = Array("8=FIX".utf8)
     private static let checksumTag: [UInt8] = [49, 48, 61]  // "10="
+    /// What follows `8=FIX` or `8=FIXT` in a message: `.n.n<SOH>9=`, nil for a digit.
+    private static let versionAndBodyLength: [UInt8?] = [46, nil, 46, nil, 1, 57, 61]
 
     private func hasPrefix8FIX(at i: Int) -> Bool {
         guard b.count - i >= 5 else { return false }
@@ -206,12 +234,30 @@ public struct FIXFrameScanner {
         (i > 0 ? b[i - 1] : byteBefore) &- 48 < 10
     }
 
-    /// Where the next `8=FIX` starts at or after `from` (not preceded by a digit, so `58=FIX`
-    /// in a text field does not count), or nil.
+    /// Whether the `8=FIX` at `i` starts a message: it does not follow a digit (so `58=FIX` in a
+    /// text field does not count) or, with ``Recovery/nextBeginString``, it is followed by a
+    /// BeginString value and `9=`. Nil when the bytes end before that can be told.
+    private func startsMessage(at i: Int) -> Bool? {
+        guard hasPrefix8FIX(at: i) else { return false }
+        if !followsDigit(i) { return true }
+        guard recovery == .nextBeginString else { return false }
+        // FIX.n.n<SOH>9= or FIXT.n.n<SOH>9=
+        var j = i + 5
+        if j < b.count && b[j] == UInt8(ascii: "T") { j += 1 }
+        for p in Self.versionAndBodyLength {
+            guard j < b.count else { return nil }
+            if let p { if b[j] != p { return false } } else if !(b[j] &- 48 < 10) { return false }
+            j += 1
+        }
+        return true
+    }
+
+    /// Where the next message start (see ``startsMessage(at:)``) is at or after `from`, or where
+    /// one may be that the bytes end too soon to tell, or nil.
     private func nextBeginString(from: Int) -> Int? {
         var i = from
         while i + 5 <= b.count {
-            if b[i] == 56 && hasPrefix8FIX(at: i) && !followsDigit(i) { return i }
+            if b[i] == 56 && startsMessage(at: i) != false { return i }
             i += 1
         }
         return nil
@@ -223,7 +269,7 @@ public struct FIXFrameScanner {
         // Keep a tail that could be the start of `8=FIX`.
         var keep = 0
         for k in stride(from: min(4, b.count - 1), through: 1, by: -1)
-        where isPrefixOf8FIX(at: b.count - k) && !followsDigit(b.count - k) {
+        where isPrefixOf8FIX(at: b.count - k) && (recovery == .nextBeginString || !followsDigit(b.count - k)) {
             keep = k
             break
         }
@@ -257,6 +303,7 @@ public struct FIXFrameScanner {
     /// ResendRequest). Otherwise framing restarts at the next `8=FIX` after the frame's start.
     private func misframed(_ reason: FIXFramer.Garbled.Reason, beginStringEnd: Int, bodyStart: Int,
                            searchFrom: Int) -> Step {
+        if recovery == .nextBeginString { return resync(reason) }
         let n = b.count
         if bodyStart + 3 > n { return .needMore }
         guard headerIsWellFormed(beginStringEnd: beginStringEnd, bodyStart: bodyStart) else { return resync(reason) }
@@ -281,8 +328,11 @@ public struct FIXFrameScanner {
         let n = b.count
         guard n > 0 else { return .needMore }
         // 8=FIX...<SOH>
-        if !hasPrefix8FIX(at: 0) || followsDigit(0) {
-            if isPrefixOf8FIX(at: 0) && !followsDigit(0) { return .needMore }
+        switch startsMessage(at: 0) {
+        case true?: break
+        case nil: return .needMore
+        case false?:
+            if isPrefixOf8FIX(at: 0) && (recovery == .nextBeginString || !followsDigit(0)) { return .needMore }
             return resync(.notBeginString)
         }
         var i = 5
@@ -333,7 +383,7 @@ public struct FIXFrameScanner {
         let expected = FIXChecksum.compute(UnsafeRawBufferPointer(rebasing: b[0..<checksumStart]))
         guard received == expected else {
             let reason = FIXFramer.Garbled.Reason.checkSumMismatch(expected: expected, received: received)
-            if headerIsWellFormed(beginStringEnd: beginStringEnd, bodyStart: bodyStart) {
+            if recovery == .bodyLength && headerIsWellFormed(beginStringEnd: beginStringEnd, bodyStart: bodyStart) {
                 // A proper frame with a wrong CheckSum: dropped whole.
                 return .skip(length: end, reason: reason)
             }
