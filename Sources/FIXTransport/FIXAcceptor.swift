@@ -11,8 +11,9 @@ import Synchronization
 /// names an unknown session, or a session that is already connected, is closed without an
 /// answer, and the session is not touched. A connection that sends no Logon within
 /// ``logonTimeout`` is closed, and at most ``maxPendingConnections`` connections may wait for
-/// their Logon at once (others are closed at once): idle connections cannot pile up. Each
-/// refusal is logged at warning with the peer's address.
+/// their Logon at once (a new one pushes the oldest waiting one out): idle connections cannot
+/// pile up, nor keep a participant out. Each refusal is logged at warning with the peer's
+/// address.
 public final class FIXAcceptor: @unchecked Sendable {
     public let sessions: [SessionID: FIXSession]
     private let group: EventLoopGroup
@@ -109,11 +110,42 @@ public struct FIXAcceptorError: Error, Sendable, CustomStringConvertible {
     public var description: String { "cannot listen on \(host):\(port): \(reason)" }
 }
 
-/// The count of an acceptor's connections that have not logged on.
+/// An acceptor's connections that have not logged on yet, oldest first.
 final class PendingConnections: Sendable {
+    private struct State {
+        var channels: [UInt64: Channel] = [:]
+        var next: UInt64 = 0
+    }
+    private let state = Mutex(State())
+    /// How many wait now.
     let count = Atomic<Int>(0)
-    /// Connections refused because too many were pending (logged now and then, not each time).
-    let refused = Atomic<Int>(0)
+    /// Connections closed to make room for newer ones (logged now and then, not each time).
+    let evicted = Atomic<Int>(0)
+
+    /// Adds `channel`; returns its ticket, and the oldest connection waiting when there are now
+    /// more than `limit` (the caller closes it: a peer that holds idle connections open cannot
+    /// keep a participant out, it only pushes its own oldest ones out).
+    func add(_ channel: Channel, limit: Int) -> (ticket: UInt64, evict: Channel?) {
+        state.withLock { s in
+            let ticket = s.next
+            s.next += 1
+            s.channels[ticket] = channel
+            var evict: Channel?
+            if s.channels.count > limit, let oldest = s.channels.keys.min() {
+                evict = s.channels.removeValue(forKey: oldest)
+            }
+            count.store(s.channels.count, ordering: .relaxed)
+            return (ticket, evict)
+        }
+    }
+
+    /// The connection of `ticket` no longer waits (logged on, closed, or evicted).
+    func remove(_ ticket: UInt64) {
+        state.withLock { s in
+            s.channels.removeValue(forKey: ticket)
+            count.store(s.channels.count, ordering: .relaxed)
+        }
+    }
 }
 
 /// Waits for a connection's first message and hands the connection to the session its CompIDs
@@ -133,8 +165,9 @@ final class AcceptorRoutingHandler: ChannelInboundHandler, RemovableChannelHandl
 
     private let sessions: [SessionID: FIXSession]
     private let limits: Limits
-    /// Whether this connection counts among the pending ones.
-    private var counted = false
+    /// This connection's place among the pending ones, while it waits.
+    private var ticket: UInt64?
+    private var started = false
     private var timeout: Scheduled<Void>?
     private var peer = "unknown"
 
@@ -153,21 +186,22 @@ final class AcceptorRoutingHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     private func start(_ context: ChannelHandlerContext) {
-        guard !counted, timeout == nil else { return }
+        guard !started else { return }
+        started = true
         peer = FIXSession.describe(context.channel.remoteAddress) ?? "unknown"
-        let now = limits.pending.count.add(1, ordering: .relaxed).newValue
-        counted = true
-        if now > limits.maxPending {
-            let refused = limits.pending.refused.add(1, ordering: .relaxed).newValue
-            if refused == 1 || refused % 1000 == 0 {
-                limits.logger.warning("FIX connection refused: too many connections waiting for their Logon", metadata: [
-                    "listener": "\(limits.address)", "peer": "\(peer)", "pending": "\(limits.maxPending)",
-                    "refused_so_far": "\(refused)",
+        let (ticket, evict) = limits.pending.add(context.channel, limit: limits.maxPending)
+        self.ticket = ticket
+        if let evict {
+            // The oldest waiting connection makes room: a new connection that sends its Logon
+            // at once is always heard.
+            let evicted = limits.pending.evicted.add(1, ordering: .relaxed).newValue
+            if evicted == 1 || evicted % 1000 == 0 {
+                limits.logger.warning("FIX connection closed: too many connections waiting for their Logon, the oldest goes", metadata: [
+                    "listener": "\(limits.address)", "closed": "\(FIXSession.describe(evict.remoteAddress) ?? "unknown")",
+                    "pending": "\(limits.maxPending)", "closed_so_far": "\(evicted)",
                 ])
             }
-            release()
-            context.close(promise: nil)
-            return
+            evict.close(promise: nil)
         }
         let channel = context.channel
         let limits = self.limits, peer = self.peer
@@ -183,9 +217,9 @@ final class AcceptorRoutingHandler: ChannelInboundHandler, RemovableChannelHandl
     private func release() {
         timeout?.cancel()
         timeout = nil
-        if counted {
-            counted = false
-            limits.pending.count.subtract(1, ordering: .relaxed)
+        if let ticket {
+            self.ticket = nil
+            limits.pending.remove(ticket)
         }
     }
 

@@ -40,45 +40,57 @@ enum LogLine {
     }
 
     /// Appends the line for the message `bytes` at `time`: as ``append(at:_:to:)``, but a
-    /// Logon's Password (554) is written as asterisks (as many as it had characters) and its
-    /// CheckSum made right again, so the line still decodes as a valid message and the password
-    /// never reaches a log.
+    /// Logon's Password (554) is written as eight asterisks, whatever its length, with BodyLength
+    /// and CheckSum made right again, so the line still decodes as a valid message and neither
+    /// the password nor its length reaches a log.
     static func appendMessage(at time: UTCTimestamp, _ bytes: some Collection<UInt8>, to buffer: inout [UInt8]) {
         time.write(into: &buffer, fractionDigits: 6)
         buffer.append(contentsOf: separator)
         let start = buffer.count
         buffer.append(contentsOf: bytes)
-        maskPassword(in: &buffer, from: start, to: buffer.count)
+        // A Logon is known by its MsgType, the third field: only its first bytes are looked at.
+        if find(logonType, in: buffer, from: start, to: min(buffer.count, start + 40)) != nil,
+           let masked = maskedLogon(buffer[start...]) {
+            buffer.removeSubrange(start...)
+            buffer.append(contentsOf: masked)
+        }
         buffer.append(UInt8(ascii: "\n"))
     }
 
     private static let logonType: [UInt8] = Array("\u{1}35=A\u{1}".utf8)
     private static let passwordTag: [UInt8] = Array("\u{1}554=".utf8)
-    private static let checkSumTag: [UInt8] = Array("\u{1}10=".utf8)
+    static let passwordMask: [UInt8] = Array("********".utf8)
 
-    /// Masks the Password of a Logon in `buffer[start..<end]` (one message); other messages are
-    /// left alone after a look at their first 40 bytes.
-    static func maskPassword(in buffer: inout [UInt8], from start: Int, to end: Int) {
-        guard start < end, let typeAt = find(logonType, in: buffer, from: start, to: min(end, start + 40)) else { return }
-        var masked = false
-        var at = typeAt
-        while let p = find(passwordTag, in: buffer, from: at, to: end) {
-            var i = p + passwordTag.count
-            while i < end && buffer[i] != 1 {
-                buffer[i] = UInt8(ascii: "*")
-                i += 1
+    /// The message with its Password replaced by ``passwordMask``, when it is a Logon with one;
+    /// nil otherwise, and for a message that is not laid out as `8=...|9=...|...|10=...|`.
+    static func maskedLogon(_ message: ArraySlice<UInt8>) -> [UInt8]? {
+        let m = Array(message)
+        guard find(logonType, in: m, from: 0, to: min(m.count, 40)) != nil,
+              find(passwordTag, in: m, from: 0, to: m.count) != nil else { return nil }
+        var fields = m.split(separator: 1, omittingEmptySubsequences: false)
+        guard fields.count >= 4, fields.last?.isEmpty == true else { return nil }
+        fields.removeLast()
+        guard fields[1].starts(with: Array("9=".utf8)), fields[fields.count - 1].starts(with: Array("10=".utf8)) else { return nil }
+        var body: [UInt8] = []
+        for field in fields[2..<(fields.count - 1)] {
+            if field.starts(with: Array("554=".utf8)) {
+                body.append(contentsOf: "554=".utf8)
+                body.append(contentsOf: passwordMask)
+            } else {
+                body.append(contentsOf: field)
             }
-            masked = true
-            at = i
+            body.append(1)
         }
-        // The CheckSum is the sum of every byte before its own field, modulo 256.
-        guard masked, let c = find(checkSumTag, in: buffer, from: at, to: end), c + 7 <= end else { return }
-        var sum = 0
-        for i in start...c { sum &+= Int(buffer[i]) }
-        let value = sum & 0xFF
-        buffer[c + 4] = UInt8(ascii: "0") + UInt8(value / 100)
-        buffer[c + 5] = UInt8(ascii: "0") + UInt8(value / 10 % 10)
-        buffer[c + 6] = UInt8(ascii: "0") + UInt8(value % 10)
+        var out = Array(fields[0])
+        out.append(1)
+        out.append(contentsOf: "9=\(body.count)".utf8)
+        out.append(1)
+        out.append(contentsOf: body)
+        let sum = out.reduce(0) { ($0 + Int($1)) & 0xFF }
+        let digits = String(sum)
+        out.append(contentsOf: "10=\(String(repeating: "0", count: 3 - digits.count))\(digits)".utf8)
+        out.append(1)
+        return out
     }
 
     private static func find(_ needle: [UInt8], in buffer: [UInt8], from: Int, to end: Int) -> Int? {
