@@ -4,8 +4,10 @@
 import datetime
 import os
 import re
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -169,6 +171,96 @@ class ScriptDataTests(unittest.TestCase):
                         continue
                     message = run.prepare(body)
                     self.assertRegex(message, r"^8=FIX\.4\.4\x019=\d+\x01")
+
+
+class StrictDisconnectTests(unittest.TestCase):
+    """eDISCONNECT fails when anything arrives before the close, as in QuickFIX's runner."""
+
+    LOGON = fix("8=FIX.4.4|35=A|34=1|49=TW44|52=<TIME>|56=ISLD|98=0|108=30|")
+    REJECT = run.complete(fix("8=FIX.4.4|35=3|34=1|49=ISLD|52=20240101-00:00:00.000|56=TW44|45=1|"
+                              "58=SendingTime accuracy problem|373=10|"))
+    LOGOUT = run.complete(fix("8=FIX.4.4|35=5|34=2|49=ISLD|52=20240101-00:00:00.000|56=TW44|"))
+
+    def setUp(self):
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.server.settimeout(5)
+        self.port = self.server.getsockname()[1]
+        self.directory = tempfile.mkdtemp(prefix="test_run-")
+        self.thread = None
+
+    def tearDown(self):
+        if self.thread is not None:
+            self.thread.join(5)
+        self.server.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def acceptor(self, answer, close=True):
+        """Accepts one connection, waits for a whole message, sends `answer` (bytes), then closes
+        the connection (or, with close=False, keeps it open for a second)."""
+
+        def serve():
+            try:
+                peer, _ = self.server.accept()
+            except OSError:
+                return
+            with peer:
+                peer.settimeout(5)
+                data = b""
+                while b"\x0110=" not in data:
+                    chunk = peer.recv(4096)
+                    if not chunk:
+                        return
+                    data += chunk
+                if answer:
+                    peer.sendall(answer)
+                if not close:
+                    time.sleep(1.0)
+
+        self.thread = threading.Thread(target=serve, daemon=True)
+        self.thread.start()
+
+    def run_script(self, lines, timeout=2):
+        path = os.path.join(self.directory, "script.def")
+        with open(path, "w", encoding="latin-1") as handle:
+            handle.write("\n".join(lines) + "\n")
+        return run.ScriptRun("127.0.0.1", self.port, timeout, {}, False).run(path)
+
+    def test_silent_close_passes(self):
+        self.acceptor(b"")
+        self.assertIsNone(self.run_script(["iCONNECT", "I" + self.LOGON, "eDISCONNECT"]))
+
+    def test_message_before_close_fails(self):
+        self.acceptor((self.REJECT + self.LOGOUT).encode("latin-1"))
+        result = self.run_script(["iCONNECT", "I" + self.LOGON, "eDISCONNECT"])
+        self.assertIsNotNone(result, "a Reject and a Logout before the close must fail the script")
+        line, failure = result
+        self.assertEqual(line, 3)
+        self.assertEqual(failure.reason, "Expected disconnection, got data")
+        self.assertEqual(failure.got, run.show(self.REJECT))
+
+    def test_expected_logout_then_close_passes(self):
+        self.acceptor(self.LOGOUT.encode("latin-1"))
+        expected = fix("8=FIX.4.4|9=51|35=5|34=2|49=ISLD|52=00000000-00:00:00.000|56=TW44|10=0|")
+        patterns = {"10": re.compile(r"\d{3}"), "52": re.compile(r"\d{8}-\d{2}:\d{2}:\d{2}[.]\d{3}")}
+        path = os.path.join(self.directory, "script.def")
+        with open(path, "w", encoding="latin-1") as handle:
+            handle.write("\n".join(["iCONNECT", "I" + self.LOGON, "E" + expected, "eDISCONNECT"]) + "\n")
+        self.assertIsNone(run.ScriptRun("127.0.0.1", self.port, 2, patterns, False).run(path))
+
+    def test_incomplete_data_before_close_fails(self):
+        self.acceptor(b"8=FIX.4.4\x019=51\x0135=5\x01")
+        result = self.run_script(["iCONNECT", "I" + self.LOGON, "eDISCONNECT"])
+        self.assertIsNotNone(result)
+        self.assertEqual(result[1].reason, "Expected disconnection, got data")
+        self.assertIn("incomplete data 8=FIX.4.4|9=51|35=5|", result[1].got)
+
+    def test_no_close_times_out(self):
+        self.acceptor(b"", close=False)
+        result = self.run_script(["iCONNECT", "I" + self.LOGON, "eDISCONNECT"], timeout=0.3)
+        self.assertIsNotNone(result)
+        self.assertIn("did not disconnect", result[1].reason)
 
 
 if __name__ == "__main__":
