@@ -441,7 +441,7 @@ public final class FIXSession: @unchecked Sendable {
             if !targets.isEmpty {
                 releases.append(unsegmented)
                 unsegmented = 0
-                committer.sync(targets) { [weak self] error in
+                committer.sync(targets, owner: ObjectIdentifier(self)) { [weak self] error in
                     guard let self else { return }
                     self.eventLoop.execute { self.committed(error) }
                 }
