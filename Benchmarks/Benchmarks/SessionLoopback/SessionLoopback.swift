@@ -98,6 +98,7 @@ class SessionWatcher: @unchecked Sendable {
         case .loggedOut: loggedOut.signal()
         case .rejected(let refSeqNum, let reason, let business):
             fail("\(business ? "business " : "")reject of message \(refSeqNum): \(reason)")
+        case .logonRefused(let reason): fail("logon refused: \(reason)")
         case .note, .heartbeat: break
         }
     }
