@@ -53,8 +53,8 @@ public final class FileStore: MessageStore, SyncSource {
     /// How many messages are stored.
     public var storedMessageCount: Int { index.count }
 
-    /// When set, writes are never synced by the store itself (but by ``flush()``, ``close()``
-    /// and a reset): whoever drives the store takes the written files with
+    /// When set, writes are never synced by the store itself (but by ``close()`` and a reset):
+    /// whoever drives the store takes the written files with
     /// ``takeUnsynced(into:)`` and syncs them elsewhere, with a ``GroupCommit``, before any
     /// message that follows them leaves under ``StoreSyncPolicy/always``. A ``FIXSession`` does
     /// this, so that no event loop waits on the disk.
@@ -206,9 +206,12 @@ public final class FileStore: MessageStore, SyncSource {
         try startGeneration(at: time)
     }
 
-    /// Syncs both files to disk, whatever the policy.
+    /// Syncs both files to disk, whatever the policy; with ``syncExternally`` set, leaves them to
+    /// whoever syncs the store (a session's disconnect must not make its event loop wait on the
+    /// disk). ``close()`` syncs in either case.
     public func flush() throws(StoreError) {
         try checkUsable()
+        if syncExternally { return }
         try syncDirty()
     }
 
