@@ -77,3 +77,51 @@ struct GroupCommitTests {
         #expect(result.withLock { $0 } == .some(nil))
     }
 }
+
+/// Requests synced on their own, beside the rounds.
+struct GroupCommitAloneTests {
+    /// While a round holds a flooding owner's slow file, a quiet owner's request, whose files
+    /// nobody else is waiting on, is answered at once; the quiet owner's next requests keep
+    /// their order behind it.
+    @Test func aQuietOwnerDoesNotWaitForTheRound() throws {
+        let (dir, t) = try GroupCommitTests.files(["flood", "quiet"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let hold = Mutex(true)
+        let commit = GroupCommit(label: "test", beforeRound: {}, beforeSync: { path in
+            if path.hasSuffix("/flood") { while hold.withLock({ $0 }) { usleep(1000) } }
+        })
+        let answers = Mutex<[String]>([])
+        let flood = ObjectIdentifier(t[0]), quiet = ObjectIdentifier(t[1])
+        commit.sync([t[0]], owner: flood) { _ in answers.withLock { $0.append("f1") } }
+        commit.sync([t[0]], owner: flood) { _ in answers.withLock { $0.append("f2") } }
+        commit.sync([t[1]], owner: quiet) { _ in answers.withLock { $0.append("q1") } }
+        commit.sync([t[1]], owner: quiet) { _ in answers.withLock { $0.append("q2") } }
+        commit.sync([t[1]], owner: quiet) { _ in answers.withLock { $0.append("q3") } }
+        let deadline = Date().addingTimeInterval(5)
+        while answers.withLock({ $0.count < 3 }) && Date() < deadline { usleep(1000) }
+        usleep(50_000)
+        #expect(answers.withLock { $0 } == ["q1", "q2", "q3"], "the quiet owner is served while the flood's file is held")
+        hold.withLock { $0 = false }
+        commit.waitIdle()
+        #expect(answers.withLock { $0 } == ["q1", "q2", "q3", "f1", "f2"])
+    }
+
+    /// An owner's request alone is answered before the requests it held, whatever finishes first.
+    @Test func heldRequestsFollowTheRequestAlone() throws {
+        let (dir, t) = try GroupCommitTests.files(["slow", "other"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let hold = Mutex(true)
+        let commit = GroupCommit(label: "test", beforeRound: {}, beforeSync: { path in
+            if path.hasSuffix("/slow") { while hold.withLock({ $0 }) { usleep(1000) } }
+        })
+        let answers = Mutex<[String]>([])
+        let owner = ObjectIdentifier(t[0])
+        commit.sync([t[0]], owner: owner) { _ in answers.withLock { $0.append("a1") } }
+        commit.sync([t[1]], owner: owner) { _ in answers.withLock { $0.append("a2") } }
+        usleep(100_000)
+        #expect(answers.withLock { $0 }.isEmpty, "a2 waits for a1")
+        hold.withLock { $0 = false }
+        commit.waitIdle()
+        #expect(answers.withLock { $0 } == ["a1", "a2"])
+    }
+}

@@ -55,8 +55,10 @@ public protocol SyncSource: AnyObject {
 ///
 /// A request's callback runs once every file it named has been synced (or failed), on a thread
 /// of the committer's: hop to your own loop there. The callbacks of one owner come in the order
-/// of its requests; a request does not wait for other owners' files of its round (a session that
-/// writes little is not held up by the slow sync of one that floods).
+/// of its requests; a request does not wait for other owners' files of its round, and a request
+/// whose files nobody else is waiting on, from an owner with nothing else open, does not wait for
+/// the round in progress at all (a session that writes little is not held up by the slow syncs
+/// of one that floods).
 public final class GroupCommit: Sendable {
     /// The process's instance, shared by every session built by a settings file.
     public static let shared = GroupCommit(label: "fix.group-commit")
@@ -73,6 +75,17 @@ public final class GroupCommit: Sendable {
         var waiting: [Request] = []
         /// Whether a round is scheduled or running.
         var draining = false
+        /// Requests not answered yet (waiting, in a round, or synced on their own) naming each
+        /// file, and of each owner.
+        var openByFile: [ObjectIdentifier: Int] = [:]
+        var openByOwner: [ObjectIdentifier: Int] = [:]
+        /// Requests synced on their own, not answered yet, and their owners. An owner's later
+        /// requests are held until its request alone is answered (its callbacks stay in order).
+        var alone = 0
+        /// Requests not answered yet, all kinds.
+        var open = 0
+        var aloneOwners = Set<ObjectIdentifier>()
+        var held: [ObjectIdentifier: [Request]] = [:]
         /// Rounds run and files synced, for figures.
         var rounds = 0
         var syncs = 0
@@ -93,6 +106,10 @@ public final class GroupCommit: Sendable {
     init(label: String, beforeRound: @escaping @Sendable () -> Void, beforeSync: @escaping @Sendable (String) -> Void = { _ in }) {
         queue = DispatchQueue(label: label, qos: .userInitiated)
         workers = (0..<Self.parallelSyncs).map { DispatchQueue(label: "\(label).\($0)", qos: .userInitiated) }
+        // Serial queues: each gets a thread of its own when it has work, where a concurrent one
+        // would share the few of the system's pool with every blocking sync.
+        aloneLaunchers = (0..<Self.parallelSyncs).map { DispatchQueue(label: "\(label).alone.\($0)", qos: .userInitiated) }
+        aloneWorkers = (0..<Self.parallelSyncs).map { DispatchQueue(label: "\(label).alone-sync.\($0)", qos: .userInitiated) }
         self.beforeRound = beforeRound
         self.beforeSync = beforeSync
     }
@@ -104,13 +121,74 @@ public final class GroupCommit: Sendable {
     static let parallelSyncs = 8
     /// The threads that sync a round's files at once.
     private let workers: [DispatchQueue]
+    /// Where a request is synced on its own: one whose files no other open request names, of an
+    /// owner with nothing else open (a quiet session beside a flooding one). It does not wait for
+    /// the round in progress, whose files it does not share; a busy file always goes through
+    /// the rounds, so that its syncs stay grouped.
+    private let aloneLaunchers: [DispatchQueue]
+    private let aloneWorkers: [DispatchQueue]
+    private let nextAlone = Atomic<Int>(0)
 
     /// Syncs `targets`, then calls `done` with the first failure, or nil: after the callbacks
     /// of `owner`'s earlier requests (without an owner: after every earlier request's).
     public func sync(_ targets: [SyncTarget], owner: ObjectIdentifier? = nil,
                      then done: @escaping @Sendable (StoreError?) -> Void) {
+        let files = targets.map(ObjectIdentifier.init)
+        let request = Request(targets: targets, owner: owner) { [weak self] error in
+            // The callback first: the requests this one held must not be answered before it.
+            done(error)
+            self?.answered(files, owner: owner)
+        }
+        enum Next { case none, drain, alone }
+        let next = state.withLock { s -> Next in
+            let alone = owner.map { s.openByOwner[$0] == nil } == true && !files.isEmpty
+                && Set(files).count == files.count && files.allSatisfy { s.openByFile[$0] == nil }
+            s.open += 1
+            for f in files { s.openByFile[f, default: 0] += 1 }
+            if let owner {
+                s.openByOwner[owner, default: 0] += 1
+                if s.aloneOwners.contains(owner) {
+                    s.held[owner, default: []].append(request)
+                    return .none
+                }
+            }
+            if alone, let owner {
+                s.alone += 1
+                s.aloneOwners.insert(owner)
+                return .alone
+            }
+            s.waiting.append(request)
+            if s.draining { return .none }
+            s.draining = true
+            return .drain
+        }
+        switch next {
+        case .none: break
+        case .drain: queue.async { self.drain() }
+        case .alone:
+            let n = nextAlone.add(1, ordering: .relaxed).newValue
+            let lanes = (0..<targets.count).map { aloneWorkers[(n + $0) % aloneWorkers.count] }
+            aloneLaunchers[n % aloneLaunchers.count].async {
+                self.beforeRound()
+                _ = self.run([request], on: lanes)
+                self.state.withLock { $0.alone -= 1 }
+            }
+        }
+    }
+
+    /// A request's files and owner have one open request fewer; an owner's request synced alone
+    /// lets the requests it held go to the rounds.
+    private func answered(_ files: [ObjectIdentifier], owner: ObjectIdentifier?) {
         let start = state.withLock { s -> Bool in
-            s.waiting.append(Request(targets: targets, owner: owner, done: done))
+            s.open -= 1
+            for f in files {
+                if let n = s.openByFile[f], n > 1 { s.openByFile[f] = n - 1 } else { s.openByFile[f] = nil }
+            }
+            guard let owner else { return false }
+            if let n = s.openByOwner[owner], n > 1 { s.openByOwner[owner] = n - 1 } else { s.openByOwner[owner] = nil }
+            // While its request alone is open, an owner's others are held: this was that one.
+            guard s.aloneOwners.remove(owner) != nil, let held = s.held.removeValue(forKey: owner) else { return false }
+            s.waiting.append(contentsOf: held)
             if s.draining { return false }
             s.draining = true
             return true
@@ -123,11 +201,9 @@ public final class GroupCommit: Sendable {
         state.withLock { ($0.rounds, $0.syncs) }
     }
 
-    /// Waits until every request made before the call has been served.
+    /// Waits until every request has been answered (those made meanwhile too).
     public func waitIdle() {
-        let semaphore = DispatchSemaphore(value: 0)
-        sync([]) { _ in semaphore.signal() }
-        semaphore.wait()
+        while state.withLock({ $0.open > 0 || $0.alone > 0 }) { usleep(200) }
     }
 
     /// Where a round stands: which files are synced, which requests answered.
@@ -141,7 +217,8 @@ public final class GroupCommit: Sendable {
 
     /// Syncs the files of `batch`, each once, up to ``parallelSyncs`` at once, answering each
     /// request as soon as its own files are done (and its owner's earlier requests answered).
-    private func run(_ batch: [Request]) -> Int {
+    /// Syncs on `workers`, files shared out over them.
+    private func run(_ batch: [Request], on workers: [DispatchQueue]) -> Int {
         var fileIndex: [ObjectIdentifier: Int] = [:]
         var files: [SyncTarget] = []
         let needs: [[Int]] = batch.map { request in
@@ -189,6 +266,7 @@ public final class GroupCommit: Sendable {
                 while i < all.count {
                     self.beforeSync(all[i].path)
                     let error = all[i].sync()
+                    self.state.withLock { $0.syncs += 1 }
                     round.withLock { r in
                         r.synced[i] = true
                         if let error { r.failures[i] = error }
@@ -212,11 +290,8 @@ public final class GroupCommit: Sendable {
             }
             if batch.isEmpty { return }
             beforeRound()
-            let synced = run(batch)
-            state.withLock {
-                $0.rounds += 1
-                $0.syncs += synced
-            }
+            _ = run(batch, on: workers)
+            state.withLock { $0.rounds += 1 }
         }
     }
 }
