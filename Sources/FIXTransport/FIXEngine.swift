@@ -51,7 +51,7 @@ public final class FIXEngine: @unchecked Sendable {
         var initiators: [FIXInitiator] = []
         /// Acceptor sessions by listening address, in the order first seen.
         var listeners: [(address: String, port: Int, tls: TLSSettings?, line: Int, noDelay: Bool, reuseAddress: Bool,
-                         sessions: [FIXSession])] = []
+                         logonTimeout: Int, sessions: [FIXSession])] = []
 
         func failure(_ s: SessionSettings, _ key: String?, _ reason: String) -> FIXEngineError {
             FIXEngineError(path: settings.path, line: s.sourceLine, sessionID: s.sessionID, key: key, reason: reason)
@@ -130,8 +130,10 @@ public final class FIXEngine: @unchecked Sendable {
                                           + "SocketReuseAddress (as the session at line \(listeners[i].line) has them)")
                         }
                         listeners[i].sessions.append(session)
+                        listeners[i].logonTimeout = max(listeners[i].logonTimeout, s.logonTimeout)
                     } else {
-                        listeners.append((s.socketAcceptAddress, port, s.tls, s.sourceLine, s.socketNodelay, s.socketReuseAddress, [session]))
+                        listeners.append((s.socketAcceptAddress, port, s.tls, s.sourceLine, s.socketNodelay, s.socketReuseAddress,
+                                          s.logonTimeout, [session]))
                     }
                 }
             }
@@ -148,7 +150,8 @@ public final class FIXEngine: @unchecked Sendable {
                 }
                 acceptors.append(FIXAcceptor(sessions: listener.sessions, group: group, host: listener.address,
                                              port: listener.port, tls: tls, noDelay: listener.noDelay,
-                                             reuseAddress: listener.reuseAddress, logger: logger))
+                                             reuseAddress: listener.reuseAddress,
+                                             logonTimeout: .seconds(Int64(min(listener.logonTimeout, 86_400))), logger: logger))
             }
             self.acceptors = acceptors
             self.acceptorLines = listeners.map(\.line)

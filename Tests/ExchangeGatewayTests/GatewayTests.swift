@@ -59,7 +59,7 @@ struct GatewayTests {
                     store: MemoryStore(now: now), dictionary: GatewayTests.dictionary),
                     log: NullLog(), application: application, eventLoop: loop)
             }
-            acceptor = FIXAcceptor(sessions: exchangeSessions, group: exchangeGroup, port: 0)
+            acceptor = FIXAcceptor(sessions: exchangeSessions, group: exchangeGroup, port: 0, logonTimeout: .seconds(300))
             try await acceptor.start()
             let port = try #require(acceptor.localPort)
             let clientLoop = clientGroup.next()

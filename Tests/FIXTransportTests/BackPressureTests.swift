@@ -19,7 +19,7 @@ struct BackPressureTests {
                                                     role: .acceptor),
                 store: MemoryStore(now: systemNow()), dictionary: try DataDictionary.fix44()),
             log: MemoryLog(), application: recorder, eventLoop: loop, stalledWriteTimeout: .seconds(1))
-        let acceptor = FIXAcceptor(sessions: [session], group: group, port: 0)
+        let acceptor = FIXAcceptor(sessions: [session], group: group, port: 0, logonTimeout: .seconds(300))
         try await acceptor.start()
         let port = try #require(acceptor.localPort)
 

@@ -55,7 +55,7 @@ struct FaultTests {
                                                         role: .acceptor, heartBtInt: heartBtInt),
                     store: MemoryStore(now: systemNow()), dictionary: try DataDictionary.fix44()),
                 log: log, application: recorder, eventLoop: sessionGroup.next())
-            acceptor = FIXAcceptor(sessions: [session], group: networkGroup, port: 0)
+            acceptor = FIXAcceptor(sessions: [session], group: networkGroup, port: 0, logonTimeout: .seconds(300))
         }
 
         mutating func connect() async throws {

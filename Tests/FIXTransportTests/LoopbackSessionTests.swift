@@ -55,7 +55,7 @@ struct LoopbackSessionTests {
                                                     role: .acceptor),
                 store: MemoryStore(now: start), dictionary: dictionary),
             log: MemoryLog(), application: accepted, eventLoop: group.next())
-        let acceptor = FIXAcceptor(sessions: [acceptorSession], group: group, port: 0)
+        let acceptor = FIXAcceptor(sessions: [acceptorSession], group: group, port: 0, logonTimeout: .seconds(300))
         try await acceptor.start()
         let port = try #require(acceptor.localPort)
 

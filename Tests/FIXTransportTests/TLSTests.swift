@@ -33,7 +33,7 @@ struct TLSTests {
                 configuration: SessionConfiguration(sessionID: SessionID(senderCompID: "EXCH", targetCompID: "MAKER"), role: .acceptor),
                 store: MemoryStore(now: systemNow()), dictionary: dictionary),
             log: MemoryLog(), application: accepted, eventLoop: group.next())
-        let acceptor = FIXAcceptor(sessions: [acceptorSession], group: group, port: 0, tls: try FIXTLS.serverContext(server))
+        let acceptor = FIXAcceptor(sessions: [acceptorSession], group: group, port: 0, tls: try FIXTLS.serverContext(server), logonTimeout: .seconds(300))
         try await acceptor.start()
         let initiatorSession = FIXSession(
             machine: SessionStateMachine(
