@@ -1,0 +1,212 @@
+// Fuzz target `frame`: arbitrary bytes through the framer, the parser, the validator (the
+// built-in FIX 4.4 dictionary), the typed field readers and `mm decode`'s input reader and
+// formatter.
+//
+// Each input is used five ways:
+//  1. as a byte stream, given to a FIXFramer in one piece; every framed message is parsed,
+//     validated (strict and lenient settings), read field by field and group by group, and
+//     formatted as `mm decode` prints it;
+//  2. as the same stream cut into pieces of varying size: the framer must return the same
+//     messages (it is documented to accept bytes split anywhere);
+//  3. through a framer with a small message size limit;
+//  4. as text for FIXInputReader (the reader of `mm decode`), fed in pieces;
+//  5. as one message: parsed as it is, and framed again with BodyLength and CheckSum computed
+//     (so the mutations that break the checksum still reach the parser and the validator).
+import FIX
+import Foundation
+
+final class FrameTarget {
+    let dictionary: DataDictionary
+    let strict: FIXValidator
+    let lenient: FIXValidator
+    let formatter: FIXMessageFormatter
+    var message = FIXMessage()
+
+    init() {
+        dictionary = loadDictionary()
+        strict = FIXValidator(dictionary: dictionary)
+        lenient = FIXValidator(dictionary: dictionary, settings: ValidationSettings(
+            checkFieldsOutOfOrder: false, checkFieldsHaveValues: false, checkUserDefinedFields: false))
+        formatter = FIXMessageFormatter(dictionary: dictionary)
+    }
+
+    func run(_ input: UnsafeRawBufferPointer) {
+        // 1. One piece.
+        var whole = FIXFramer()
+        whole.append(input)
+        var messages: [[UInt8]] = []
+        var consumed = 0
+        while let event = whole.finish() {
+            switch event {
+            case .message(let slice):
+                messages.append(Array(slice))
+                consumed += slice.count
+            case .garbled(let g):
+                guard g.length > 0 else { propertyFailed("framer reported an empty garbled run") }
+                _ = g.description
+                consumed += g.length
+            }
+        }
+        if consumed != input.count { propertyFailed("framer accounted for \(consumed) of \(input.count) bytes") }
+        for m in messages { examine(m) }
+
+        // 2. Pieces: sizes from the input's own bytes, so they vary from input to input.
+        var split = FIXFramer()
+        var splitMessages: [[UInt8]] = []
+        var offset = 0
+        var k = 0
+        func drain(_ event: FIXFramer.Event) {
+            if case .message(let slice) = event { splitMessages.append(Array(slice)) }
+        }
+        while offset < input.count {
+            let size = 1 + Int(input[(k * 7) % input.count] % 23)
+            let end = min(input.count, offset + size)
+            split.append(UnsafeRawBufferPointer(rebasing: input[offset..<end]))
+            while let e = split.next() { drain(e) }
+            offset = end
+            k += 1
+        }
+        while let e = split.finish() { drain(e) }
+        if splitMessages != messages {
+            propertyFailed("framer output depends on how the stream is split: \(messages.count) messages whole, \(splitMessages.count) in pieces")
+        }
+
+        // 3. A small size limit.
+        var small = FIXFramer(maxMessageSize: 32 + Int(input.first ?? 0))
+        small.append(input)
+        while let e = small.finish() {
+            if case .message(let slice) = e, slice.count > small.maxMessageSize {
+                propertyFailed("framer returned a message of \(slice.count) bytes over its limit \(small.maxMessageSize)")
+            }
+        }
+
+        // 4. `mm decode`'s reader, fed in pieces.
+        var reader = FIXInputReader(maxMessageSize: 64 * 1024)
+        var readerItems: [FIXInputReader.Item] = []
+        offset = 0
+        k = 0
+        while offset < input.count {
+            let size = 1 + Int(input[(k * 13 + 5) % input.count] % 61)
+            let end = min(input.count, offset + size)
+            reader.read(UnsafeRawBufferPointer(rebasing: input[offset..<end])) { readerItems.append($0) }
+            offset = end
+            k += 1
+        }
+        reader.finish { readerItems.append($0) }
+        for item in readerItems {
+            switch item {
+            case let .message(bytes, line):
+                if line < 1 { propertyFailed("reader gave line \(line)") }
+                decodeLikeMM(bytes)
+            case let .garbled(offset, line, reason, length):
+                if offset < 0 || offset > input.count || line < 1 || length <= 0 {
+                    propertyFailed("reader gave a garbled run at offset \(offset), line \(line), length \(length)")
+                }
+                _ = formatter.garbledText(offset: offset, line: line, reason: reason, length: length)
+                _ = formatter.garbledJSON(offset: offset, line: line, reason: reason, length: length)
+            }
+        }
+
+        // 5. The input as one message: as it is, then framed again.
+        if let parsed = try? FIXMessage(bytes: input) {
+            var m = parsed
+            _ = strict.validate(&m)
+            readFields(m)
+        }
+        let reframed = reframe(input)
+        if isOneFramedMessage(reframed) { examine(reframed) }
+    }
+
+    /// A framed message: parsed into the kept message (as a session does), validated both ways,
+    /// read, and formatted.
+    func examine(_ bytes: [UInt8]) {
+        do {
+            try message.parse(bytes[...])
+        } catch {
+            _ = error.description
+            return
+        }
+        let reject = strict.validate(&message)
+        if let reject { _ = reject.text }
+        readFields(message)
+        _ = formatter.text(message, validated: true, reject: reject, title: "#1")
+        _ = formatter.json(message, validated: true, reject: reject)
+        var again = message
+        _ = lenient.validate(&again)
+        readFields(again)
+        // Once more with the same validator: the second time may take the known-shape path.
+        _ = strict.validate(&message)
+    }
+
+    /// What `mm decode` does with a message the reader found.
+    func decodeLikeMM(_ bytes: [UInt8]) {
+        guard var m = try? FIXMessage(bytes: bytes) else { return }
+        let reject = strict.validate(&m)
+        _ = formatter.text(m, validated: true, reject: reject, title: "#1 line 1:")
+        _ = formatter.json(m, validated: true, reject: reject)
+    }
+
+    /// Reads every field with every typed reader, and the repeating groups the validation found
+    /// (a bounded number of fields, to keep each run short).
+    func readFields(_ m: FIXMessage) {
+        _ = m.msgType
+        _ = m.beginString
+        _ = m.msgSeqNum
+        _ = m.text()
+        var looked = 0
+        for field in m.fields where field.depth == 0 {
+            looked += 1
+            if looked > 48 { break }
+            let tag = Int(field.tag)
+            _ = m.string(tag)
+            _ = m.int(tag)
+            _ = m.decimal(tag)?.description
+            _ = m.timestamp(tag)?.description
+            _ = m.bool(tag)
+            _ = m.char(tag)
+            readGroup(m.group(tag), level: 0)
+        }
+    }
+
+    func readGroup(_ group: FIXGroup, level: Int) {
+        guard level < 4 else { return }
+        _ = group.declaredCount
+        for instance in group.prefix(16) {
+            for i in instance.fieldRange.prefix(32) {
+                let tag = Int(instance.message.fields[i].tag)
+                _ = instance.string(tag)
+                _ = instance.decimal(tag)
+                readGroup(instance.group(tag), level: level + 1)
+            }
+        }
+    }
+
+    /// The input as a message with BodyLength and CheckSum computed: a leading `8=...` keeps
+    /// its BeginString (FIX.4.4 otherwise) and a following `9=...` is dropped; a trailing
+    /// `10=...` is dropped.
+    func reframe(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+        var bytes = Array(input)
+        var beginString = Array("FIX.4.4".utf8)
+        if bytes.starts(with: [56, 61]), let soh = bytes.firstIndex(of: 1) {
+            beginString = Array(bytes[2..<soh])
+            bytes.removeSubrange(0...soh)
+            if bytes.starts(with: [57, 61]), let soh = bytes.firstIndex(of: 1) { bytes.removeSubrange(0...soh) }
+        }
+        // The last field, when it is a CheckSum.
+        if bytes.last == 1 {
+            var start = bytes.count - 1
+            while start > 0 && bytes[start - 1] != 1 { start -= 1 }
+            if bytes[start...].starts(with: [49, 48, 61]) { bytes.removeSubrange(start...) }
+        }
+        return framedMessage(beginString: beginString, body: bytes)
+    }
+}
+
+nonisolated(unsafe) private var target: FrameTarget?
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    if target == nil { target = FrameTarget() }
+    target!.run(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
