@@ -98,11 +98,10 @@ func loadDictionary() -> DataDictionary {
     }
 }
 
-/// Whether `bytes` is exactly one well-framed message (the framer returns all of it as one
-/// message and nothing else).
+/// Whether `bytes` is exactly one well-framed message (the framer's scanner takes all of it as
+/// one message).
 func isOneFramedMessage(_ bytes: [UInt8]) -> Bool {
-    var framer = FIXFramer()
-    framer.append(bytes)
-    guard case .message(let slice)? = framer.next(), slice.count == bytes.count else { return false }
-    return framer.finish() == nil
+    bytes.withUnsafeBytes { raw in
+        FIXFrameScanner(raw, byteBefore: 1, maxMessageSize: 1 << 20).scan() == .message(length: bytes.count)
+    }
 }

@@ -305,6 +305,11 @@ final class SessionTarget {
            now.nanosecondsSinceEpoch.subtractingReportingOverflow(t.nanosecondsSinceEpoch).overflow {
             return "finding 1, SendingTime \(t) overflows the accuracy check"
         }
+        // Finding 2: without the dictionary, a SequenceReset to (nearly) Int.max makes the
+        // next increments of the target sequence number overflow.
+        if !session.configuration.useDataDictionary, m.msgType == "4", let n = m.int(Tag.newSeqNo), n > Int.max / 2 {
+            return "finding 2, NewSeqNo \(n) leaves no room to count on"
+        }
         return nil
     }
 
