@@ -41,8 +41,8 @@ struct FuzzInput {
     mutating func number() -> Int {
         let b = byte()
         switch b {
-        case 0..<200: return Int(b) - 20
-        case 200..<240: return Self.edges[Int(b - 200) % Self.edges.count]
+        case 0..<128: return Int(b) - 20
+        case 128..<240: return Self.edges[Int(b - 128) % Self.edges.count]
         default: return Int(truncatingIfNeeded: uint(8))
         }
     }

@@ -152,10 +152,10 @@ def session_flows():
         + built("D", bytes([0, 9]), flags=8 | 16, flags2=8, seq_choice=5, seq_extra=bytes([0])),
         # UseDataDictionary=N: numbers are not checked against their types before the session reads them.
         "acceptor-no-dictionary-reset-and-resend": config(dictionary=False) + bytes([OP_CONNECT]) + logon
-        + built("4", bytes([218]), flags=128) + built("0", seq_choice=7, op=OP_IN_SEQUENCE)
-        + built("2", bytes([218, 0]), flags=64) + bytes([OP_SEND, 0, 2]) + built("2", bytes([1, 218]), flags=128),
+        + built("4", bytes([146]), flags=128) + built("0", seq_choice=7, op=OP_IN_SEQUENCE)
+        + built("2", bytes([146, 0]), flags=64) + bytes([OP_SEND, 0, 2]) + built("2", bytes([1, 146]), flags=128),
         "initiator-no-dictionary-gap": config(role_initiator=True, dictionary=False) + bytes([OP_CONNECT]) + logon
-        + built("0", seq_choice=6, seq_extra=bytes([218])) + built("4", bytes([3]), flags=64, flags2=32) + tick(12),
+        + built("0", seq_choice=6, seq_extra=bytes([146])) + built("4", bytes([3]), flags=64, flags2=32) + tick(12),
     }
     return flows
 
