@@ -9,7 +9,8 @@
 //  2. as the same stream cut into pieces of varying size: the framer must return the same
 //     messages (it is documented to accept bytes split anywhere);
 //  3. through a framer with a small message size limit;
-//  4. as text for FIXInputReader (the reader of `mm decode`), fed in pieces;
+//  4. as text for FIXInputReader (the reader of `mm decode`), fed in pieces (and, for one input
+//     in 32, repeated past 64 KiB);
 //  5. as one message: parsed as it is, and framed again with BodyLength and CheckSum computed
 //     (so the mutations that break the checksum still reach the parser and the validator).
 //
@@ -111,6 +112,21 @@ final class FrameTarget {
                 _ = formatter.garbledText(offset: offset, line: line, reason: reason, length: length)
                 _ = formatter.garbledJSON(offset: offset, line: line, reason: reason, length: length)
             }
+        }
+
+        // 4b. One input in 32 (by its first byte), the reader again on the input repeated past
+        // 64 KiB, where it passes a long line with SOH to the framer before the line ends and
+        // the framer drops consumed bytes in large steps (inputs are shorter than that).
+        if let first = input.first, first & 0x1F == 0x1F {
+            var long = FIXInputReader(maxMessageSize: 64 * 1024)
+            var total = 0
+            var found = 0
+            while total < 66_000 {
+                long.read(input) { if case .message = $0 { found += 1 } }
+                total += input.count
+            }
+            long.finish { if case .message = $0 { found += 1 } }
+            _ = found
         }
 
         // 5. The input as one message: as it is, then framed again.

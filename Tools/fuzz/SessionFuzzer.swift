@@ -17,7 +17,8 @@
 // The harness acts as the transport does: it performs `.persistTarget` by calling
 // persistTarget(), and after `.disconnect` it reports the connection closed (disconnected)
 // unless the configuration says the close comes later. Every message the session sends must be
-// exactly one well-framed FIX message: anything else stops the run.
+// exactly one well-framed FIX message, the next sequence numbers stay at 1 or more, and the
+// session is never logged on without a connection: anything else stops the run.
 //
 // Known issues stepped around so that fuzzing goes on past them (FUZZ_INCLUDE_KNOWN=1 turns
 // this off): a HeartBtInt above about 7.6e8 seconds overflows `interval * 12 / 10` in
@@ -70,6 +71,10 @@ final class SessionTarget {
         while !input.isAtEnd && events < 400 {
             events += 1
             step(&input)
+            if session.nextSenderMsgSeqNum < 1 || session.nextTargetMsgSeqNum < 1 {
+                propertyFailed("sequence numbers below 1: sender \(session.nextSenderMsgSeqNum), target \(session.nextTargetMsgSeqNum)")
+            }
+            if session.isLoggedOn && !session.isConnected { propertyFailed("logged on without a connection") }
         }
         session = nil
     }

@@ -13,7 +13,7 @@ beside the repository (../shared/quickfix-at/definitions/server/fix44/*.def), it
                   reads): each conformance script replayed against an acceptor, and a few
                   hand-written flows for the acceptor and the initiator;
   OUT/frame.dict  tokens for the framer (tags, delimiters, MsgTypes, timestamps), the group
-                  and data fields of Specs/FIX44.xml among them.
+                  and data fields of the built-in dictionary among them.
 
 Nothing is copied into the repository; the seeds are made afresh at each run. Missing
 conformance scripts are reported and skipped.
@@ -233,7 +233,7 @@ def main():
         sessions.add(program)
 
     # Tokens for the framer: the dictionary's group and data fields, header tags, MsgTypes.
-    dictionary = os.path.join(repo, "Specs", "FIX44.xml")
+    dictionary = os.path.join(repo, "Sources", "FIX", "Resources", "FIX44.xml")
     if os.path.exists(dictionary):
         with open(dictionary, "rb") as f:
             xml = f.read()
