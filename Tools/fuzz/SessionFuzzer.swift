@@ -60,7 +60,6 @@ final class SessionTarget {
     /// The peer's next MsgSeqNum as the peer sees it.
     var peerSeq = 1
     var closeOnDisconnect = true
-    var pendingActions = 0
 
     func run(_ data: UnsafeRawBufferPointer) {
         var input = FuzzInput(data)
