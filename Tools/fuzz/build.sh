@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with the Swift toolchain, without SwiftPM:
+#
+#   Tools/fuzz/build.sh [frame] [session]     (default: both)
+#
+# The FIX and FIXSession modules are compiled straight from Sources/ with swiftc, instrumented
+# for coverage (-sanitize=fuzzer) and AddressSanitizer, optimized (-O keeps Swift's overflow,
+# bounds and unwrap traps) with debug info for readable stacks; then each target is linked
+# with libFuzzer. A module is compiled again only when one of its sources is newer than its
+# object file.
+#
+# Outputs go to Tools/fuzz/.build/: bin/fuzz-frame, bin/fuzz-session, and bin/FIX.resources/
+# (the dictionary where DataDictionary.fix44() would look; the targets read the file itself).
+#
+# Environment: SWIFTC            the compiler (default: swiftc on PATH)
+#              FUZZ_OPT          optimization flag (default -O; -Onone builds faster, runs slower)
+#              FUZZ_SANITIZERS   sanitizers (default fuzzer,address)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+out="$here/.build"
+swiftc="${SWIFTC:-swiftc}"
+opt="${FUZZ_OPT:--O}"
+sanitizers="${FUZZ_SANITIZERS:-fuzzer,address}"
+
+command -v "$swiftc" >/dev/null 2>&1 || { echo "build.sh: $swiftc not found" >&2; exit 2; }
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(frame session)
+for t in "${targets[@]}"; do
+  case "$t" in frame|session) ;; *) echo "build.sh: unknown target $t (frame or session)" >&2; exit 2 ;; esac
+done
+
+mkdir -p "$out/modules" "$out/obj" "$out/bin/FIX.resources" "$out/generated"
+common=(-parse-as-library -swift-version 6 "$opt" -g -sanitize="$sanitizers" -I "$out/modules")
+
+# Other flags than last time (or another compiler): everything is built again.
+stamp="$out/obj/flags"
+flags="$("$swiftc" --version 2>&1 | head -1) ${common[*]}"
+if [ ! -e "$stamp" ] || [ "$(cat "$stamp")" != "$flags" ]; then
+  rm -f "$out"/obj/*.o "$out"/bin/fuzz-*
+  printf '%s' "$flags" >"$stamp"
+fi
+
+# needs_build OUTPUT FILE...: whether OUTPUT is missing or older than one of the files.
+needs_build() {
+  local output="$1" f
+  shift
+  [ -e "$output" ] || return 0
+  for f in "$@"; do [ "$f" -nt "$output" ] && return 0; done
+  return 1
+}
+
+# build_module NAME SOURCES...: one object and one .swiftmodule, whole-module.
+build_module() {
+  local name="$1"
+  shift
+  if needs_build "$out/obj/$name.o" "$@"; then
+    echo "build.sh: compiling module $name ($# files)"
+    "$swiftc" "${common[@]}" -module-name "$name" -wmo -emit-module \
+      -emit-module-path "$out/modules/$name.swiftmodule" -c -o "$out/obj/$name.o.tmp" "$@"
+    mv "$out/obj/$name.o.tmp" "$out/obj/$name.o"
+  fi
+}
+
+mapfile -t fix_sources < <(find "$repo/Sources/FIX" -name '*.swift' | sort)
+mapfile -t session_sources < <(find "$repo/Sources/FIXSession" -name '*.swift' | sort)
+[ ${#fix_sources[@]} -gt 0 ] || { echo "build.sh: no sources in $repo/Sources/FIX" >&2; exit 2; }
+
+# The accessor SwiftPM would generate for the FIX target's resource, and the dictionary's path.
+cp "$repo/Sources/FIX/Resources/FIX44.xml" "$out/bin/FIX.resources/FIX44.xml"
+paths="$out/generated/FuzzPaths.swift"
+dictionary_literal="$(printf '%s' "$repo/Sources/FIX/Resources/FIX44.xml" | sed 's/\\/\\\\/g; s/"/\\"/g')"
+new_paths="// Written by build.sh.
+let fuzzDictionaryPath = \"$dictionary_literal\""
+if [ ! -e "$paths" ] || [ "$(cat "$paths")" != "$new_paths" ]; then printf '%s\n' "$new_paths" >"$paths"; fi
+
+build_module FIX "${fix_sources[@]}" "$here/BundleModule.swift"
+
+for t in "${targets[@]}"; do
+  case "$t" in
+    frame)
+      sources=("$here/FrameFuzzer.swift")
+      objects=("$out/obj/FIX.o")
+      ;;
+    session)
+      build_module FIXSession "${session_sources[@]}"
+      sources=("$here/SessionFuzzer.swift")
+      objects=("$out/obj/FIX.o" "$out/obj/FIXSession.o")
+      ;;
+  esac
+  sources+=("$here/FuzzSupport.swift" "$paths")
+  binary="$out/bin/fuzz-$t"
+  if needs_build "$binary" "${sources[@]}" "${objects[@]}"; then
+    echo "build.sh: linking fuzz-$t"
+    # In obj/: with -g the driver leaves the target's module files in the working directory.
+    (cd "$out/obj" && "$swiftc" "${common[@]}" -module-name "Fuzz_$t" -wmo "${sources[@]}" "${objects[@]}" \
+      -use-ld=lld -o "$binary")
+  fi
+done
+echo "build.sh: built ${targets[*]} in $out/bin"
