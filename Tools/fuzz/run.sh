@@ -18,8 +18,6 @@
 #              FUZZ_KEEP_GOING  1: go on after a crash (libFuzzer's fork mode), collecting them all
 #              FUZZ_JOBS        with FUZZ_KEEP_GOING, parallel workers (default 1)
 #              FUZZ_ARGS        more libFuzzer arguments
-#              FUZZ_INCLUDE_KNOWN  1: the session target also ticks with a huge HeartBtInt (a
-#                               known overflow it otherwise steps around)
 #
 # Reproduce a crash:  Tools/fuzz/.build/bin/fuzz-TARGET Tools/fuzz/crashes/TARGET/crash-...
 #
