@@ -8,18 +8,8 @@ struct QuoteCommandTests {
     @Test func quotesAgainstTheExchange() throws {
         let port = ExchangeCommandTests.freePort()
         let exchangeConfig = try ExchangeCommandTests.settings(port: port)
-        let dir = exchangeConfig.deletingLastPathComponent()
-        let makerConfig = dir.appendingPathComponent("maker.cfg")
-        try """
-            [SESSION]
-            ConnectionType=initiator
-            SenderCompID=MAKER
-            TargetCompID=EXCH
-            SocketConnectHost=127.0.0.1
-            SocketConnectPort=\(port)
-            ReconnectInterval=1
-            FileLogPath=log
-            """.write(to: makerConfig, atomically: true, encoding: .utf8)
+        let makerConfig = try Self.makerSettings(port: port)
+        let dir = makerConfig.deletingLastPathComponent()
 
         let exchange = Process()
         exchange.executableURL = try DecodeCommandTests.mmBinary()
