@@ -84,6 +84,9 @@ public final class FIXSession: @unchecked Sendable {
     /// When the last interval sync was requested (``StoreSyncPolicy/interval(milliseconds:)``).
     private var lastIntervalSync = NIODeadline.now()
     private let syncInterval: TimeAmount?
+    /// Whether messages wait for their sync before they leave (``StoreSyncPolicy/always`` with a
+    /// committer).
+    private let gated: Bool
     /// Whether the store survives a crash (a ``FileStore``): then the log is handed to the
     /// operating system at the end of each burst, before what was written leaves, so a crash of
     /// the process loses no line of what the peer got. (A memory store promises nothing; its log
@@ -115,7 +118,9 @@ public final class FIXSession: @unchecked Sendable {
             storeSync = store
             logSync = log as? any SyncSource
             if case .interval(let ms) = store.sync { syncInterval = .milliseconds(Int64(max(ms, 0))) } else { syncInterval = nil }
+            gated = store.syncBeforeSend
         } else {
+            gated = false
             self.committer = nil
             storeSync = nil
             logSync = nil
@@ -123,8 +128,6 @@ public final class FIXSession: @unchecked Sendable {
         }
     }
 
-    /// Whether messages wait for their sync before they leave.
-    private var gated: Bool { storeSync?.syncBeforeSend == true }
 
     private func onLoop(_ body: @escaping @Sendable () -> Void) {
         if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }

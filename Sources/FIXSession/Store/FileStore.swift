@@ -243,9 +243,6 @@ public final class FileStore: MessageStore, SyncSource {
         if failure == nil { failure = error }
     }
 
-    /// Why the store became unusable, if it did (a failed sync, here or in a ``GroupCommit``).
-    public var failureReason: StoreError? { failure }
-
     /// Syncs what is pending (unless the policy is ``StoreSyncPolicy/never``) and closes the
     /// files, releasing the lock. Later calls fail. Called by deinit when not called before.
     public func close() throws(StoreError) {

@@ -48,7 +48,7 @@ public protocol SyncSource: AnyObject {
     func syncFailed(_ error: StoreError)
 }
 
-/// Forces files to disk on a thread of its own, for every session of a process, so that no
+/// Forces files to disk on threads of its own, for every session of a process, so that no
 /// event loop waits on a disk: group commit. Requests that arrive while a round of syncs runs are
 /// served together by the next round, each file synced once however many sessions and
 /// messages wrote to it: under a flood, one fdatasync covers every message written meanwhile.
@@ -170,7 +170,7 @@ public final class GroupCommit: Sendable {
             let lanes = (0..<targets.count).map { aloneWorkers[(n + $0) % aloneWorkers.count] }
             aloneLaunchers[n % aloneLaunchers.count].async {
                 self.beforeRound()
-                _ = self.run([request], on: lanes)
+                self.run([request], on: lanes)
                 self.state.withLock { $0.alone -= 1 }
             }
         }
@@ -218,7 +218,7 @@ public final class GroupCommit: Sendable {
     /// Syncs the files of `batch`, each once, up to ``parallelSyncs`` at once, answering each
     /// request as soon as its own files are done (and its owner's earlier requests answered).
     /// Syncs on `workers`, files shared out over them.
-    private func run(_ batch: [Request], on workers: [DispatchQueue]) -> Int {
+    private func run(_ batch: [Request], on workers: [DispatchQueue]) {
         var fileIndex: [ObjectIdentifier: Int] = [:]
         var files: [SyncTarget] = []
         let needs: [[Int]] = batch.map { request in
@@ -256,7 +256,7 @@ public final class GroupCommit: Sendable {
             while r.firstOpen < batch.count && r.answered[r.firstOpen] { r.firstOpen += 1 }
         }
         round.withLock { answer(&$0) }
-        guard !files.isEmpty else { return 0 }
+        guard !files.isEmpty else { return }
         let all = files
         let group = DispatchGroup()
         let lanes = min(all.count, workers.count)
@@ -277,7 +277,6 @@ public final class GroupCommit: Sendable {
             }
         }
         group.wait()
-        return all.count
     }
 
     private func drain() {
@@ -290,7 +289,7 @@ public final class GroupCommit: Sendable {
             }
             if batch.isEmpty { return }
             beforeRound()
-            _ = run(batch, on: workers)
+            run(batch, on: workers)
             state.withLock { $0.rounds += 1 }
         }
     }
