@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "mm", targets: ["mm"]),
         .library(name: "FIX", targets: ["FIX"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
+        .library(name: "Gzip", targets: ["Gzip"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
         .library(name: "Exchange", targets: ["Exchange"]),
         .library(name: "ExchangeGateway", targets: ["ExchangeGateway"]),
@@ -39,8 +40,10 @@ let package = Package(
         // Session state machine (pure), message stores, message and event logs, settings files.
         .target(
             name: "FIXSession",
-            dependencies: ["FIX"]
+            dependencies: ["FIX", "Gzip"]
         ),
+        // gzip streams read and written through the system zlib: market data, FIX message logs.
+        .target(name: "Gzip", dependencies: ["CZlib"]),
         // SwiftNIO initiator and acceptor, thin channel handlers around the session state machine.
         .target(
             name: "FIXTransport",
@@ -55,8 +58,8 @@ let package = Package(
             ]
         ),
         // Order books, matching, queue-position replay, market-data sources, fees. Pure: no NIO, no FIX.
-        .target(name: "Exchange", dependencies: ["CZlib"]),
-        // The system zlib, for reading gzip-compressed market data.
+        .target(name: "Exchange", dependencies: ["Gzip"]),
+        // The system zlib: gzip streams (through Gzip) and PNG's deflate.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // FIX decimals <-> the exchange's ticks and lots.
         .target(name: "ExchangeFIX", dependencies: ["Exchange", "FIX"]),
@@ -72,7 +75,7 @@ let package = Package(
         // The in-process backtest over recorded data: the study's sweep over Rc, accounting, reports and charts.
         .target(name: "Backtest", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "CZlib"]),
         // FIX message logs read back: sessions, orders, fills and positions reconstructed; resent into a live session.
-        .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Exchange", "ExchangeFIX", "Engine"]),
+        .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Exchange", "ExchangeFIX", "Engine", "Gzip"]),
         // Running the engine: the Prometheus metrics endpoint and its collectors, graceful shutdown
         // through swift-service-lifecycle, session events in the log.
         .target(
@@ -136,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FIXSessionTests",
-            dependencies: ["FIXSession", "FIXTestSupport"]
+            dependencies: ["FIXSession", "FIXTestSupport", "Gzip"]
         ),
         .testTarget(
             name: "FIXTransportTests",
@@ -183,7 +186,8 @@ let package = Package(
         .testTarget(name: "QuotingTests", dependencies: ["Quoting", "Exchange", "FIXTestSupport"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "Exchange", "FIXTestSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine", "Exchange", "FIXTestSupport"]),
-        .testTarget(name: "LogReplayTests", dependencies: ["LogReplay", "FIX", "FIXSession", "FIXTestSupport"]),
+        .testTarget(name: "LogReplayTests", dependencies: ["LogReplay", "FIX", "FIXSession", "FIXTestSupport", "Gzip"]),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "FIXTestSupport"]),
         .testTarget(
             name: "FIXTests",

@@ -1,3 +1,5 @@
+import Gzip
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -41,7 +43,7 @@ final class LineReader {
                 inflater = try GzipInflater(path: path, chunkSize: chunkSize)
             } catch {
                 _ = close(fd)
-                throw error
+                throw MarketDataError(path: path, line: 0, reason: error.reason)
             }
         } else {
             inflater = nil
@@ -124,7 +126,11 @@ final class LineReader {
         }
         let n: Int
         if let inflater {
-            n = try inflater.read(from: fd, into: buffer + end, capacity: capacity - end)
+            do {
+                n = try inflater.read(from: fd, into: buffer + end, capacity: capacity - end)
+            } catch {
+                throw MarketDataError(path: path, line: 0, reason: error.reason)
+            }
         } else {
             n = try readFile(into: buffer + end, capacity: capacity - end)
         }
