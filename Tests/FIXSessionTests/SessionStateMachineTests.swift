@@ -16,12 +16,13 @@ struct SessionStateMachineTests {
         /// The peer's next MsgSeqNum.
         var peerSeq = 1
 
-        init(role: ConnectionType = .acceptor, configure: (inout SessionConfiguration) -> Void = { _ in }) {
+        init(role: ConnectionType = .acceptor, store: MemoryStore = MemoryStore(now: SessionStateMachineTests.start),
+             configure: (inout SessionConfiguration) -> Void = { _ in }) {
             let id = role == .acceptor ? SessionID(senderCompID: "ISLD", targetCompID: "TW44")
                 : SessionID(senderCompID: "TW44", targetCompID: "ISLD")
             var configuration = SessionConfiguration(sessionID: id, role: role)
             configure(&configuration)
-            session = SessionStateMachine(configuration: configuration, store: MemoryStore(now: SessionStateMachineTests.start),
+            session = SessionStateMachine(configuration: configuration, store: store,
                                           dictionary: SessionStateMachineTests.dictionary)
         }
 
@@ -374,6 +375,26 @@ struct SessionStateMachineTests {
         let sends = a.compactMap { if case .send(let b) = $0 { b } else { nil } }
         let resent = try FIXMessage(bytes: sends[1])
         #expect(resent.timestamp(Tag.origSendingTime) == Self.start)
+    }
+
+    /// A memory store keeps its latest messages only: a resend reaching further back gets a gap
+    /// fill over what it let go.
+    @Test func resendBeyondAMemoryStoresCapacityIsGapFilled() throws {
+        let store = MemoryStore(now: Self.start, capacity: 700)
+        var h = Harness(store: store)
+        _ = h.logon()  // our 1: Logon
+        for n in 2...20 {  // our 2 to 20, some 110 bytes each
+            _ = try h.session.send(msgType: "8", now: h.now) {
+                $0.append(Tag.avgPx, FIXDecimal(0)); $0.append(Tag.clOrdID, "O\(n)"); $0.append(Tag.cumQty, FIXDecimal(0))
+            }
+        }
+        #expect(store.storedBytes <= 700)
+        let kept = try store.sentMessages(in: 1...20).map(\.seqNum)
+        #expect(kept.count >= 5 && kept == Array((21 - kept.count)...20))
+        let a = h.receive("2", "7=1|16=0|")
+        let first = kept[0]
+        #expect(Self.sent(a) == ["35=4|34=1|43=Y|49=ISLD|52=T|56=TW44|122=T|36=\(first)|123=Y"]
+                + kept.map { "35=8|34=\($0)|43=Y|49=ISLD|52=T|56=TW44|122=T|6=0|11=O\($0)|14=0" })
     }
 
     // MARK: - Rejects

@@ -37,7 +37,9 @@ import FIX
         init(_ kind: Kind, now: UTCTimestamp = StoreTests.t0) throws {
             self.kind = kind
             if let policy = kind.syncPolicy {
-                store = try FileStore(directory: directory.path, sessionID: StoreTests.session, sync: policy, now: now)
+                // A small index in memory: most of it goes to the index file.
+                store = try FileStore(directory: directory.path, sessionID: StoreTests.session, sync: policy, now: now,
+                                      indexEntriesInMemory: 3)
             } else {
                 store = MemoryStore(now: now)
             }
@@ -47,7 +49,7 @@ import FIX
             guard let file = store as? FileStore else { return }
             try file.close()
             store = try FileStore(directory: directory.path, sessionID: StoreTests.session, sync: file.sync,
-                                  now: StoreTests.t1)
+                                  now: StoreTests.t1, indexEntriesInMemory: 3)
         }
 
         deinit { try? (store as? FileStore)?.close() }
@@ -292,6 +294,57 @@ import FIX
         try Self.expectSameState(h.store, model)
         try h.reopen()
         try Self.expectSameState(h.store, model)
+    }
+
+    // MARK: - Memory held
+
+    @Test func aMemoryStoreKeepsItsLatestMessagesWithinItsCapacity() throws {
+        let store = MemoryStore(now: Self.t0, capacity: 10_000)
+        var sizes: [Int: Int] = [:]
+        for n in 1...5000 {
+            let m = Self.message(n)
+            sizes[n] = m.count
+            try store.storeSent(seqNum: n, message: m)
+            #expect(store.storedBytes <= 10_000)
+        }
+        let kept = try store.sentMessages(in: 1...5000)
+        #expect(kept.count == store.storedMessageCount && kept.count > 30)
+        #expect(kept.map(\.seqNum) == Array((5001 - kept.count)...5000))
+        #expect(kept.allSatisfy { $0.message == Self.message($0.seqNum) })
+        #expect(store.storedBytes == kept.reduce(0) { $0 + $1.message.count })
+        // One more would not fit: the oldest kept is the one let go first.
+        #expect(store.storedBytes + sizes[5000 - kept.count]! > 10_000)
+        #expect(store.droppedMessages == 5000 - kept.count)
+        #expect(store.nextSenderMsgSeqNum == 5001)
+        // A message bigger than the capacity is kept alone.
+        try store.storeSent(seqNum: 5001, message: Self.message(5001, length: 20_000))
+        #expect(try store.sentMessages(in: 1...6000).map(\.seqNum) == [5001])
+        try store.reset(at: Self.t1)
+        #expect(store.storedBytes == 0 && store.storedMessageCount == 0)
+    }
+
+    @Test func aFileStoreKeepsFewIndexEntriesInMemory() throws {
+        let h = TempDirectory()
+        let store = try FileStore(directory: h.path, sessionID: Self.session, sync: .never, now: Self.t0, indexEntriesInMemory: 16)
+        for n in 1...3000 {
+            try store.storeSent(seqNum: n, message: Self.message(n))
+            #expect(store.indexEntriesHeldInMemory < 32)
+        }
+        // Numbers set back: stored again in place, and a new one inserted in the file's part.
+        try store.storeSent(seqNum: 10, message: Self.message(10, variant: 1))
+        try store.storeSent(seqNum: 3100, message: Self.message(3100))
+        #expect(store.storedMessageCount == 3001)
+        let got = try store.sentMessages(in: 5...3100)
+        #expect(got.map(\.seqNum) == Array(5...3000) + [3100])
+        #expect(got[5].message == Self.message(10, variant: 1) && got[6].message == Self.message(11))
+        try store.close()
+        let reopened = try FileStore(directory: h.path, sessionID: Self.session, sync: .never, now: Self.t1, indexEntriesInMemory: 16)
+        defer { try? reopened.close() }
+        #expect(reopened.indexEntriesHeldInMemory < 32)
+        #expect(try reopened.sentMessages(in: 1...4000).map(\.seqNum) == Array(1...3000) + [3100])
+        #expect(try reopened.sentMessages(in: 10...10).first?.message == Self.message(10, variant: 1))
+        let index = try FileManager.default.attributesOfItem(atPath: reopened.indexPath)[.size] as! Int
+        #expect(index >= (3001 - 32) * StoreIndex.recordSize)
     }
 
     // MARK: - The file store

@@ -29,7 +29,9 @@ import Darwin
 ///
 /// ``reset(at:)`` writes a new body (header only) beside the old one, syncs it and renames it over
 /// the old: a crash leaves either the old sequence or the new one. A store keeps an index of its
-/// messages in memory (sequence number -> file offset) and reads them back with pread for resends.
+/// messages (sequence number -> file offset), the latest entries in memory and the rest in
+/// `<name>.index` (see ``StoreIndex``; rebuilt from the body at each opening), and reads them
+/// back with pread for resends: its memory does not grow with the messages it holds.
 ///
 /// The seqnums file is locked (flock) while the store is open, so two stores (in one process or
 /// two) cannot write one session's files at once. One thread at a time.
@@ -43,6 +45,8 @@ public final class FileStore: MessageStore, SyncSource {
     public let bodyPath: String
     /// `<directory>/<name>.seqnums`: the sequence numbers.
     public let seqNumsPath: String
+    /// `<directory>/<name>.index`: the older part of the index (derived from the body).
+    public let indexPath: String
 
     public private(set) var nextSenderMsgSeqNum = 1
     public private(set) var nextTargetMsgSeqNum = 1
@@ -52,6 +56,8 @@ public final class FileStore: MessageStore, SyncSource {
 
     /// How many messages are stored.
     public var storedMessageCount: Int { index.count }
+    /// Index entries held in memory (the rest are in ``indexPath``).
+    var indexEntriesHeldInMemory: Int { index.tail.count }
 
     /// When set, writes are never synced by the store itself (but by ``close()`` and a reset):
     /// whoever drives the store takes the written files with
@@ -74,7 +80,7 @@ public final class FileStore: MessageStore, SyncSource {
     /// The sequence number of the last slot written (or read); the next goes in the other slot.
     private var slotSerial: UInt64 = 0
     /// One entry per stored message, ascending by sequence number.
-    private var index: [IndexEntry] = []
+    private var index: StoreIndex
     private var bodyDirty = false
     private var seqNumsDirty = false
     private var lastSync = ContinuousClock.now
@@ -88,12 +94,7 @@ public final class FileStore: MessageStore, SyncSource {
     /// Reused for reading records back.
     private var readBuffer: [UInt8] = []
 
-    private struct IndexEntry {
-        var seqNum: Int
-        /// Offset of the record (its header) in the body.
-        var offset: Int64
-        var length: UInt32
-    }
+    private typealias IndexEntry = StoreIndex.Entry
 
     /// Opens the store for `sessionID` in `directory` (created when missing), or creates it with
     /// creation time `now`. Replays the body, dropping a torn last record.
@@ -102,13 +103,14 @@ public final class FileStore: MessageStore, SyncSource {
     ///   or the files are corrupt (a damaged record followed by good ones, a header that is not
     ///   this format's, another session's files).
     public init(directory: String, sessionID: SessionID, sync: StoreSyncPolicy = .always,
-                now: UTCTimestamp) throws(StoreError) {
+                now: UTCTimestamp, indexEntriesInMemory: Int = 4096) throws(StoreError) {
         let name = sessionID.fileName
         self.directory = directory
         self.sessionID = sessionID
         self.sync = sync
         self.bodyPath = directory + "/" + name + ".body"
         self.seqNumsPath = directory + "/" + name + ".seqnums"
+        self.indexPath = directory + "/" + name + ".index"
         self.creationTime = now
         if case .interval(let ms) = sync {
             syncInterval = .milliseconds(max(ms, 0))
@@ -127,6 +129,12 @@ public final class FileStore: MessageStore, SyncSource {
             throw error
         }
         self.seqNums = seqNums
+        do throws(StoreError) {
+            index = try StoreIndex(path: indexPath, memoryEntries: indexEntriesInMemory)
+        } catch {
+            seqNums.close()
+            throw error
+        }
         // A placeholder until the body is open; replaced below before any use.
         self.body = seqNums
         do throws(StoreError) {
@@ -146,6 +154,7 @@ public final class FileStore: MessageStore, SyncSource {
         } catch {
             if body.fd != seqNums.fd { body.close() }
             seqNums.close()
+            index.close()
             closed = true
             throw error
         }
@@ -185,18 +194,16 @@ public final class FileStore: MessageStore, SyncSource {
         try appendRecord(kind: Self.kindMessage, seqNum: UInt64(seqNum), payload: message)
         try syncAfterWrite()
         let entry = IndexEntry(seqNum: seqNum, offset: offset, length: UInt32(count))
-        insert(entry)
+        try insert(entry)
         nextSenderMsgSeqNum = max(nextSenderMsgSeqNum, seqNum + 1)
     }
 
     /// Reads the messages back from the body, checking each one's CRC.
     public func sentMessages(in range: ClosedRange<Int>) throws(StoreError) -> [(seqNum: Int, message: [UInt8])] {
         try checkUsable()
-        var i = firstIndex(atLeast: range.lowerBound, in: index.count) { index[$0].seqNum }
         var out: [(seqNum: Int, message: [UInt8])] = []
-        while i < index.count, index[i].seqNum <= range.upperBound {
-            out.append((index[i].seqNum, try readMessage(index[i])))
-            i += 1
+        for e in try index.entries(in: range) {
+            out.append((e.seqNum, try readMessage(e)))
         }
         return out
     }
@@ -250,6 +257,7 @@ public final class FileStore: MessageStore, SyncSource {
         defer {
             body.close()
             seqNums.close()
+            index.close()
             bodyTarget = nil
             seqNumsTarget = nil
             closed = true
@@ -372,7 +380,12 @@ public final class FileStore: MessageStore, SyncSource {
         generation = g
         bodyEnd = Int64(record.count)
         bodyDirty = false
-        index.removeAll()
+        do throws(StoreError) {
+            try index.removeAll()
+        } catch {
+            failure = error
+            throw error
+        }
         nextSenderMsgSeqNum = 1
         nextTargetMsgSeqNum = 1
         creationTime = time
@@ -423,12 +436,13 @@ public final class FileStore: MessageStore, SyncSource {
         if closed { throw StoreError(path: bodyPath, "the store is closed") }
     }
 
-    private func insert(_ entry: IndexEntry) {
-        if let last = index.last, last.seqNum >= entry.seqNum {
-            let i = firstIndex(atLeast: entry.seqNum, in: index.count) { index[$0].seqNum }
-            if index[i].seqNum == entry.seqNum { index[i] = entry } else { index.insert(entry, at: i) }
-        } else {
-            index.append(entry)
+    /// Adds a message to the index; a store whose index cannot be written is no longer usable.
+    private func insert(_ entry: IndexEntry) throws(StoreError) {
+        do throws(StoreError) {
+            try index.insert(entry)
+        } catch {
+            failure = error
+            throw error
         }
     }
 
@@ -552,7 +566,7 @@ public final class FileStore: MessageStore, SyncSource {
                     throw StoreError(path: bodyPath, "record \(recordNumber) at byte \(offset) has sequence number \(rec.seqNum)")
                 }
                 let seqNum = Int(rec.seqNum)
-                insert(IndexEntry(seqNum: seqNum, offset: offset, length: UInt32(rec.length)))
+                try insert(IndexEntry(seqNum: seqNum, offset: offset, length: UInt32(rec.length)))
                 if offset >= derivedFrom {
                     nextSenderMsgSeqNum = max(nextSenderMsgSeqNum, seqNum + 1)
                 }
