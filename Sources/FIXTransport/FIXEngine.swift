@@ -81,13 +81,13 @@ public final class FIXEngine: @unchecked Sendable {
                         throw failure(s, "FileStorePath", "\(error)")
                     }
                 } else {
-                    store = MemoryStore(now: now)
+                    store = MemoryStore(now: now, capacity: s.memoryStoreSize)
                 }
                 stores.append(store)
                 let log: any SessionLog
                 if let directory = s.fileLogPath {
                     do {
-                        log = try FileLog(directory: directory, sessionID: s.sessionID)
+                        log = try FileLog(directory: directory, sessionID: s.sessionID, compression: s.fileLogCompression)
                     } catch {
                         throw failure(s, "FileLogPath", "\(error)")
                     }

@@ -1,7 +1,8 @@
 /// What a log file's name says about it: QuickFIX-style names are
 /// `BEGINSTRING-SENDER-TARGET.messages.log` (the engine's own `FileLog`),
 /// `BEGINSTRING-SENDER-TARGET.messages.current.log` (QuickFIX C++), and `.event.` in place of
-/// `.messages.` for the event logs. SENDER is the side that wrote the log.
+/// `.messages.` for the event logs; any of them may end with `.gz` (compressed, as the engine
+/// writes its message log with `FileLogCompression=gzip`). SENDER is the side that wrote the log.
 public struct LogFileName: Sendable, Equatable {
     /// The kind of log a name stands for.
     public enum Kind: String, Sendable, Equatable {
@@ -25,7 +26,8 @@ public struct LogFileName: Sendable, Equatable {
 
     /// Reads a path's last component.
     public init(_ path: String) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".log.gz") { name.removeLast(3) }
         kind = .other
         isQuickFIX = false
         var stem: Substring?

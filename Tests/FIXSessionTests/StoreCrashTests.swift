@@ -26,7 +26,7 @@ extension StoreTests {
             var start = 1  // where the next child starts: the store's next sender number
             for round in 1...6 {
                 let target = 5 + rng.below(40)
-                let child = try Child(directory: tmp.path)
+                let child = try Child(directory: tmp.path, test: Self.childTestName, variable: Self.childVariable)
                 var acks: [Int] = []
                 while acks.count < target, let line = try child.readLine() {
                     if let n = Self.ack(line) { acks.append(n) }
@@ -109,15 +109,16 @@ extension StoreTests {
 }
 
 #if os(Linux)
-/// This test binary started again, running only the child writer, with its stdout on a pipe.
-private final class Child {
+/// This test binary started again, running only a child writer test (told its directory by an
+/// environment variable), with its stdout on a pipe.
+final class Child {
     let pid: pid_t
     private var output: Int32
     private let errorPath: String
     private var pending: [UInt8] = []
     private var reaped = false
 
-    init(directory: String) throws {
+    init(directory: String, test: String, variable: String) throws {
         errorPath = directory + "/child-stderr.txt"
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw ChildError("pipe failed") }
@@ -134,10 +135,9 @@ private final class Child {
         posix_spawn_file_actions_addclose(&actions, fds[1])
         // /proc/self/exe, resolved in the child, is this binary even if the build has
         // replaced the file since.
-        let args = ["/proc/self/exe", "--testing-library", "swift-testing",
-                    "--filter", StoreTests.Crash.childTestName]
+        let args = ["/proc/self/exe", "--testing-library", "swift-testing", "--filter", test]
         var env = ProcessInfo.processInfo.environment
-        env[StoreTests.Crash.childVariable] = directory
+        env[variable] = directory
         let envStrings = env.map { "\($0.key)=\($0.value)" }
         var cArgs = args.map { strdup($0) } + [nil]
         var cEnv = envStrings.map { strdup($0) } + [nil]
@@ -212,7 +212,7 @@ private final class Child {
     }
 }
 
-private struct ChildError: Error, CustomStringConvertible {
+struct ChildError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
 }

@@ -111,8 +111,14 @@ public struct SessionSettings: Sendable, Equatable {
     /// `PersistMessages`: keep sent application messages for resending; when N, a
     /// ResendRequest is answered with a gap fill. Default Y.
     public var persistMessages: Bool
+    /// `MemoryStoreSize`: without a file store, the most bytes of sent messages the memory
+    /// store keeps for resends (older ones get a gap fill). Default 8 MiB.
+    public var memoryStoreSize: Int
     /// `FileLogPath`: the directory of the session's message and event logs; nil for none.
     public var fileLogPath: String?
+    /// `FileLogCompression`: how the message log is written: `none` (plain text, the default)
+    /// or `gzip` (`<name>.messages.log.gz`).
+    public var fileLogCompression: LogCompression
 
     // MARK: Source
 
@@ -153,7 +159,9 @@ public struct SessionSettings: Sendable, Equatable {
         self.fileStorePath = nil
         self.fsync = .always
         self.persistMessages = true
+        self.memoryStoreSize = MemoryStore.defaultCapacity
         self.fileLogPath = nil
+        self.fileLogCompression = .none
         self.sourceLine = 0
     }
 }

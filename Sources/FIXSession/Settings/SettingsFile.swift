@@ -351,7 +351,9 @@ private struct SessionBuilder {
         s.fileStorePath = text(.fileStorePath)
         if case .fsync(let v)? = entries[.fileStoreSync]?.value { s.fsync = v }
         if let v = flag(.persistMessages) { s.persistMessages = v }
+        if let v = number(.memoryStoreSize) { s.memoryStoreSize = v }
         s.fileLogPath = text(.fileLogPath)
+        if case .compression(let v)? = entries[.fileLogCompression]?.value { s.fileLogCompression = v }
 
         if flag(.socketUseSSL) == true {
             let tls = TLSSettings(certificate: text(.sslCertificate), privateKey: text(.sslPrivateKey),

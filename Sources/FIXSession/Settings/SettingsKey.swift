@@ -22,6 +22,8 @@ enum SettingsKey: String, CaseIterable, Sendable {
     case fileStorePath = "FileStorePath"
     case fileStoreSync = "FileStoreSync"
     case fileLogPath = "FileLogPath"
+    case fileLogCompression = "FileLogCompression"
+    case memoryStoreSize = "MemoryStoreSize"
     case dataDictionary = "DataDictionary"
     case useDataDictionary = "UseDataDictionary"
     case validateFieldsOutOfOrder = "ValidateFieldsOutOfOrder"
@@ -80,6 +82,8 @@ enum SettingsKey: String, CaseIterable, Sendable {
         case .socketConnectPort, .socketAcceptPort: .port
         case .heartBtInt, .reconnectInterval, .maxLatency, .logonTimeout, .logoutTimeout: .seconds
         case .resendRequestChunkSize: .chunkSize
+        case .memoryStoreSize: .bytes
+        case .fileLogCompression: .compression
         case .startTime, .endTime: .time
         case .startDay, .endDay: .day
         case .fileStoreSync: .fsync
@@ -97,8 +101,8 @@ enum SettingsKey: String, CaseIterable, Sendable {
 
 /// The kinds of value a key takes.
 enum SettingKind: Sendable {
-    case connectionType, beginString, compID, host, port, seconds, chunkSize, time, day, fsync, path, flag
-    case username, environmentName
+    case connectionType, beginString, compID, host, port, seconds, chunkSize, bytes, time, day, fsync, path, flag
+    case username, environmentName, compression
 
     /// What a value must look like, for error messages.
     var expected: String {
@@ -110,6 +114,7 @@ enum SettingKind: Sendable {
         case .port: "a TCP port, 1 to 65535"
         case .seconds: "a whole number of seconds, 1 to 2147483647"
         case .chunkSize: "a whole number of messages, 0 (no chunking) to 2147483647"
+        case .bytes: "a whole number of bytes, 0 to 2147483647"
         case .time: "a UTC time of day HH:MM:SS"
         case .day: "a day of the week: Sunday to Saturday, or the first two or more letters of one"
         case .fsync: "always, never, or a whole number of milliseconds (1 or more)"
@@ -117,6 +122,7 @@ enum SettingKind: Sendable {
         case .flag: "Y or N"
         case .username: "a user name: printable ASCII, 1 to 64 characters"
         case .environmentName: "an environment variable's name: letters, digits and '_', not starting with a digit"
+        case .compression: "none or gzip"
         }
     }
 
@@ -139,8 +145,10 @@ enum SettingKind: Sendable {
         case .seconds:
             guard let v = settingsWholeNumber(text), v >= 1 else { return nil }
             return .number(v)
-        case .chunkSize:
+        case .chunkSize, .bytes:
             return settingsWholeNumber(text).map(SettingValue.number)
+        case .compression:
+            return LogCompression(rawValue: text).map(SettingValue.compression)
         case .time:
             return TimeOfDay(text).map(SettingValue.time)
         case .day:
@@ -175,6 +183,7 @@ enum SettingValue: Sendable, Equatable {
     case day(Weekday)
     case fsync(FsyncPolicy)
     case connectionType(ConnectionType)
+    case compression(LogCompression)
 }
 
 /// `path` unchanged when absolute (or when `directory` is empty); otherwise `directory/path`,
