@@ -11,22 +11,62 @@ import FIX
 ///
 /// Notable events go to ``onEvent`` as they happen (consecutive market-data messages, and
 /// consecutive resends, of one direction come as one event when the run ends).
+///
+/// Memory: with ``finishedOrdersKept`` set, an order that is done (filled, canceled, rejected,
+/// expired, done for the day) stays in memory until that many more orders are done, for the
+/// messages that come late about it (a cancel refused as too late, a trade cancel, a resent
+/// report); then it goes to ``onOrder`` and its ClOrdIDs, OrderID and ExecIDs are forgotten: a
+/// message naming them later starts an order of its own, as one whose beginning is not in the
+/// logs. Orders still working stay, whatever their number. Fills go to ``onFill`` as they are
+/// booked, rather than being kept, when it is set. Without either, everything is kept (what
+/// ``finish()`` returns holds every order and fill).
 public final class ReplayAnalyzer {
     /// Gets each timeline event as it happens.
     public var onEvent: ((TimelineEvent) -> Void)?
+    /// Gets each order chain, with its number (from 0, in the order the chains began), once it
+    /// is let go (see ``finishedOrdersKept``), or at ``finish()`` for those still held.
+    public var onOrder: ((Int, OrderChain) -> Void)?
+    /// Gets each fill, with its number (from 0), as it is booked; the fills are then not kept.
+    /// (A later trade cancel marks it in ``canceledFills``.)
+    public var onFill: ((Int, ReplayFill) -> Void)?
+    /// Finished orders held for late messages; nil: every order is held.
+    public let finishedOrdersKept: Int?
+    /// Whether the requests and reports of each order are kept (``OrderChain/events``).
+    public let keepsOrderEvents: Bool
     /// Messages read.
     public private(set) var messages = 0
     /// Things in the messages that do not add up (a reused ClOrdID, an order message without
     /// ClOrdID, ...): where and what.
     public private(set) var notes: [LogDiagnostic] = []
+    /// Fills undone by a trade cancel, by number.
+    public private(set) var canceledFills = Set<Int>()
+    /// Order chains and fills so far.
+    public private(set) var orderCount = 0
+    public private(set) var fillCount = 0
+    /// Order chains held in memory now: those working, and finished ones not yet let go.
+    public var heldOrders: Int { chains.count }
 
     private var sessions: [SessionState] = []
     private var sessionIndex: [SessionKey: Int] = [:]
-    private var chains: [OrderChain] = []
+    /// Order chains held, by number.
+    private var chains: [Int: ChainState] = [:]
+    /// Fills, when they are kept.
     private var fills: [ReplayFill] = []
+    /// Orders that finished, in the order they did (with the chain's round of finishing then),
+    /// from `finishedHead` on.
+    private var finished: [(number: Int, round: Int)] = []
+    private var finishedHead = 0
     private var pendingRun: (key: String, event: TimelineEvent, first: Int, last: Int)?
 
-    public init() {}
+    /// An analyzer holding every order and fill (``finishedOrdersKept`` nil), or holding
+    /// finished orders up to that many.
+    public init(finishedOrdersKept: Int? = nil, keepsOrderEvents: Bool = true) {
+        self.finishedOrdersKept = finishedOrdersKept.map { max($0, 0) }
+        self.keepsOrderEvents = keepsOrderEvents
+    }
+
+    /// The default of ``finishedOrdersKept`` for reading long logs: ten thousand finished orders.
+    public static let defaultFinishedOrdersKept = 10_000
 
     /// Reads the next message or event-log line.
     public func add(_ item: LogMerger.Item) {
@@ -154,11 +194,31 @@ public final class ReplayAnalyzer {
                            text: "\(e.senderCompID ?? "?") event: \(e.text)", file: e.file, line: e.line))
     }
 
-    /// Ends the input: flushes the last run of the timeline and returns what was found.
+    /// Ends the input: flushes the last run of the timeline and returns what was found: the
+    /// sessions, the orders still held (all of them without ``finishedOrdersKept``; each also
+    /// goes to ``onOrder``), the fills kept (none with ``onFill``) and, from them, the positions.
     public func finish() -> (sessions: [SessionReport], orders: [OrderChain], fills: [ReplayFill], positions: [PositionReport]) {
-        flushRun()
-        let reports = sessions.map { $0.report(chains: chains, fills: fills) }
-        return (reports, chains, fills, positions())
+        flushTimeline()
+        let held = chains.keys.sorted().map { chains[$0]! }
+        var live: [String: [ChainState]] = [:]
+        for c in held { live[c.chain.session, default: []].append(c) }
+        let reports = sessions.map { $0.report(live: live[$0.name] ?? []) }
+        for c in held { onOrder?(c.number, c.chain) }
+        return (reports, held.map(\.chain), fills, onFill == nil ? positions(fills) : [])
+    }
+
+    /// The positions of the sessions from their fills (all of them, in order; canceled ones are
+    /// left out), which `fills` gives twice.
+    public func positions<S: Sequence<ReplayFill>>(_ fills: @autoclosure () -> S) -> [PositionReport] {
+        var builder = PositionsBuilder()
+        for f in fills() { builder.scan(f) }
+        builder.fixInstruments { key in
+            let s = sessions.first { $0.name == key.session }!
+            if let m = s.market.mark(key.symbol) { return m }
+            return s.lastFillPx[PositionKey(owner: key.owner, symbol: key.symbol)].map { ($0, "last fill") }
+        }
+        for f in fills() { builder.book(f) }
+        return builder.reports()
     }
 
     // MARK: - Sessions
@@ -185,25 +245,69 @@ public final class ReplayAnalyzer {
 
     // MARK: - Orders
 
-    private func chainIndex(_ s: SessionState, owner: String, _ ids: String?...) -> Int? {
+    private func chainIndex(_ s: SessionState, owner: String, _ ids: String?...) -> ChainState? {
         for case let id? in ids {
-            if let i = s.orders[OrderKey(owner: owner, id: id)] { return i }
+            if let i = s.orders[OrderKey(owner: owner, id: id)] { return chains[i] }
         }
         return nil
     }
 
-    private func link(_ s: SessionState, _ index: Int, owner: String, _ id: String?) {
+    private func link(_ s: SessionState, _ c: ChainState, owner: String, _ id: String?) {
         guard let id, s.orders[OrderKey(owner: owner, id: id)] == nil else { return }
-        s.orders[OrderKey(owner: owner, id: id)] = index
-        chains[index].clOrdIDs.append(id)
+        s.orders[OrderKey(owner: owner, id: id)] = c.number
+        c.keys.append((.clOrdID, OrderKey(owner: owner, id: id)))
+        c.chain.clOrdIDs.append(id)
     }
 
-    private func newChain(_ s: SessionState, owner: String, id: String, beforeLog: Bool) -> Int {
-        chains.append(OrderChain(id: id, session: s.name, owner: owner, clOrdIDs: [], orderID: nil, symbol: nil, side: nil,
-                                 ordType: nil, orderQty: nil, price: nil, status: "unknown", cumQty: "0", leavesQty: nil,
-                                 avgPx: nil, fills: 0, events: [], startedBeforeLog: beforeLog))
-        s.chainIndexes.append(chains.count - 1)
-        return chains.count - 1
+    private func newChain(_ s: SessionState, owner: String, id: String, beforeLog: Bool) -> ChainState {
+        let c = ChainState(number: orderCount, session: s, chain: OrderChain(
+            id: id, session: s.name, owner: owner, clOrdIDs: [], orderID: nil, symbol: nil, side: nil,
+            ordType: nil, orderQty: nil, price: nil, status: "unknown", cumQty: "0", leavesQty: nil,
+            avgPx: nil, fills: 0, events: [], startedBeforeLog: beforeLog))
+        orderCount += 1
+        chains[c.number] = c
+        return c
+    }
+
+    private func addEvent(_ c: ChainState, _ e: @autoclosure () -> OrderEvent) {
+        if keepsOrderEvents { c.chain.events.append(e()) }
+    }
+
+    /// After a message about `c`: a chain that is done goes in line to be let go.
+    private func touched(_ c: ChainState) {
+        guard let kept = finishedOrdersKept, ChainState.doneStatuses.contains(c.chain.status) else { return }
+        c.round += 1
+        finished.append((c.number, c.round))
+        while finished.count - finishedHead > kept {
+            let (number, round) = finished[finishedHead]
+            finishedHead += 1
+            if let old = chains[number], old.round == round, ChainState.doneStatuses.contains(old.chain.status) {
+                letGo(old)
+            }
+        }
+        if finishedHead >= 4096 && finishedHead * 2 >= finished.count {
+            finished.removeFirst(finishedHead)
+            finishedHead = 0
+        }
+    }
+
+    /// Forgets a finished chain: counted in its session's figures, handed to ``onOrder``.
+    private func letGo(_ c: ChainState) {
+        let s = c.session
+        for (map, key) in c.keys {
+            switch map {
+            case .clOrdID: if s.orders[key] == c.number { s.orders[key] = nil }
+            case .orderID: if s.orderIDs[key] == c.number { s.orderIDs[key] = nil }
+            case .seqNum: if s.ordersBySeqNum[key] == c.number { s.ordersBySeqNum[key] = nil }
+            }
+        }
+        for execID in c.execIDs {
+            s.execIDs.remove(execID)
+            s.fillIndexes[execID] = nil
+        }
+        s.count(c)
+        chains[c.number] = nil
+        onOrder?(c.number, c.chain)
     }
 
     private func note(_ r: LogRecord, _ text: String) {
@@ -219,28 +323,32 @@ public final class ReplayAnalyzer {
         }
         let orig = m.string(Tag.origClOrdID)
         var index = chainIndex(s, owner: owner, clOrdID)
-        if index != nil, r.msgType == "D", !r.possDup, chains[index!].events.contains(where: { $0.msgType == "D" && $0.clOrdID == clOrdID }) {
+        if let c = index, r.msgType == "D", !r.possDup, c.newOrderClOrdIDs.contains(clOrdID) {
             note(r, "ClOrdID \(clOrdID) used again by a new order")
         }
         if index == nil, r.msgType != "D" { index = chainIndex(s, owner: owner, orig) }
         let i = index ?? newChain(s, owner: owner, id: r.msgType == "D" ? clOrdID : (orig ?? clOrdID), beforeLog: r.msgType != "D")
+        defer { touched(i) }
         if r.msgType != "D" { link(s, i, owner: owner, orig) }
         link(s, i, owner: owner, clOrdID)
+        if r.msgType == "D" { i.newOrderClOrdIDs.insert(clOrdID) }
         let side = m.string(Tag.side).map(Self.sideName)
         let qty = m.decimal(Tag.orderQty)?.plain, price = m.decimal(Tag.price)?.plain
         if r.msgType != "F" {
-            if let v = m.string(Tag.symbol) { chains[i].symbol = v }
-            if let side { chains[i].side = side }
-            if let t = m.string(Tag.ordType) { chains[i].ordType = Self.name(OrdType.self, t) }
-            if let qty { chains[i].orderQty = qty }
-            if let price { chains[i].price = price }
-        } else if chains[i].symbol == nil {
-            chains[i].symbol = m.string(Tag.symbol)
-            chains[i].side = chains[i].side ?? side
+            if let v = m.string(Tag.symbol) { i.chain.symbol = v }
+            if let side { i.chain.side = side }
+            if let t = m.string(Tag.ordType) { i.chain.ordType = Self.name(OrdType.self, t) }
+            if let qty { i.chain.orderQty = qty }
+            if let price { i.chain.price = price }
+        } else if i.chain.symbol == nil {
+            i.chain.symbol = m.string(Tag.symbol)
+            i.chain.side = i.chain.side ?? side
         }
-        s.ordersBySeqNum[OrderKey(owner: owner, id: String(r.msgSeqNum))] = i
-        chains[i].events.append(OrderEvent(time: time, msgType: r.msgType, clOrdID: clOrdID, origClOrdID: orig, orderQty: qty,
-                                           price: price, possDup: r.possDup ? true : nil, file: r.file, line: r.line))
+        let seqKey = OrderKey(owner: owner, id: String(r.msgSeqNum))
+        s.ordersBySeqNum[seqKey] = i.number
+        i.keys.append((.seqNum, seqKey))
+        addEvent(i, OrderEvent(time: time, msgType: r.msgType, clOrdID: clOrdID, origClOrdID: orig, orderQty: qty,
+                               price: price, possDup: r.possDup ? true : nil, file: r.file, line: r.line))
         let what = ["D": "new order", "G": "replace", "F": "cancel"][r.msgType] ?? r.msgType
         var text = "\(owner) \(what) \(clOrdID)" + (orig.map { " (was \($0))" } ?? "")
         if r.msgType != "F" {
@@ -251,10 +359,12 @@ public final class ReplayAnalyzer {
 
     /// A Reject or BusinessMessageReject of an order message ends its request there.
     private func sessionRejected(_ s: SessionState, owner: String, _ reject: RejectReport, _ r: LogRecord, _ time: String) {
-        guard let seq = reject.refSeqNum, let i = s.ordersBySeqNum[OrderKey(owner: owner, id: String(seq))] else { return }
-        chains[i].events.append(OrderEvent(time: time, msgType: reject.msgType, rejectReason: reject.reason, text: reject.text,
-                                           file: r.file, line: r.line))
-        if chains[i].status == "unknown" { chains[i].status = reject.msgType == "3" ? "sessionRejected" : "businessRejected" }
+        guard let seq = reject.refSeqNum, let n = s.ordersBySeqNum[OrderKey(owner: owner, id: String(seq))],
+              let i = chains[n] else { return }
+        defer { touched(i) }
+        addEvent(i, OrderEvent(time: time, msgType: reject.msgType, rejectReason: reject.reason, text: reject.text,
+                               file: r.file, line: r.line))
+        if i.chain.status == "unknown" { i.chain.status = reject.msgType == "3" ? "sessionRejected" : "businessRejected" }
     }
 
     private func executionReport(_ r: LogRecord, _ s: SessionState, _ time: String, _ event: (TimelineEvent.Kind, String) -> Void) {
@@ -264,36 +374,39 @@ public final class ReplayAnalyzer {
         var orderID = m.string(Tag.orderID)
         if orderID == "NONE" { orderID = nil }
         var index = chainIndex(s, owner: owner, clOrdID, orig)
-        if index == nil, let orderID { index = s.orderIDs[OrderKey(owner: owner, id: orderID)] }
+        if index == nil, let orderID { index = s.orderIDs[OrderKey(owner: owner, id: orderID)].flatMap { chains[$0] } }
         let i = index ?? newChain(s, owner: owner, id: orig ?? clOrdID ?? "order \(orderID ?? "?")", beforeLog: true)
+        defer { touched(i) }
         link(s, i, owner: owner, orig)
         link(s, i, owner: owner, clOrdID)
         if let orderID {
-            chains[i].orderID = orderID
-            s.orderIDs[OrderKey(owner: owner, id: orderID)] = i
+            i.chain.orderID = orderID
+            let key = OrderKey(owner: owner, id: orderID)
+            if s.orderIDs.updateValue(i.number, forKey: key) != i.number { i.keys.append((.orderID, key)) }
         }
         let side = m.string(Tag.side).map(Self.sideName)
-        if let v = m.string(Tag.symbol) { chains[i].symbol = v }
-        if let side { chains[i].side = side }
-        if let t = m.string(Tag.ordType) { chains[i].ordType = Self.name(OrdType.self, t) }
-        if let v = m.decimal(Tag.orderQty)?.plain { chains[i].orderQty = v }
-        if let v = m.decimal(Tag.price)?.plain { chains[i].price = v }
+        if let v = m.string(Tag.symbol) { i.chain.symbol = v }
+        if let side { i.chain.side = side }
+        if let t = m.string(Tag.ordType) { i.chain.ordType = Self.name(OrdType.self, t) }
+        if let v = m.decimal(Tag.orderQty)?.plain { i.chain.orderQty = v }
+        if let v = m.decimal(Tag.price)?.plain { i.chain.price = v }
         let execType = m.string(Tag.execType) ?? "?"
         let status = m.string(Tag.ordStatus).map { Self.name(OrdStatus.self, $0) }
-        if let status { chains[i].status = status }
-        if let v = m.decimal(Tag.cumQty)?.plain { chains[i].cumQty = v }
-        if let v = m.decimal(Tag.leavesQty)?.plain { chains[i].leavesQty = v }
-        if let v = m.decimal(Tag.avgPx)?.plain { chains[i].avgPx = v }
+        if let status { i.chain.status = status }
+        if let v = m.decimal(Tag.cumQty)?.plain { i.chain.cumQty = v }
+        if let v = m.decimal(Tag.leavesQty)?.plain { i.chain.leavesQty = v }
+        if let v = m.decimal(Tag.avgPx)?.plain { i.chain.avgPx = v }
         let lastQty = m.decimal(Tag.lastQty), lastPx = m.decimal(Tag.lastPx)
         let execName = Self.name(ExecType.self, execType)
         let execID = m.string(Tag.execID)
-        chains[i].events.append(OrderEvent(time: time, msgType: "8", clOrdID: clOrdID, origClOrdID: orig, execID: execID,
-                                           execType: execName, ordStatus: status, orderQty: m.decimal(Tag.orderQty)?.plain,
-                                           price: m.decimal(Tag.price)?.plain, lastQty: lastQty?.plain, lastPx: lastPx?.plain,
-                                           cumQty: m.decimal(Tag.cumQty)?.plain, leavesQty: m.decimal(Tag.leavesQty)?.plain,
-                                           avgPx: m.decimal(Tag.avgPx)?.plain, rejectReason: m.int(Tag.ordRejReason),
-                                           text: m.string(Tag.text), possDup: r.possDup ? true : nil, file: r.file, line: r.line))
-        let id = clOrdID ?? chains[i].id
+        if execName == "rejected" { i.rejectReports += 1 }
+        addEvent(i, OrderEvent(time: time, msgType: "8", clOrdID: clOrdID, origClOrdID: orig, execID: execID,
+                               execType: execName, ordStatus: status, orderQty: m.decimal(Tag.orderQty)?.plain,
+                               price: m.decimal(Tag.price)?.plain, lastQty: lastQty?.plain, lastPx: lastPx?.plain,
+                               cumQty: m.decimal(Tag.cumQty)?.plain, leavesQty: m.decimal(Tag.leavesQty)?.plain,
+                               avgPx: m.decimal(Tag.avgPx)?.plain, rejectReason: m.int(Tag.ordRejReason),
+                               text: m.string(Tag.text), possDup: r.possDup ? true : nil, file: r.file, line: r.line))
+        let id = clOrdID ?? i.chain.id
         // ExecType F (FIX 4.2's 1 and 2: partial fill, fill) is a trade.
         if execType == "F" || (execType == "1" || execType == "2") && r.message.beginString.map({ $0 < "FIX.4.3" }) == true {
             guard let lastQty, let lastPx else {
@@ -304,9 +417,12 @@ public final class ReplayAnalyzer {
                 if !r.possDup { note(r, "ExecID \(execID) reported again: not booked twice") }
                 return
             }
-            if let execID { s.execIDs.insert(execID) }
-            let symbol = m.string(Tag.symbol) ?? chains[i].symbol ?? "?"
-            let fillSide = side ?? chains[i].side ?? "?"
+            if let execID {
+                s.execIDs.insert(execID)
+                i.execIDs.append(execID)
+            }
+            let symbol = m.string(Tag.symbol) ?? i.chain.symbol ?? "?"
+            let fillSide = side ?? i.chain.side ?? "?"
             let commission = m.decimal(12)
             let commType = m.string(13)
             var fee: FIXDecimal?
@@ -320,19 +436,25 @@ public final class ReplayAnalyzer {
                     note(r, "CommType \(commType!) read as an absolute commission")
                 }
             }
-            chains[i].fills += 1
-            s.fillIndexes[execID ?? "\(fills.count)"] = fills.count
-            fills.append(ReplayFill(time: time, session: s.name, owner: owner, order: chains[i].id, clOrdID: clOrdID,
-                                    orderID: orderID, execID: execID ?? "", symbol: symbol, side: fillSide, lastQty: lastQty.plain,
-                                    lastPx: lastPx.plain, commission: commission?.plain, commType: commType, fee: fee?.plain,
-                                    canceled: false))
+            i.chain.fills += 1
+            let number = fillCount
+            fillCount += 1
+            if execID == nil { i.execIDs.append("\(number)") }
+            s.fillIndexes[execID ?? "\(number)"] = number
+            s.fills += 1
+            let fill = ReplayFill(time: time, session: s.name, owner: owner, order: i.chain.id, clOrdID: clOrdID,
+                                  orderID: orderID, execID: execID ?? "", symbol: symbol, side: fillSide, lastQty: lastQty.plain,
+                                  lastPx: lastPx.plain, commission: commission?.plain, commType: commType, fee: fee?.plain,
+                                  canceled: false)
+            if let onFill { onFill(number, fill) } else { fills.append(fill) }
             s.lastFillPx[PositionKey(owner: owner, symbol: symbol)] = lastPx
             let verb = fillSide == "buy" ? "bought" : (fillSide == "sell" ? "sold" : fillSide)
             event(.fill, "\(owner) \(verb) \(lastQty.plain) \(symbol) @ \(lastPx.plain) (\(id), \(status ?? "?"), cum "
                   + "\(m.decimal(Tag.cumQty)?.plain ?? "?"))" + (fee.map { ", fee \($0.plain)" } ?? ""))
         } else if execType == "H" {
             if let ref = m.string(19), let f = s.fillIndexes[ref] {
-                fills[f].canceled = true
+                if canceledFills.insert(f).inserted { s.fills -= 1 }
+                if onFill == nil { fills[f].canceled = true }
                 event(.fill, "\(r.senderCompID) cancels trade \(ref) of \(id)")
             } else {
                 note(r, "trade cancel of an unknown ExecRefID \(m.string(19) ?? "(none)")")
@@ -353,74 +475,25 @@ public final class ReplayAnalyzer {
         let clOrdID = m.string(Tag.clOrdID), orig = m.string(Tag.origClOrdID)
         let i = chainIndex(s, owner: owner, clOrdID, orig)
             ?? newChain(s, owner: owner, id: orig ?? clOrdID ?? "?", beforeLog: true)
+        defer { touched(i) }
         link(s, i, owner: owner, orig)
         link(s, i, owner: owner, clOrdID)
         s.cancelRejects += 1
         let status = m.string(Tag.ordStatus).map { Self.name(OrdStatus.self, $0) }
-        if let status { chains[i].status = status }
+        if let status { i.chain.status = status }
         let reason = m.int(Tag.cxlRejReason)
-        chains[i].events.append(OrderEvent(time: time, msgType: "9", clOrdID: clOrdID, origClOrdID: orig, ordStatus: status,
-                                           rejectReason: reason, text: m.string(Tag.text), possDup: r.possDup ? true : nil,
-                                           file: r.file, line: r.line))
+        addEvent(i, OrderEvent(time: time, msgType: "9", clOrdID: clOrdID, origClOrdID: orig, ordStatus: status,
+                               rejectReason: reason, text: m.string(Tag.text), possDup: r.possDup ? true : nil,
+                               file: r.file, line: r.line))
         let to = m.string(434) == "2" ? "replace" : "cancel"
         event(.cancelReject, "\(r.senderCompID) rejects \(to) \(clOrdID ?? "?") of \(orig ?? "?")"
               + (reason.map { ": CxlRejReason \($0)" } ?? "") + (m.string(Tag.text).map { ", \($0)" } ?? ""))
     }
 
-    // MARK: - Positions
-
-    private func positions() -> [PositionReport] {
-        var groups: [PositionKey2: [ReplayFill]] = [:]
-        var order: [PositionKey2] = []
-        for f in fills where !f.canceled {
-            let k = PositionKey2(session: f.session, owner: f.owner, symbol: f.symbol)
-            if groups[k] == nil { order.append(k) }
-            groups[k, default: []].append(f)
-        }
-        return order.map { k in
-            let group = groups[k]!
-            let s = sessions.first { $0.name == k.session }!
-            var mark: (FIXDecimal, String)?
-            if let m = s.market.mark(k.symbol) {
-                mark = m
-            } else if let px = s.lastFillPx[PositionKey(owner: k.owner, symbol: k.symbol)] {
-                mark = (px, "last fill")
-            }
-            return Self.position(k, group, mark: mark)
-        }
-    }
-
-    static func position(_ k: PositionKey2, _ fills: [ReplayFill], mark: (FIXDecimal, String)?) -> PositionReport {
-        let prices = fills.compactMap { FIXDecimal($0.lastPx) } + (mark.map { [$0.0] } ?? [])
-        let quantities = fills.compactMap { FIXDecimal($0.lastQty) }
-        let ps = prices.map { $0.normalized.scale }.max() ?? 0
-        let qs = quantities.map { $0.normalized.scale }.max() ?? 0
-        let instrument = Instrument(symbol: k.symbol, tickSize: DecimalStep(units: 1, scale: max(ps, 0)),
-                                    lotSize: DecimalStep(units: 1, scale: max(qs, 0)))
-        var book = PositionBook(instrument: instrument)
-        var bought = FIXDecimal.zero, sold = FIXDecimal.zero, fees = FIXDecimal.zero
-        for f in fills {
-            guard let px = FIXDecimal(f.lastPx), let qty = FIXDecimal(f.lastQty), let ticks = instrument.ticks(px),
-                  let lots = instrument.lots(qty) else { continue }
-            let buy = f.side == "buy"
-            book.fill(side: buy ? .buy : .sell, price: ticks, quantity: lots, fee: 0, maker: false)
-            if buy { bought = bought.adding(qty) ?? bought } else { sold = sold.adding(qty) ?? sold }
-            if let fee = f.fee.flatMap({ FIXDecimal($0) }) { fees = fees.adding(fee) ?? fees }
-        }
-        func money(_ tickLots: Int64) -> FIXDecimal { FIXDecimal(mantissa: tickLots, scale: ps + qs).normalized }
-        let markTicks = mark.flatMap { instrument.ticks($0.0) }
-        let unrealized = markTicks.map { book.unrealized(at: $0) } ?? 0
-        let trading = money(book.realized + unrealized)
-        return PositionReport(
-            session: k.session, owner: k.owner, symbol: k.symbol,
-            position: FIXDecimal(mantissa: book.position, scale: qs).plain, fills: fills.count, bought: bought.plain, sold: sold.plain,
-            averagePrice: book.position == 0 ? nil : instrument.averagePrice(tickLots: book.openCost, lots: abs(book.position)).plain,
-            markPrice: mark?.0.plain, markSource: mark?.1, realizedPnL: money(book.realized).plain,
-            unrealizedPnL: money(unrealized).plain, tradingPnL: trading.plain, fees: fees.plain,
-            netPnL: (trading.subtracting(fees) ?? trading).plain)
-    }
-
     // MARK: - Timeline
+
+    /// Sends the run of like messages still open (the input has ended).
+    public func flushTimeline() { flushRun() }
 
     private func emit(_ e: TimelineEvent) {
         flushRun()

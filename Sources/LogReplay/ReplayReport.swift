@@ -1,6 +1,17 @@
+/// What every replay gives: the files read, the messages, the sessions and positions, and the
+/// lines that could not be replayed (a ``ReplayReport`` in memory, or a ``ReplayStream``).
+public protocol ReplayFigures {
+    var files: [LogMerger.FileSummary] { get }
+    var messages: Int { get }
+    var duplicatesSkipped: Int { get }
+    var sessions: [SessionReport] { get }
+    var positions: [PositionReport] { get }
+    var diagnostics: [LogDiagnostic] { get }
+}
+
 /// Everything a replay of FIX logs found: the files read, the sessions, orders, fills and
 /// positions, the timeline, and the lines that could not be replayed.
-public struct ReplayReport: Sendable, Codable, Equatable {
+public struct ReplayReport: Sendable, Codable, Equatable, ReplayFigures {
     public var files: [LogMerger.FileSummary]
     /// Messages replayed (each once), and messages skipped because another file had them.
     public var messages: Int
@@ -31,8 +42,59 @@ public enum LogReplay {
     public static func analyze(files: [String], fullTimeline: Bool = false, timelineLimit: Int? = 200,
                                maxMessageSize: Int = 1 << 20,
                                onEvent: ((TimelineEvent) -> Void)? = nil) throws(LogInputError) -> ReplayReport {
-        let merger = try LogMerger(files: files, maxMessageSize: maxMessageSize)
         let analyzer = ReplayAnalyzer()
+        var report = try run(files: files, analyzer: analyzer, fullTimeline: fullTimeline, timelineLimit: timelineLimit,
+                             maxMessageSize: maxMessageSize, onEvent: onEvent)
+        let result = analyzer.finish()
+        report.sessions = result.sessions
+        report.orders = result.orders
+        report.fills = result.fills
+        report.positions = result.positions
+        return report
+    }
+
+    /// What a stream keeps of the orders.
+    public enum OrderDetail: Sendable {
+        /// Their figures only (counts by session and status).
+        case none
+        /// Each chain without its requests and reports (``OrderChain/events`` empty).
+        case chains
+        /// Each chain with every request and report.
+        case events
+    }
+
+    /// Reads `files` as ``analyze(files:fullTimeline:timelineLimit:maxMessageSize:onEvent:)``
+    /// does, with memory bounded by the orders working at one time rather than by the size of
+    /// the logs: finished orders are let go after ``ReplayAnalyzer/defaultFinishedOrdersKept``
+    /// more have finished (to scratch files when `orders` asks for them), and fills go to a
+    /// scratch file, read again at the end for the positions. The figures are the same as
+    /// `analyze`'s, unless a message names an order let go (it then starts an order of its own,
+    /// as one whose beginning is not in the logs).
+    public static func stream(files: [String], fullTimeline: Bool = false, timelineLimit: Int? = 200,
+                              orders detail: OrderDetail = .none,
+                              finishedOrdersKept: Int = ReplayAnalyzer.defaultFinishedOrdersKept,
+                              maxMessageSize: Int = 1 << 20,
+                              onEvent: ((TimelineEvent) -> Void)? = nil) throws(LogInputError) -> ReplayStream {
+        let analyzer = ReplayAnalyzer(finishedOrdersKept: finishedOrdersKept, keepsOrderEvents: detail == .events)
+        let fills = try SpillFile()
+        let archive: OrderArchive? = detail == .none ? nil : try OrderArchive()
+        analyzer.onFill = { _, fill in fills.append(fill.encoded) }
+        if let archive { analyzer.onOrder = { archive.add($0, $1) } }
+        var report = try run(files: files, analyzer: analyzer, fullTimeline: fullTimeline, timelineLimit: timelineLimit,
+                             maxMessageSize: maxMessageSize, onEvent: onEvent)
+        let result = analyzer.finish()
+        report.sessions = result.sessions
+        let canceled = analyzer.canceledFills
+        report.positions = analyzer.positions(FillSequence(file: fills, canceled: canceled))
+        return ReplayStream(report: report, orderCount: analyzer.orderCount, fillCount: analyzer.fillCount, fills: fills,
+                            canceled: canceled, orders: archive)
+    }
+
+    /// Reads the files into `analyzer`: the report without its sessions, orders, fills and
+    /// positions (the analyzer's `finish` gives them).
+    private static func run(files: [String], analyzer: ReplayAnalyzer, fullTimeline: Bool, timelineLimit: Int?,
+                            maxMessageSize: Int, onEvent: ((TimelineEvent) -> Void)?) throws(LogInputError) -> ReplayReport {
+        let merger = try LogMerger(files: files, maxMessageSize: maxMessageSize)
         var timeline: [TimelineEvent] = []
         var omitted = 0
         analyzer.onEvent = { e in
@@ -45,7 +107,6 @@ public enum LogReplay {
             }
         }
         while let item = merger.next() { analyzer.add(item) }
-        let result = analyzer.finish()
         // Problems in file order, then line order; notes about the messages after.
         let fileOrder = Dictionary(files.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let diagnostics = (merger.diagnostics + analyzer.notes).enumerated().sorted { a, b in
@@ -54,8 +115,28 @@ public enum LogReplay {
             if a.element.line != b.element.line { return a.element.line < b.element.line }
             return a.offset < b.offset
         }.map(\.element)
+        // The run of the timeline still open ends with the input.
+        analyzer.flushTimeline()
         return ReplayReport(files: merger.files, messages: analyzer.messages, duplicatesSkipped: merger.duplicates,
-                            sessions: result.sessions, orders: result.orders, fills: result.fills, positions: result.positions,
+                            sessions: [], orders: [], fills: [], positions: [],
                             timeline: timeline, timelineOmitted: omitted, diagnostics: diagnostics)
+    }
+}
+
+/// The fills of a scratch file, as a sequence read from the start each time it is iterated.
+struct FillSequence: Sequence {
+    let file: SpillFile
+    let canceled: Set<Int>
+
+    func makeIterator() -> AnyIterator<ReplayFill> {
+        file.flush()
+        var reader = SpillFile.Reader(file: file)
+        var n = 0
+        return AnyIterator {
+            guard let bytes = reader.next(), var f = ReplayFill(encoded: bytes) else { return nil }
+            f.canceled = canceled.contains(n)
+            n += 1
+            return f
+        }
     }
 }

@@ -2,7 +2,7 @@
 /// positions, optionally every order, and the problems.
 public enum ReplayTextFormatter {
     /// The files read and what was in them.
-    public static func files(_ r: ReplayReport) -> String {
+    public static func files(_ r: some ReplayFigures) -> String {
         var s = "Files\n"
         for f in r.files {
             s += "  \(f.file): \(f.layout)" + (f.loggedBy.map { " of \($0)" } ?? "")
@@ -32,7 +32,7 @@ public enum ReplayTextFormatter {
     }
 
     /// The summary of each session and the positions.
-    public static func summary(_ r: ReplayReport) -> String {
+    public static func summary(_ r: some ReplayFigures) -> String {
         var s = ""
         if r.sessions.isEmpty { s += "No session: no message was read.\n" }
         for session in r.sessions {
@@ -62,10 +62,7 @@ public enum ReplayTextFormatter {
             }
             s += "  logons \(session.logons.count), logouts \(session.logouts.count), session rejects "
                 + "\(session.rejects.filter { $0.msgType == "3" }.count), business rejects \(session.rejects.filter { $0.msgType == "j" }.count)\n"
-            let chains = r.orders.filter { $0.session == session.name }
-            var statuses: [String: Int] = [:]
-            for c in chains { statuses[c.status, default: 0] += 1 }
-            let byStatus = statuses.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            let byStatus = session.orderStatuses.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             s += "  orders \(session.orders)" + (byStatus.isEmpty ? "" : " (\(byStatus))") + ", fills \(session.fills), order rejects "
                 + "\(session.orderRejects), cancel rejects \(session.cancelRejects), market data \(session.marketDataMessages)\n"
@@ -84,20 +81,24 @@ public enum ReplayTextFormatter {
 
     /// Every order chain: its ClOrdIDs, what it asked for and where it ended.
     public static func orders(_ r: ReplayReport) -> String {
-        var s = "\nOrders\n"
-        for c in r.orders {
-            s += "  \(c.id) \(c.owner) \(c.side ?? "?") \(c.orderQty ?? "?") \(c.symbol ?? "?")" + (c.price.map { " @ \($0)" } ?? "")
-            s += ": \(c.status), cum \(c.cumQty)" + (c.avgPx.map { " avg \($0)" } ?? "") + (c.leavesQty.map { ", leaves \($0)" } ?? "")
-            s += ", \(c.fills) fill\(c.fills == 1 ? "" : "s")"
-            if c.clOrdIDs.count > 1 { s += "; chain " + c.clOrdIDs.joined(separator: " > ") }
-            if c.startedBeforeLog { s += "; began before the log" }
-            s += "\n"
-        }
-        return s
+        ordersHeading + r.orders.map(orderLine).joined()
+    }
+
+    /// What comes before the order lines.
+    public static let ordersHeading = "\nOrders\n"
+
+    /// One order chain's line.
+    public static func orderLine(_ c: OrderChain) -> String {
+        var s = "  \(c.id) \(c.owner) \(c.side ?? "?") \(c.orderQty ?? "?") \(c.symbol ?? "?")" + (c.price.map { " @ \($0)" } ?? "")
+        s += ": \(c.status), cum \(c.cumQty)" + (c.avgPx.map { " avg \($0)" } ?? "") + (c.leavesQty.map { ", leaves \($0)" } ?? "")
+        s += ", \(c.fills) fill\(c.fills == 1 ? "" : "s")"
+        if c.clOrdIDs.count > 1 { s += "; chain " + c.clOrdIDs.joined(separator: " > ") }
+        if c.startedBeforeLog { s += "; began before the log" }
+        return s + "\n"
     }
 
     /// The problems, one a line.
-    public static func problems(_ r: ReplayReport) -> String {
+    public static func problems(_ r: some ReplayFigures) -> String {
         guard !r.diagnostics.isEmpty else { return "" }
         return "\nProblems\n" + r.diagnostics.map { "  \($0)\n" }.joined()
     }

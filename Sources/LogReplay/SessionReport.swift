@@ -23,6 +23,14 @@ public struct SessionReport: Sendable, Codable, Equatable {
     public var cancelRejects: Int
     /// Market-data messages (W, X).
     public var marketDataMessages: Int
+    /// The orders by final status (OrdStatus by name): for the text summary, not in JSON (the
+    /// orders themselves are).
+    public var orderStatuses: [String: Int] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case name, beginString, sides, firstTime, lastTime, directions, logons, logouts, rejects, orders, fills, orderRejects,
+             cancelRejects, marketDataMessages
+    }
 }
 
 /// One direction of a session: SENDER -> TARGET.

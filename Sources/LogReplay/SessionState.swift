@@ -18,10 +18,15 @@ final class SessionState {
     var orderIDs: [OrderKey: Int] = [:]
     /// Order messages by (sender, MsgSeqNum), for the rejects that name them.
     var ordersBySeqNum: [OrderKey: Int] = [:]
-    var chainIndexes: [Int] = []
-    /// Trade ExecIDs booked, and the fill each made.
+    /// Trade ExecIDs booked, and the fill each made (of the orders held).
     var execIDs = Set<String>()
     var fillIndexes: [String: Int] = [:]
+    /// Fills booked and not canceled.
+    var fills = 0
+    /// The orders let go: how many, by final status, and their order rejects (ExecType 8).
+    private var ordersLetGo = 0
+    private var statusesLetGo: [String: Int] = [:]
+    private var orderRejectsLetGo = 0
     /// The market as its market data shows it, and the last fill price per sender and symbol.
     var market = MarketDataView()
     var lastFillPx: [PositionKey: FIXDecimal] = [:]
@@ -40,13 +45,52 @@ final class SessionState {
         return d
     }
 
-    func report(chains: [OrderChain], fills: [ReplayFill]) -> SessionReport {
-        let mine = chainIndexes.map { chains[$0] }
+    /// Counts an order let go in the session's figures.
+    func count(_ c: ChainState) {
+        ordersLetGo += 1
+        statusesLetGo[c.chain.status, default: 0] += 1
+        orderRejectsLetGo += c.rejectReports
+    }
+
+    /// The session's report, with the figures of the orders let go and of those still held.
+    func report(live: [ChainState]) -> SessionReport {
+        var statuses = statusesLetGo
+        for c in live { statuses[c.chain.status, default: 0] += 1 }
         return SessionReport(
             name: name, beginString: beginString, sides: sides, firstTime: firstTime, lastTime: lastTime,
-            directions: directions.map(\.report), logons: logons, logouts: logouts, rejects: rejects, orders: mine.count,
-            fills: fills.filter { $0.session == name && !$0.canceled }.count,
-            orderRejects: mine.reduce(0) { $0 + $1.events.filter { $0.msgType == "8" && $0.execType == "rejected" }.count },
-            cancelRejects: cancelRejects, marketDataMessages: marketData)
+            directions: directions.map(\.report), logons: logons, logouts: logouts, rejects: rejects,
+            orders: ordersLetGo + live.count, fills: fills,
+            orderRejects: orderRejectsLetGo + live.reduce(0) { $0 + $1.rejectReports },
+            cancelRejects: cancelRejects, marketDataMessages: marketData, orderStatuses: statuses)
+    }
+}
+
+/// An order chain while its messages are read, with what finds it in its session's maps.
+final class ChainState {
+    /// Its number: the order in which the chains began.
+    let number: Int
+    let session: SessionState
+    var chain: OrderChain
+    /// The keys that were pointed at it in the session's maps (forgotten with it).
+    var keys: [(map: Map, key: OrderKey)] = []
+    enum Map { case clOrdID, orderID, seqNum }
+    /// ExecIDs of its fills (or the fill's number when it had none).
+    var execIDs: [String] = []
+    /// ClOrdIDs of its NewOrderSingles, for ClOrdIDs used again.
+    var newOrderClOrdIDs = Set<String>()
+    /// ExecutionReports with ExecType 8 (rejected).
+    var rejectReports = 0
+    /// How many times it finished: a finish is the one in line to be let go only if it is the last.
+    var round = 0
+
+    /// The statuses of an order that is done (OrdStatus by name; a Reject or BusinessMessageReject
+    /// of its request).
+    static let doneStatuses: Set<String> = ["filled", "canceled", "rejected", "expired", "doneForDay",
+                                            "sessionRejected", "businessRejected"]
+
+    init(number: Int, session: SessionState, chain: OrderChain) {
+        self.number = number
+        self.session = session
+        self.chain = chain
     }
 }

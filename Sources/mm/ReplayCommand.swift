@@ -25,7 +25,10 @@ struct ReplayCommand: AsyncParsableCommand {
             symbol, marked to the last trade in market data or else the last fill. It prints a \
             timeline (by default the session events, gaps, rejects and fills, up to \
             --timeline-limit lines; --timeline for every message but heartbeats, market data and \
-            resends in runs) and a summary per session; --json prints one JSON document.
+            resends in runs) and a summary per session; --json prints one JSON document. \
+            Memory follows the orders working at one time, not the size of the logs: fills \
+            and finished orders wait in scratch files in the temporary directory (TMPDIR, \
+            removed as soon as they are made) until they are printed.
 
             With --send, the recorded application messages of the side that --config describes \
             are sent again, over that session, to a live counterparty (such as mm exchange on the \
@@ -38,7 +41,8 @@ struct ReplayCommand: AsyncParsableCommand {
             Exit status: 0 when every line was replayed (and, with --send, every response \
             matched); 1 when a line could not be replayed or a response differed, was missing, \
             was not recorded or did not come in time; 2 for a file that cannot be read, logs \
-            without messages, or settings without a matching session; 64 for bad options.
+            without messages, settings without a matching session, or a scratch file that \
+            cannot be written (a full disk); 64 for bad options.
             """
     )
 
@@ -110,11 +114,13 @@ struct ReplayCommand: AsyncParsableCommand {
         let limit = timelineLimit == 0 ? nil : timelineLimit
         var shown = 0
         if !json { out.write(ReplayTextFormatter.timelineHeading(full: timeline)) }
-        let report: ReplayReport
+        let report: ReplayStream
         do {
             // Text: the timeline is printed as it is found; the report keeps it only for JSON.
-            report = try LogReplay.analyze(files: files, fullTimeline: timeline, timelineLimit: json ? limit : 0,
-                                           maxMessageSize: maxMessageSize) { event in
+            // The orders are kept (in scratch files) only when they are printed.
+            report = try LogReplay.stream(files: files, fullTimeline: timeline, timelineLimit: json ? limit : 0,
+                                          orders: json ? .events : (orders ? .chains : .none),
+                                          maxMessageSize: maxMessageSize) { event in
                 guard !json, limit.map({ shown < $0 }) ?? true else { return }
                 shown += 1
                 out.write(ReplayTextFormatter.line(event))
@@ -127,17 +133,20 @@ struct ReplayCommand: AsyncParsableCommand {
             Self.fail("no FIX message in " + files.joined(separator: ", "))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            out.write(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+            try ReplayJSONWriter.write(report) { out.write($0) }
+            out.write("\n")
         } else {
             out.write(ReplayTextFormatter.omitted(report.timelineOmitted - shown))
             out.write("\n" + ReplayTextFormatter.files(report))
             out.write(ReplayTextFormatter.summary(report))
-            if orders { out.write(ReplayTextFormatter.orders(report)) }
+            if orders {
+                out.write(ReplayTextFormatter.ordersHeading)
+                try report.forEachOrder { out.write(ReplayTextFormatter.orderLine($0)) }
+            }
             out.write(ReplayTextFormatter.problems(report))
         }
         out.flush()
+        if let failure = report.scratchFailure { Self.fail("\(failure): the fills and orders above are incomplete") }
         if !report.diagnostics.isEmpty { throw ExitCode(1) }
     }
 
@@ -149,15 +158,19 @@ struct ReplayCommand: AsyncParsableCommand {
 
 /// Standard output, written in large pieces.
 final class OutputBuffer {
-    private var text = ""
+    private var bytes: [UInt8] = []
 
     func write(_ s: String) {
-        text += s
-        if text.utf8.count > 64 * 1024 { flush() }
+        write(Array(s.utf8))
+    }
+
+    func write(_ b: [UInt8]) {
+        bytes += b
+        if bytes.count > 64 * 1024 { flush() }
     }
 
     func flush() {
-        FileHandle.standardOutput.write(Data(text.utf8))
-        text = ""
+        FileHandle.standardOutput.write(Data(bytes))
+        bytes.removeAll(keepingCapacity: true)
     }
 }

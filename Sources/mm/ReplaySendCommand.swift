@@ -15,9 +15,9 @@ extension ReplayCommand {
             Self.fail("\(error)")
         }
         // Who sent application messages in the logs.
-        let report: ReplayReport
+        let report: ReplayStream
         do {
-            report = try LogReplay.analyze(files: files, timelineLimit: 0, maxMessageSize: maxMessageSize)
+            report = try LogReplay.stream(files: files, timelineLimit: 0, maxMessageSize: maxMessageSize)
         } catch {
             Self.fail("\(error)")
         }
