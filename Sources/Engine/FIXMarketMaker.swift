@@ -33,6 +33,16 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     public private(set) var unreadable = 0
     /// Orders the session could not store (and so did not send).
     public private(set) var storeFailures = 0
+    /// Fill reports whose CumQty (14) the market maker had already booked (a report received
+    /// again after a restart): ignored.
+    public private(set) var duplicateFills = 0
+    /// Fill reports whose CumQty shows fills the market maker never saw (a lost report): the
+    /// missing lots were booked with them.
+    public private(set) var catchUpFills = 0
+    /// Where the market maker's state is kept, when it is (see ``attach(journal:)``).
+    public private(set) var journal: MakerJournal?
+    /// The journal's write that failed: from then on nothing is sent.
+    public private(set) var journalFailure: StoreError?
     /// The depth of the market-data subscription.
     public let depth: Int
     /// The market's clock, when the venue stamps its market data (a replay does): the margin
@@ -82,8 +92,36 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
 
     // MARK: - FIXApplication
 
+    /// Keeps the market maker's state in `journal` from now on: what each event changes is
+    /// written, and handed to the system, before the orders that follow it are sent; under
+    /// `FileStoreSync=always` the session also waits for it to be on disk. Call before the
+    /// session starts.
+    public func attach(journal: MakerJournal) {
+        self.journal = journal
+        maker.recordsChanges = true
+    }
+
+    /// Writes what the last events changed to the journal and hands it to the system; false
+    /// when that failed (nothing may be sent then).
+    private func journalChanges() -> Bool {
+        guard let journal else { return true }
+        if journalFailure != nil { return false }
+        journal.record(&maker)
+        do {
+            try journal.flush()
+            if journal.journal.size > journal.compactionSize { try journal.compact(maker.state) }
+            return true
+        } catch {
+            journalFailure = error
+            session?.logEvent("The market maker's journal failed: \(error); quoting stopped, logging out")
+            session?.logout(text: "Market maker state could not be saved")
+            return false
+        }
+    }
+
     public func onEvent(_ event: SessionEvent, session: FIXSession) {
         self.session = session
+        if let journal, event == .loggedOn { session.addSyncSource(journal.journal) }
         if event == .loggedOn {
             _ = session.send(MarketDataRequest(mdReqID: "MD-\(instrument.symbol)", subscriptionRequestType: .snapshotPlusUpdates,
                                                marketDepth: depth, mdUpdateType: .incrementalRefresh,
@@ -107,7 +145,20 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
             case "8":
                 reports += 1
                 let report = try ExecutionReport(message)
-                guard let update = Self.update(report, instrument: instrument) else { return }
+                guard var update = Self.update(report, instrument: instrument) else { return }
+                if case let .fill(key, price, quantity, leaves, fee) = update, let cum = instrument.lots(report.cumQty), cum > 0,
+                   let known = maker.filledQuantity(key) {
+                    // CumQty tells a report seen before (after a restart) from a new one, and
+                    // shows fills whose reports were lost.
+                    if cum <= known {
+                        duplicateFills += 1
+                        return
+                    }
+                    if cum - known != quantity {
+                        catchUpFills += 1
+                        update = .fill(key, price: price, quantity: cum - known, leaves: leaves, fee: fee)
+                    }
+                }
                 if case .rejected = update { logReject(report, on: session) }
                 execution(update)
             case "9":
@@ -144,6 +195,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// The session-free hot path, from market data in to orders out.
     @discardableResult
     public func handleMarketData(_ message: FIXMessage) throws -> Bool {
+        guard journalFailure == nil else { return false }
         marketDataMessages += 1
         readClock()
         if message.value(Tag.msgType, equals: "W") {
@@ -298,6 +350,10 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
 
     /// Sends the pending orders on the session.
     private func flushCommands() {
+        guard journalChanges() else {
+            commands.removeAll(keepingCapacity: true)
+            return
+        }
         guard let session else { return }
         logDenials(on: session)
         // The orders answering one event share one SendingTime: the clock reading taken when the
