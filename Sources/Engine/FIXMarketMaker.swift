@@ -3,6 +3,7 @@ import ExchangeFIX
 import FIX
 import FIXSession
 import FIXTransport
+import NIOCore
 import Quoting
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ import Darwin
 public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     // Everything is touched on the session's event loop only, one call at a time, so the
     // run-time exclusivity checks of the hot path's stored properties are turned off.
-    @exclusivity(unchecked) public private(set) var maker: MarketMaker
+    @exclusivity(unchecked) public internal(set) var maker: MarketMaker
     @exclusivity(unchecked) public private(set) var book = QuoteBook()
     /// Market data in -> orders out, nanoseconds, for each market-data message that led to orders.
     @exclusivity(unchecked) public private(set) var latency = LatencyHistogram()
@@ -39,6 +40,26 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// Fill reports whose CumQty shows fills the market maker never saw (a lost report): the
     /// missing lots were booked with them.
     public private(set) var catchUpFills = 0
+    /// The reconciliation with the venue run after each logon, before quoting (nil: quote at
+    /// once; see ``reconcile(fallback:timeout:)``).
+    public internal(set) var reconciliation: Reconciliation?
+    /// How long each step of a reconciliation waits for the venue's answers.
+    public internal(set) var reconciliationTimeout: TimeAmount = .seconds(10)
+    var reconciliationTimer: Scheduled<Void>?
+    /// The venue's settlement price of the instrument from its last position report (ticks).
+    var settlementPrice: Int64?
+    /// Rounds started (ids of the requests).
+    var reconciliationRound = 0
+    /// The cancels of unknown orders in flight: our ClOrdID -> the order's.
+    var unknownCancels: [String: String] = [:]
+    /// Position reports still to come in the current round.
+    var positionReportsLeft = 0
+    /// Differences a reconciliation found (each one logged as a warning).
+    public internal(set) var reconciliationWarnings = 0
+    /// Whether quoting was refused (a venue that cannot reconcile, with the fallback `refuse`).
+    public internal(set) var quotingRefused = false
+    /// Called with each difference a reconciliation finds (for the operator's log).
+    public var onReconciliationWarning: (@Sendable (String) -> Void)?
     /// Where the market maker's state is kept, when it is (see ``attach(journal:)``).
     public private(set) var journal: MakerJournal?
     /// The journal's write that failed: from then on nothing is sent.
@@ -48,9 +69,9 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// The market's clock, when the venue stamps its market data (a replay does): the margin
     /// model's bars and the intraday figures follow it rather than the wall clock.
     @exclusivity(unchecked) public private(set) var marketTime: Int64?
-    private var session: FIXSession?
-    @exclusivity(unchecked) private var commands: [VenueCommand] = []
-    private let clock: @Sendable () -> UTCTimestamp
+    var session: FIXSession?
+    @exclusivity(unchecked) var commands: [VenueCommand] = []
+    let clock: @Sendable () -> UTCTimestamp
     /// The instrument's symbol as bytes, compared with Symbol (55) of market-data entries.
     private let symbolBytes: [UInt8]
     private let writer: FIXOrderWriter
@@ -72,7 +93,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         lotSize = maker.configuration.instrument.lotSize
     }
 
-    private var instrument: Instrument { maker.configuration.instrument }
+    var instrument: Instrument { maker.configuration.instrument }
 
     /// The wall clock, read once for each message or call handled: the market's time when the
     /// market has none, and the TransactTime of the orders that follow.
@@ -83,12 +104,12 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     public var eventTime: UTCTimestamp? { eventClock }
 
     /// Reads the wall clock for the event being handled.
-    private func readClock() {
+    func readClock() {
         eventClock = clock()
     }
 
     /// The market's time when it is known, else the wall clock read for this event.
-    private var now: Int64 { marketTime ?? (eventClock ?? clock()).nanosecondsSinceEpoch }
+    var now: Int64 { marketTime ?? (eventClock ?? clock()).nanosecondsSinceEpoch }
 
     // MARK: - FIXApplication
 
@@ -99,6 +120,13 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     public func attach(journal: MakerJournal) {
         self.journal = journal
         maker.recordsChanges = true
+    }
+
+    /// Appends what the last events changed to the journal's buffer (no system call; the
+    /// sends of ``cancelAll()``, ``execution(_:)`` and the session's market data do it, and hand
+    /// the records to the system, themselves).
+    public func recordChanges() {
+        journal?.record(&maker)
     }
 
     /// Writes what the last events changed to the journal and hands it to the system; false
@@ -122,11 +150,26 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     public func onEvent(_ event: SessionEvent, session: FIXSession) {
         self.session = session
         if let journal, event == .loggedOn { session.addSyncSource(journal.journal) }
-        if event == .loggedOn {
-            _ = session.send(MarketDataRequest(mdReqID: "MD-\(instrument.symbol)", subscriptionRequestType: .snapshotPlusUpdates,
-                                               marketDepth: depth, mdUpdateType: .incrementalRefresh,
-                                               entryTypes: [.bid, .offer, .trade], symbols: [instrument.symbol]))
+        switch event {
+        case .loggedOn:
+            if reconciliation != nil {
+                beginReconciliation(on: session)
+            } else {
+                subscribe(on: session)
+            }
+        case .loggedOut:
+            reconciliationTimer?.cancel()
+            reconciliationTimer = nil
+        default:
+            break
         }
+    }
+
+    /// Subscribes to the instrument's market data (quoting follows the first snapshot).
+    func subscribe(on session: FIXSession) {
+        _ = session.send(MarketDataRequest(mdReqID: "MD-\(instrument.symbol)", subscriptionRequestType: .snapshotPlusUpdates,
+                                           marketDepth: depth, mdUpdateType: .incrementalRefresh,
+                                           entryTypes: [.bid, .offer, .trade], symbols: [instrument.symbol]))
     }
 
     public func fromApp(_ message: FIXMessage, session: FIXSession) {
@@ -145,6 +188,11 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
             case "8":
                 reports += 1
                 let report = try ExecutionReport(message)
+                if report.execType == .orderStatus {
+                    statusReport(report)
+                    return
+                }
+                if unknownCancelAnswered(report.clOrdID, report.origClOrdID) { return }
                 guard var update = Self.update(report, instrument: instrument) else { return }
                 if case let .fill(key, price, quantity, leaves, fee) = update, let cum = instrument.lots(report.cumQty), cum > 0,
                    let known = maker.filledQuantity(key) {
@@ -164,8 +212,17 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
             case "9":
                 reports += 1
                 let reject = try OrderCancelReject(message)
+                if unknownCancelAnswered(reject.clOrdID, reject.origClOrdID) { return }
                 guard let key = Self.key(reject.clOrdID) else { return }
                 execution(reject.cxlRejResponseTo == .orderCancelReplaceRequest ? .replaceRejected(key) : .cancelRejected(key))
+            case "AO":
+                positionsAck(try RequestForPositionsAck(message))
+            case "AP":
+                positionReport(try PositionReport(message))
+            case "r":
+                massCancelReport(try OrderMassCancelReport(message))
+            case "j":
+                businessReject(try BusinessMessageReject(message))
             default:
                 return
             }
@@ -195,7 +252,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// The session-free hot path, from market data in to orders out.
     @discardableResult
     public func handleMarketData(_ message: FIXMessage) throws -> Bool {
-        guard journalFailure == nil else { return false }
+        guard journalFailure == nil, !quotingRefused else { return false }
         marketDataMessages += 1
         readClock()
         if message.value(Tag.msgType, equals: "W") {
@@ -294,6 +351,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         commands.removeAll(keepingCapacity: true)
         maker.execution(update, now: now, into: &commands)
         flushCommands()
+        if let r = reconciliation, r.phase == .fallback { fallbackProgress() }
     }
 
     /// Cancels every working order (before logging out).
@@ -349,7 +407,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     }
 
     /// Sends the pending orders on the session.
-    private func flushCommands() {
+    func flushCommands() {
         guard journalChanges() else {
             commands.removeAll(keepingCapacity: true)
             return

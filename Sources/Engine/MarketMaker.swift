@@ -151,6 +151,8 @@ public struct MarketMaker: Sendable {
         /// a price of 0 or less or beyond ``MarketMaker/maxFillTicks`` (a venue's error, or a
         /// hostile one: such values would overflow the accounting).
         public var impossibleFills = 0
+        /// Times the position was set to a venue's (``MarketMaker/takePosition(_:price:now:into:)``).
+        public var positionAdjustments = 0
         /// Profit (ticks x lots) at its lowest within the current and earlier days, relative to
         /// the day's start: the worst intraday loss.
         public var maxIntradayLoss: Int64 = 0
@@ -276,6 +278,33 @@ public struct MarketMaker: Sendable {
         guard Self.isFlattening(key), let o = open[key.rawValue] else { return nil }
         return .flattening(FlatteningOrder(key: key, side: o.side, quantity: o.risk.quantity, filled: o.filled,
                                            limitPrice: o.risk.kind == RiskOrderKind.market ? nil : o.risk.price))
+    }
+
+    /// Every order not done (the ladder's, by their current keys, and flattening orders), oldest
+    /// ladder orders first.
+    public var liveOrders: [(key: OrderKey, side: Side)] {
+        var out = quoter.orders.filter { !$0.state.isTerminal }.map { (key: $0.key, side: $0.side) }
+        var flattening: [(key: OrderKey, side: Side)] = []
+        open.forEach { key, o in if Self.isFlattening(OrderKey(key)) { flattening.append((OrderKey(key), o.side)) } }
+        out += flattening.sorted { $0.key < $1.key }
+        return out
+    }
+
+    /// Takes `position` (lots) as the net position, as a venue reports it (a reconciliation):
+    /// the difference is booked as a fill at `price` (ticks) with no fee, counted in
+    /// ``Statistics/positionAdjustments``; the net-position stop sees the new position.
+    public mutating func takePosition(_ position: Int64, price: Int64, now: Int64, into commands: inout [VenueCommand]) {
+        let difference = position.subtractingReportingOverflow(positions.position)
+        guard !difference.overflow, difference.partialValue != 0, price > 0, price <= Self.maxFillTicks,
+              abs(position) <= Self.maxFillTicks else { return }
+        if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
+        let d = difference.partialValue
+        positions.fill(side: d > 0 ? .buy : .sell, price: price, quantity: abs(d), fee: 0, maker: false)
+        statistics.positionAdjustments += 1
+        if recordsChanges { positionsChanged = true }
+        let action = gate.setPosition(instrument: 0, position: positions.position)
+        stopAction(action, now: now, into: &commands)
+        send(now: now, into: &commands)
     }
 
     /// Lots filled so far of the order `key` names (any of its keys); nil when unknown.

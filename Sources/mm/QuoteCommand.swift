@@ -8,6 +8,7 @@ import Logging
 import NIOPosix
 import Operations
 import Quoting
+import NIOCore
 import ServiceLifecycle
 
 /// `mm quote`: the market maker live against a FIX 4.4 counterparty.
@@ -64,11 +65,19 @@ struct QuoteCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("For a venue that cannot tell its orders (no OrderMassStatusRequest): cancel (every order the journal lists), mass-cancel (one OrderMassCancelRequest) or refuse (do not quote).",
+                               valueName: "action"))
+    var reconcileFallback: Reconciliation.Fallback = .cancel
+
+    @Option(help: ArgumentHelp("Seconds each step of the reconciliation after logon waits for the venue.", valueName: "seconds"))
+    var reconcileTimeout: Double = 10
+
     @OptionGroup var operations: OperationsOptions
 
     func validate() throws {
         guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
+        guard reconcileTimeout > 0, reconcileTimeout <= 3600 else { throw ValidationError("--reconcile-timeout must be in (0, 3600] seconds") }
         _ = try instrument()
     }
 
@@ -125,6 +134,8 @@ struct QuoteCommand: AsyncParsableCommand {
         }
         let application = FIXMarketMaker(maker: marketMaker)
         if let journal { application.attach(journal: journal) }
+        application.reconcile(fallback: reconcileFallback, timeout: .milliseconds(Int64(reconcileTimeout * 1000)))
+        application.onReconciliationWarning = { text in logger.warning("Reconciliation", metadata: ["difference": "\(text)"]) }
         let lifecycle: MarketMakerLifecycle
         let events = SessionEventLogger(application, logger: logger)
         do {
@@ -196,3 +207,5 @@ struct QuoteCommand: AsyncParsableCommand {
         Foundation.exit(status)
     }
 }
+
+extension Reconciliation.Fallback: ExpressibleByArgument {}
