@@ -40,8 +40,11 @@ public final class ExchangeService: @unchecked Sendable {
     /// Builds the sessions of `settings` around a gateway over `market`; `report` gets the
     /// replay's end. `wrapApplication` may put an application of its own between the sessions
     /// and the gateway (one that logs session events, say), which must pass every call on.
+    /// `recentOrderLimit` is how many done orders the gateway remembers a participant; the
+    /// sessions with `CancelOnDisconnect=Y` have their orders canceled when they go away.
     /// Throws what ``FIXEngine`` throws.
     public init(settings: SettingsFile, market: Market, fees: FeeSchedule = .free,
+                recentOrderLimit: Int = ExchangeGateway<MatchingEngine>.defaultRecentOrderLimit,
                 wrapApplication: (any FIXApplication) -> any FIXApplication = { $0 },
                 logger: Logger = Logger(label: "exchange", factory: { _ in SwiftLogNoOpLogHandler() }),
                 report: @escaping @Sendable (String) -> Void) throws {
@@ -49,16 +52,19 @@ public final class ExchangeService: @unchecked Sendable {
         self.report = report
         let loop = group.next()
         let types = ExchangeGateway<MatchingEngine>.supportedMessageTypes
+        let cancelOnDisconnect = Set(settings.sessions.filter(\.cancelOnDisconnect).map(\.sessionID))
         switch market {
         case .books(let instruments):
-            let gateway = ExchangeGateway(venue: MatchingEngine(instruments: instruments), fees: fees)
+            let gateway = ExchangeGateway(venue: MatchingEngine(instruments: instruments), fees: fees,
+                                          recentOrderLimit: recentOrderLimit, cancelOnDisconnect: cancelOnDisconnect)
             engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types, logger: logger)
             statistics = { gateway.statistics }
             driver = nil
             replaySwitch = nil
         case let .replay(source, instrument, rc, model, speed, eventsPerBatch, lockstep):
             let gateway = ExchangeGateway(venue: ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rc,
-                                                                            queueModel: model)), fees: fees)
+                                                                            queueModel: model)), fees: fees,
+                                          recentOrderLimit: recentOrderLimit, cancelOnDisconnect: cancelOnDisconnect)
             engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types, logger: logger)
             statistics = { gateway.statistics }
             let control = EndableMarketDataSource.Switch()

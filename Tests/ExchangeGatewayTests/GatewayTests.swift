@@ -37,16 +37,20 @@ struct GatewayTests {
         let sessions: [FIXSession]
         let initiators: [FIXInitiator]
 
-        init(replay: ReplayVenue? = nil, fees: FeeSchedule = .free) async throws {
+        /// `cancelOnDisconnect`: the clients (C1, C2) whose sessions have `CancelOnDisconnect=Y`.
+        init(replay: ReplayVenue? = nil, fees: FeeSchedule = .free, cancelOnDisconnect: Set<String> = [],
+             recentOrderLimit: Int = ExchangeGateway<MatchingEngine>.defaultRecentOrderLimit) async throws {
             let loop = exchangeGroup.next()
             let application: any FIXApplication
+            let cancelling = Set(cancelOnDisconnect.map { SessionID(senderCompID: "EXCH", targetCompID: $0) })
             if let replay {
-                let g = ExchangeGateway(venue: replay)
+                let g = ExchangeGateway(venue: replay, recentOrderLimit: recentOrderLimit, cancelOnDisconnect: cancelling)
                 replayGateway = g
                 gateway = nil
                 application = g
             } else {
-                let g = ExchangeGateway(venue: MatchingEngine(instruments: [GatewayTests.btc, GatewayTests.eth]), fees: fees)
+                let g = ExchangeGateway(venue: MatchingEngine(instruments: [GatewayTests.btc, GatewayTests.eth]), fees: fees,
+                                        recentOrderLimit: recentOrderLimit, cancelOnDisconnect: cancelling)
                 gateway = g
                 replayGateway = nil
                 application = g
@@ -94,6 +98,17 @@ struct GatewayTests {
 
         func send(_ c: Int, _ body: some FIXMessageBody) async throws {
             try await sessions[c].send(body).get()
+        }
+
+        /// Runs `body` on the exchange's event loop (where the gateway lives).
+        func onExchange<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
+            try await exchangeGroup.next().submit(body).get()
+        }
+
+        /// Whether client `c` is logged on.
+        func isLoggedOn(_ c: Int) async throws -> Bool {
+            let s = sessions[c]
+            return try await s.eventLoop.submit { s.isLoggedOn }.get()
         }
 
         func shutdown() async throws {

@@ -114,6 +114,12 @@ public struct SessionSettings: Sendable, Equatable {
     /// `FileLogPath`: the directory of the session's message and event logs; nil for none.
     public var fileLogPath: String?
 
+    // MARK: Application
+
+    /// `CancelOnDisconnect`: for a venue's acceptor session, cancel the participant's working
+    /// orders when it logs out or its connection drops. Default N.
+    public var cancelOnDisconnect: Bool
+
     // MARK: Source
 
     /// The line of the session's `[SESSION]` header in its settings file (0 when not from a file).
@@ -154,6 +160,7 @@ public struct SessionSettings: Sendable, Equatable {
         self.fsync = .always
         self.persistMessages = true
         self.fileLogPath = nil
+        self.cancelOnDisconnect = false
         self.sourceLine = 0
     }
 }

@@ -352,6 +352,7 @@ private struct SessionBuilder {
         if case .fsync(let v)? = entries[.fileStoreSync]?.value { s.fsync = v }
         if let v = flag(.persistMessages) { s.persistMessages = v }
         s.fileLogPath = text(.fileLogPath)
+        if let v = flag(.cancelOnDisconnect) { s.cancelOnDisconnect = v }
 
         if flag(.socketUseSSL) == true {
             let tls = TLSSettings(certificate: text(.sslCertificate), privateKey: text(.sslPrivateKey),
