@@ -23,6 +23,11 @@ public final class MakerJournal {
     public let instrument: Instrument
     /// The journal is rewritten as a snapshot once it is this large (bytes).
     public var compactionSize: Int64 = 64 << 20
+    /// Keys written by the record being made (each order once).
+    private var scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+    private var scratchCapacity = 64
+
+    deinit { scratch.deallocate() }
 
     enum Kind: UInt8 {
         case instrument = 1, positions, ladderOrder, flatteningOrder, gone, risk
@@ -90,28 +95,32 @@ public final class MakerJournal {
     public func record(_ maker: inout MarketMaker) {
         let keys = maker.changedKeys
         guard maker.positionsChanged || maker.riskChanged || !keys.isEmpty else { return }
-        journal.append(kind: Kind.changes.rawValue) { w in
+        if keys.count > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(keys.count, 2 * scratchCapacity)
+            scratch = .allocate(capacity: scratchCapacity)
+        }
+        let done = scratch
+        journal.append(kind: Kind.changes.rawValue, with: &maker) { w, maker in
             if maker.positionsChanged {
                 w.uint8(Kind.positions.rawValue)
                 Self.write(positions: maker.positions, into: &w)
             }
             // Each order once, by the key it now has (several of its keys may have changed).
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: keys.count) { done in
-                var n = 0
-                for key in keys {
-                    let order = maker.order(key)
-                    let k = order?.key.rawValue ?? key.rawValue
-                    var seen = false
-                    for i in 0..<n where done[i] == k { seen = true; break }
-                    if seen { continue }
-                    done[n] = k
-                    n += 1
-                    if let order {
-                        Self.write(order, into: &w)
-                    } else {
-                        w.uint8(Kind.gone.rawValue)
-                        w.uint64(k)
-                    }
+            var n = 0
+            for key in keys {
+                let order = maker.order(key)
+                let k = order?.key.rawValue ?? key.rawValue
+                var seen = false
+                for i in 0..<n where done[i] == k { seen = true; break }
+                if seen { continue }
+                done[n] = k
+                n += 1
+                if let order {
+                    Self.write(order, into: &w)
+                } else {
+                    w.uint8(Kind.gone.rawValue)
+                    w.uint64(k)
                 }
             }
             if maker.positionsChanged || maker.riskChanged {

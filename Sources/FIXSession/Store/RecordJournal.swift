@@ -35,14 +35,16 @@ public final class RecordJournal: SyncSource {
     public let policy: StoreSyncPolicy
     private var file: POSIXFile
     private var target: SyncTarget?
+    // One event loop owns the journal, one call at a time: the run-time exclusivity checks of
+    // the properties `append` touches are turned off.
     /// Records appended and not yet flushed.
-    private var writer = JournalWriter()
+    @exclusivity(unchecked) private var writer = JournalWriter()
     /// Whether the file was written since the last ``takeUnsynced(into:)``.
     private var written = false
     /// Bytes in the file (flushed), magic included.
     public private(set) var size: Int64
     /// Records appended since the journal was opened or compacted.
-    public private(set) var recordsSinceCompaction = 0
+    @exclusivity(unchecked) public private(set) var recordsSinceCompaction = 0
     /// The first write or sync that failed: the journal can no longer be trusted and the
     /// application must stop sending (see ``flush()``).
     public private(set) var failure: StoreError?
@@ -179,12 +181,19 @@ public final class RecordJournal: SyncSource {
 
     /// Appends a record of `kind` whose payload `body` writes; it reaches the file at the next
     /// ``flush()``.
-    @inline(__always)
     public func append(kind: UInt8, _ body: (inout JournalWriter) -> Void) {
+        var none: Void = ()
+        append(kind: kind, with: &none) { w, _ in body(&w) }
+    }
+
+    /// ``append(kind:_:)`` with a value `body` may read and change in place (a closure that
+    /// captured it might copy it first).
+    public func append<Context>(kind: UInt8, with context: inout Context,
+                                _ body: (inout JournalWriter, inout Context) -> Void) {
         let start = writer.count
         writer.uint32(0)
         writer.uint8(kind)
-        body(&writer)
+        body(&writer, &context)
         let length = writer.count - start - 5
         let base = writer.base!
         (base + start).storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, as: UInt32.self)
