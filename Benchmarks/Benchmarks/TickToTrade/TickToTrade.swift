@@ -62,6 +62,8 @@ struct TickToTrade {
             let opened = try! MakerJournal.open(path: path, instrument: instrument, sync: .never)
             application.attach(journal: opened.journal)
             self.journal = opened.journal
+            // The file goes with its last descriptor: nothing is left behind.
+            try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
         }
         // A snapshot first: 61800.0 / 61800.1.
         let time = UTCTimestamp(year: 2024, month: 8, day: 8, hour: 12)!
@@ -213,6 +215,8 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         RecoveryJournal.write(path: journalPath, orders: 1_000_000)
+    } teardown: {
+        try? FileManager.default.removeItem(atPath: (journalPath as NSString).deletingLastPathComponent)
     }
 }
 
