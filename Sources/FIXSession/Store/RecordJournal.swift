@@ -346,7 +346,8 @@ public struct JournalWriter {
 
 /// The checksum of a journal record (its kind and payload): a multiply-xor hash over 8-byte
 /// words, folded to 32 bits. It finds a record cut or damaged by a stop; it is no defence against
-/// a forger. (CRC-32 took about three times as long over a market maker's records.)
+/// a forger. It takes 8 bytes a step with one multiplication, where the table-driven CRC-32 of the
+/// message store takes eight table reads: the market maker writes a record before every order.
 public enum JournalChecksum {
     @inlinable
     public static func of(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
