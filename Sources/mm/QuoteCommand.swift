@@ -179,9 +179,11 @@ struct QuoteCommand: AsyncParsableCommand {
         do {
             try await serviceGroup.run()
         } catch {
+            try? await loop.submit { application.closeJournal() }.get()
             try? await group.shutdownGracefully()
             throw error
         }
+        try? await loop.submit { application.closeJournal() }.get()
         try await group.shutdownGracefully()
         // Stopped without ever having logged on (a refused connection, a certificate that does
         // not verify, a Logon refused): not a success.
