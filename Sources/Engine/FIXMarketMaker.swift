@@ -129,6 +129,17 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         journal?.record(&maker)
     }
 
+    /// Writes what is left to the journal, syncs it (unless its policy is `never`) and closes
+    /// it: at the end of a run, once the session has logged out.
+    public func closeJournal() {
+        guard let journal else { return }
+        if journalFailure == nil {
+            journal.record(&maker)
+            try? journal.flush()
+        }
+        journal.journal.close()
+    }
+
     /// Writes what the last events changed to the journal and hands it to the system; false
     /// when that failed (nothing may be sent then).
     private func journalChanges() -> Bool {

@@ -14,7 +14,8 @@ import Risk
 /// - 3, ladder order: a ``QuotedOrder`` as it now stands (it replaces any earlier record of its key);
 /// - 4, flattening order;
 /// - 5, order gone: the key of an order that ended (or changed its key by a replace);
-/// - 6, risk: the kill switch, the net-position stop, the intraday figures.
+/// - 6, risk: the kill switch, the net-position stop, the intraday figures;
+/// - 7, changes: what one event changed, as entries of kinds 2 to 6 (one record, one checksum).
 /// The next keys are not recorded: they follow the largest key seen (and, for ids that never
 /// repeat even when the journal is lost, the start time, see ``MarketMaker/init(configuration:firstKey:)``).
 public final class MakerJournal {
@@ -22,9 +23,16 @@ public final class MakerJournal {
     public let instrument: Instrument
     /// The journal is rewritten as a snapshot once it is this large (bytes).
     public var compactionSize: Int64 = 64 << 20
+    /// Keys written by the record being made (each order once).
+    private var scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+    private var scratchCapacity = 64
+
+    deinit { scratch.deallocate() }
 
     enum Kind: UInt8 {
         case instrument = 1, positions, ladderOrder, flatteningOrder, gone, risk
+        /// The changes of one event: entries of the kinds above, each its kind byte then its fields.
+        case changes
     }
 
     /// Journal errors that are not the file's: a journal of another instrument, a value out of range.
@@ -47,16 +55,16 @@ public final class MakerJournal {
         public var diagnostic: String?
     }
 
-    /// Opens the journal at `path` (creating it), reads the state it holds and rewrites it as a
-    /// snapshot of that state.
-    public static func open(path: String, instrument: Instrument, sync: StoreSyncPolicy) throws -> Opened {
+    /// Opens the journal at `path` (creating it), reads the state it holds and (unless not
+    /// `compact`) rewrites it as a snapshot of that state.
+    public static func open(path: String, instrument: Instrument, sync: StoreSyncPolicy, compact: Bool = true) throws -> Opened {
         var fold = Fold(instrument: instrument)
         let opened = try RecordJournal.open(path: path, sync: sync) { kind, payload in
             try fold.apply(kind: kind, &payload)
         }
         let maker = MakerJournal(journal: opened.journal, instrument: instrument)
         let state = fold.sawAnything ? fold.built : nil
-        try maker.compact(state ?? MakerState(positions: PositionBook(instrument: instrument)))
+        if compact { try maker.compact(state ?? MakerState(positions: PositionBook(instrument: instrument))) }
         return Opened(journal: maker, state: state, records: opened.records, diagnostic: opened.diagnostic)
     }
 
@@ -64,9 +72,9 @@ public final class MakerJournal {
     public func compact(_ state: MakerState) throws(StoreError) {
         try journal.compact { j in
             j.append(kind: Kind.instrument.rawValue) { w in w.string(instrument.symbol) }
-            Self.write(positions: state.positions, to: j)
-            for o in state.ladder { Self.write(.ladder(o), to: j) }
-            for o in state.flattening { Self.write(.flattening(o), to: j) }
+            j.append(kind: Kind.positions.rawValue) { w in Self.write(positions: state.positions, into: &w) }
+            for o in state.ladder { j.append(kind: Kind.ladderOrder.rawValue) { w in Self.write(fields: .ladder(o), into: &w) } }
+            for o in state.flattening { j.append(kind: Kind.flatteningOrder.rawValue) { w in Self.write(fields: .flattening(o), into: &w) } }
             // The next keys of a snapshot: as records of orders gone, so that the fold's largest
             // key stays where it was even when no order is left.
             if state.nextKey.rawValue > 1 {
@@ -75,7 +83,7 @@ public final class MakerJournal {
             if state.nextFlattenKey.rawValue > 1 << 62 {
                 j.append(kind: Kind.gone.rawValue) { w in w.uint64(state.nextFlattenKey.rawValue - 1) }
             }
-            Self.write(risk: state, to: j)
+            j.append(kind: Kind.risk.rawValue) { w in Self.write(risk: (state.killSwitch, state.stop, state.risk), into: &w) }
         }
     }
 
@@ -85,16 +93,40 @@ public final class MakerJournal {
     /// the changes. The records reach the file at ``flush()``.
     @inline(__always)
     public func record(_ maker: inout MarketMaker) {
-        if maker.positionsChanged { Self.write(positions: maker.positions, to: journal) }
-        for key in maker.changedKeys {
-            if let o = maker.order(key) {
-                Self.write(o, to: journal)
-            } else {
-                journal.append(kind: Kind.gone.rawValue) { w in w.uint64(key.rawValue) }
-            }
+        let keys = maker.changedKeys
+        guard maker.positionsChanged || maker.riskChanged || !keys.isEmpty else { return }
+        if keys.count > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(keys.count, 2 * scratchCapacity)
+            scratch = .allocate(capacity: scratchCapacity)
         }
-        if maker.positionsChanged || maker.riskChanged {
-            Self.write(risk: maker.state(risk: ()), to: journal)
+        let done = scratch
+        journal.append(kind: Kind.changes.rawValue, with: &maker) { w, maker in
+            if maker.positionsChanged {
+                w.uint8(Kind.positions.rawValue)
+                Self.write(positions: maker.positions, into: &w)
+            }
+            // Each order once, by the key it now has (several of its keys may have changed).
+            var n = 0
+            for key in keys {
+                let order = maker.order(key)
+                let k = order?.key.rawValue ?? key.rawValue
+                var seen = false
+                for i in 0..<n where done[i] == k { seen = true; break }
+                if seen { continue }
+                done[n] = k
+                n += 1
+                if let order {
+                    Self.write(order, into: &w)
+                } else {
+                    w.uint8(Kind.gone.rawValue)
+                    w.uint64(k)
+                }
+            }
+            if maker.positionsChanged || maker.riskChanged {
+                w.uint8(Kind.risk.rawValue)
+                Self.write(risk: maker.state(risk: ()), into: &w)
+            }
         }
         maker.clearChanges()
     }
@@ -104,46 +136,47 @@ public final class MakerJournal {
         try journal.flush()
     }
 
-    static func write(positions p: PositionBook, to j: RecordJournal) {
-        j.append(kind: Kind.positions.rawValue) { w in
-            w.int64(p.position); w.int64(p.openCost); w.int64(p.realized); w.int64(p.fees); w.int64(Int64(p.fills))
-            w.int64(p.volume); w.int64(p.makerVolume); w.int64(p.maxAbsPosition); w.int64(p.feesPaidGross)
-        }
+    @inline(__always)
+    static func write(positions p: PositionBook, into w: inout JournalWriter) {
+        w.int64(p.position); w.int64(p.openCost); w.int64(p.realized); w.int64(p.fees); w.int64(Int64(p.fills))
+        w.int64(p.volume); w.int64(p.makerVolume); w.int64(p.maxAbsPosition); w.int64(p.feesPaidGross)
     }
 
-    static func write(_ order: MakerOrder, to j: RecordJournal) {
+    /// An order as a changes entry: its kind byte, then its fields.
+    @inline(__always)
+    static func write(_ order: MakerOrder, into w: inout JournalWriter) {
+        switch order {
+        case .ladder: w.uint8(Kind.ladderOrder.rawValue)
+        case .flattening: w.uint8(Kind.flatteningOrder.rawValue)
+        }
+        write(fields: order, into: &w)
+    }
+
+    @inline(__always)
+    static func write(fields order: MakerOrder, into w: inout JournalWriter) {
         switch order {
         case .ladder(let o):
-            j.append(kind: Kind.ladderOrder.rawValue) { w in
-                w.uint64(o.key.rawValue); w.uint8(o.side == .buy ? 1 : 2)
-                w.int64(o.price); w.int64(o.quantity); w.int64(o.cumQuantity); w.int64(o.leaves)
-                switch o.state {
-                case .pendingNew: w.uint8(0); w.uint64(0); w.int64(0); w.int64(0)
-                case .working: w.uint8(1); w.uint64(0); w.int64(0); w.int64(0)
-                case let .pendingReplace(newKey, price, quantity): w.uint8(2); w.uint64(newKey.rawValue); w.int64(price); w.int64(quantity)
-                case .pendingCancel(let cancelKey): w.uint8(3); w.uint64(cancelKey.rawValue); w.int64(0); w.int64(0)
-                case .filled, .canceled, .rejected: w.uint8(9); w.uint64(0); w.int64(0); w.int64(0)
-                }
-                w.bool(o.cancelOwed)
+            w.uint64(o.key.rawValue); w.uint8(o.side == .buy ? 1 : 2)
+            w.int64(o.price); w.int64(o.quantity); w.int64(o.cumQuantity); w.int64(o.leaves)
+            switch o.state {
+            case .pendingNew: w.uint8(0); w.uint64(0); w.int64(0); w.int64(0)
+            case .working: w.uint8(1); w.uint64(0); w.int64(0); w.int64(0)
+            case let .pendingReplace(newKey, price, quantity): w.uint8(2); w.uint64(newKey.rawValue); w.int64(price); w.int64(quantity)
+            case .pendingCancel(let cancelKey): w.uint8(3); w.uint64(cancelKey.rawValue); w.int64(0); w.int64(0)
+            case .filled, .canceled, .rejected: w.uint8(9); w.uint64(0); w.int64(0); w.int64(0)
             }
+            w.bool(o.cancelOwed)
         case .flattening(let o):
-            j.append(kind: Kind.flatteningOrder.rawValue) { w in
-                w.uint64(o.key.rawValue); w.uint8(o.side == .buy ? 1 : 2); w.int64(o.quantity); w.int64(o.filled)
-                w.bool(o.limitPrice != nil); w.int64(o.limitPrice ?? 0)
-            }
+            w.uint64(o.key.rawValue); w.uint8(o.side == .buy ? 1 : 2); w.int64(o.quantity); w.int64(o.filled)
+            w.bool(o.limitPrice != nil); w.int64(o.limitPrice ?? 0)
         }
     }
 
-    static func write(risk s: (killSwitch: Bool, stop: NetPositionStop.Saved, risk: IntradayRisk), to j: RecordJournal) {
-        j.append(kind: Kind.risk.rawValue) { w in
-            w.bool(s.killSwitch)
-            w.int64(s.stop.direction); w.int64(s.stop.peak); w.int64(s.stop.position); w.int64(Int64(s.stop.events))
-            w.int64(s.risk.day); w.int64(s.risk.dayStartProfit); w.int64(s.risk.maxIntradayLoss); w.int64(s.risk.maxIntradayLossToday)
-        }
-    }
-
-    static func write(risk state: MakerState, to j: RecordJournal) {
-        write(risk: (state.killSwitch, state.stop, state.risk), to: j)
+    @inline(__always)
+    static func write(risk s: (killSwitch: Bool, stop: NetPositionStop.Saved, risk: IntradayRisk), into w: inout JournalWriter) {
+        w.bool(s.killSwitch)
+        w.int64(s.stop.direction); w.int64(s.stop.peak); w.int64(s.stop.position); w.int64(Int64(s.stop.events))
+        w.int64(s.risk.day); w.int64(s.risk.dayStartProfit); w.int64(s.risk.maxIntradayLoss); w.int64(s.risk.maxIntradayLossToday)
     }
 
     // MARK: - Reading
@@ -221,6 +254,14 @@ public final class MakerJournal {
                                                    events: Int(clamping: max(0, events)))
                 state.risk = IntradayRisk(day: try r.int64(), dayStartProfit: try r.int64(), maxIntradayLoss: try r.int64(),
                                           maxIntradayLossToday: try r.int64())
+            case .changes?:
+                while r.remaining > 0 {
+                    let entry = try r.uint8()
+                    guard entry != Kind.changes.rawValue, entry != Kind.instrument.rawValue else {
+                        throw Mismatch(description: "a changes record holds an entry of kind \(entry)")
+                    }
+                    try apply(kind: entry, &r)
+                }
             case nil:
                 throw Mismatch(description: "unknown record kind \(kind)")
             }

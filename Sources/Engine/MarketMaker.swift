@@ -114,6 +114,13 @@ public struct MarketMaker: Sendable {
         riskChanged = false
     }
 
+    /// Notes every live order of the ladder as changed (a pull of a side marks orders with a
+    /// request in flight as owing a cancel without a request of their own).
+    private mutating func touchAll() {
+        guard recordsChanges else { return }
+        for o in quoter.orders { changedKeys.append(o.key) }
+    }
+
     /// Notes the orders a report names.
     private mutating func touch(_ update: ExecutionUpdate) {
         switch update {
@@ -237,6 +244,7 @@ public struct MarketMaker: Sendable {
         if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         let sides = gate.quoteSides(instrument: 0)
         quoter.setSides(buy: sides.bid, sell: sides.ask, into: &intents)
+        touchAll()
         send(now: now, into: &commands)
     }
 
@@ -400,6 +408,7 @@ public struct MarketMaker: Sendable {
         if recordsChanges { riskChanged = true }
         if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         quoter.cancelAll(into: &intents)
+        touchAll()
         send(now: now, into: &commands)
     }
 
@@ -412,6 +421,7 @@ public struct MarketMaker: Sendable {
     public mutating func stopQuoting(now: Int64, into commands: inout [VenueCommand]) {
         if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         quoter.setSides(buy: false, sell: false, into: &intents)
+        touchAll()
         send(now: now, into: &commands)
     }
 
@@ -419,6 +429,7 @@ public struct MarketMaker: Sendable {
     public mutating func cancelAll(now: Int64, into commands: inout [VenueCommand]) {
         if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         quoter.cancelAll(into: &intents)
+        touchAll()
         send(now: now, into: &commands)
     }
 
@@ -475,10 +486,12 @@ public struct MarketMaker: Sendable {
         case .stop(let flatten), .flattenMore(let flatten):
             let sides = gate.quoteSides(instrument: 0)
             quoter.setSides(buy: sides.bid, sell: sides.ask, into: &intents)
+            touchAll()
             flattenOrder(flatten, now: now, into: &commands)
         case .resume:
             let sides = gate.quoteSides(instrument: 0)
             quoter.setSides(buy: sides.bid, sell: sides.ask, into: &intents)
+            touchAll()
         }
     }
 

@@ -30,6 +30,15 @@ struct QuoteCommand: AsyncParsableCommand {
             incremental refreshes (X), and orders with execution reports (8) and cancel rejects \
             (9), as `mm exchange` does.
 
+            With a file store (FileStorePath) the market maker's state (position and cost, \
+            working orders, kill switch, net-position stop, intraday figures) is kept in a \
+            journal beside the store, written before each order leaves, and recovered at start. \
+            ClOrdIDs count from the start time, so they never repeat across restarts. After each \
+            logon, before quoting, it reconciles with the venue: OrderMassStatusRequest (AF), \
+            OrderStatusRequest (H) for orders the venue did not list, RequestForPositions (AN); \
+            differences are logged as warnings and the venue's view is taken. A venue that cannot \
+            answer gets --reconcile-fallback.
+
             A failed attempt to connect (refused, timed out, or a TLS handshake that failed, \
             such as on a certificate that has expired or is not trusted) is logged at error with \
             the address and the reason, and tried again after ReconnectInterval, doubled after \
@@ -170,9 +179,11 @@ struct QuoteCommand: AsyncParsableCommand {
         do {
             try await serviceGroup.run()
         } catch {
+            try? await loop.submit { application.closeJournal() }.get()
             try? await group.shutdownGracefully()
             throw error
         }
+        try? await loop.submit { application.closeJournal() }.get()
         try await group.shutdownGracefully()
         // Stopped without ever having logged on (a refused connection, a certificate that does
         // not verify, a Logon refused): not a success.

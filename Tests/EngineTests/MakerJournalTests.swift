@@ -89,7 +89,7 @@ import Risk
         var mid: Int64 = 10_000
         var commands: [VenueCommand] = []
         var now: Int64 = 1_700_000_000_000_000_000
-        for step in 0..<3_000 {
+        for step in 0..<12_000 {
             now += 250_000_000
             commands.removeAll()
             if venue.pending.isEmpty || Bool.random() {
@@ -105,8 +105,8 @@ import Risk
             if step % 7 == 0, let o = maker.quoter.orders.first(where: { $0.state == .working }) {
                 venue.pending.append(.fill(o.key, price: o.price, quantity: 1, leaves: o.leaves - 1, fee: nil))
             }
-            if step == 1_500 { maker.engageKillSwitch(now: now, into: &commands) }
-            if step == 1_700 { maker.resetKillSwitch() }
+            if step % 3_000 == 1_500 { maker.engageKillSwitch(now: now, into: &commands) }
+            if step % 3_000 == 1_700 { maker.resetKillSwitch() }
             venue.take(commands, bestBid: mid - 1, bestAsk: mid + 1)
             opened.journal.record(&maker)
             try opened.journal.flush()
