@@ -25,6 +25,13 @@ import FIXTransport
 /// OrderStatusRequest. A ClOrdID of an order that has left that window is forgotten: reused, it is
 /// not seen as a duplicate, and a status request for it is answered as for an unknown order.
 ///
+/// Restarts: with a ``VenueJournal`` (``attach(journal:)``) every change is written, and handed
+/// to the operating system, before the reports that depend on it are sent. A gateway started
+/// from the journal's state (`restoring`) knows the participants' positions, ClOrdIDs and done
+/// orders; the orders that were working are not put back in the books (the market starts
+/// afresh): each is canceled, and reported to its participant (Text "Canceled: the venue
+/// restarted") when it next logs on, before anything else.
+///
 /// Everything runs on one event loop: the sessions of the acceptor must share it (a
 /// single-threaded event loop group), so the gateway needs no locks.
 public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendable {
@@ -109,25 +116,45 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
     /// The default of ``recentOrderLimit``: 100,000 done orders a participant.
     public static var defaultRecentOrderLimit: Int { 100_000 }
 
+    /// Where the venue's state goes, when it is kept across restarts.
+    public internal(set) var journal: VenueJournal?
+    /// The first failure to write the journal: from then on the gateway sends nothing but
+    /// BusinessMessageRejects (see ``deliver()``).
+    public private(set) var journalFailure: StoreError?
+    /// Sessions whose waiting cancels went out in the last ``deliver()``: recorded as sent after
+    /// they were (a crash in between sends them again rather than never).
+    private var noticesDelivered: [SessionID] = []
+
+    /// Orders canceled because the venue restarted while they were working.
+    public internal(set) var restartCancels = 0
+
+    /// The Text of the cancels of the orders a restart found working.
+    public static var restartCancelText: String { "Canceled: the venue restarted" }
+
     /// A gateway in front of `venue`. `idPrefix` names this run in every OrderID and ExecID
-    /// (default: ``runPrefix(at:)`` of the clock's reading now).
+    /// (default: ``runPrefix(at:after:)`` of the clock's reading now). `restoring`: the state
+    /// of an earlier run (``VenueJournal/open(path:sync:recentOrderLimit:)``).
     public init(venue: V, fees: FeeSchedule = .free, idPrefix: String? = nil,
                 recentOrderLimit: Int = ExchangeGateway.defaultRecentOrderLimit,
-                cancelOnDisconnect: Set<SessionID> = [],
+                cancelOnDisconnect: Set<SessionID> = [], restoring state: VenueState? = nil,
                 clock: @escaping @Sendable () -> UTCTimestamp = systemNow) {
         self.venue = venue
         self.fees = fees
         self.clock = clock
-        self.idPrefix = idPrefix ?? Self.runPrefix(at: clock())
+        self.idPrefix = idPrefix ?? Self.runPrefix(at: clock(), after: state?.lastPrefix)
         self.recentOrderLimit = max(recentOrderLimit, 1)
         self.cancelOnDisconnect = cancelOnDisconnect
         lastTradePrice = Array(repeating: nil, count: venue.instruments.count)
+        if let state { restore(state) }
     }
 
     /// The start time in milliseconds, in base 36 (8 characters until the year 2059): two runs
-    /// started at least a millisecond apart never share it.
-    public static func runPrefix(at time: UTCTimestamp) -> String {
-        String(max(time.nanosecondsSinceEpoch / 1_000_000, 0), radix: 36)
+    /// started at least a millisecond apart never share it. After a run named `previous`, one
+    /// more than it when the clock reads earlier (a clock set back): ids never repeat.
+    public static func runPrefix(at time: UTCTimestamp, after previous: String? = nil) -> String {
+        let now = max(time.nanosecondsSinceEpoch / 1_000_000, 0)
+        guard let previous, let last = Int64(previous, radix: 36), last >= now, last < .max else { return String(now, radix: 36) }
+        return String(last + 1, radix: 36)
     }
 
     /// The OrderID (37) of the venue's order `id`.
@@ -150,10 +177,13 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         switch event {
         case .loggedOn:
             let owner = owner(of: session)
+            if let journal { session.addSyncSource(journal.syncSource(for: session.id)) }
             deliverNotices(owner: owner)
         case .loggedOut:
-            if cancelOnDisconnect.contains(session.id), let owner = ownerOf[session.id] {
-                cancelAll(owner: owner, kind: .disconnect)
+            if cancelOnDisconnect.contains(session.id), let owner = ownerOf[session.id],
+               cancelAll(owner: owner, kind: .disconnect) > 0 {
+                deliver()
+                publisher.publish(venue: venue)
             }
         case .heartbeat(let id): onHeartbeat?(session, id)
         default: break
@@ -176,6 +206,10 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
 
     public func fromApp(_ message: FIXMessage, session: FIXSession) {
         let owner = owner(of: session)
+        if journalFailure != nil {
+            businessReject(message, owner: owner, reason: .applicationNotAvailable, text: "The venue cannot save its state")
+            return deliver()
+        }
         do {
             switch message.msgType {
             case "D": newOrder(try NewOrderSingle(message), owner: owner)
@@ -321,11 +355,13 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             // The ClOrdID is taken even when the request fails later on.
             participants[index(owner)].clOrdIDs[p.clOrdID] = .working(id)
             orders[id]!.names.append(p.clOrdID)
+            journal?.name(p.clOrdID, orderID: orderIDText(id), of: participants[index(owner)].session)
             return id
         case .done(let text)?:
             if let done = participants[index(owner)].recent[text] {
                 participants[index(owner)].clOrdIDs[p.clOrdID] = .done(text)
                 participants[index(owner)].recent.addName(p.clOrdID, to: text)
+                journal?.name(p.clOrdID, orderID: text, of: participants[index(owner)].session)
                 rejectCancel(p, known: (text, done.status), .tooLateToCancel,
                              done.status == .filled ? "Too late: the order is filled" : "Too late: the order is canceled")
                 return nil
@@ -365,6 +401,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
                                          ordType: p.ordType, timeInForce: p.timeInForce, price: p.price ?? 0, quantity: p.quantity)
                 orders[id] = order
                 participants[index(owner)].clOrdIDs[p.clOrdID] = .working(id)
+                journal?.working(recorded(order, status: .new), of: participants[index(owner)].session)
                 send(order, .new, owner: owner)
             case let .rejected(owner, reason):
                 guard let p = pending, p.owner == owner else { continue }
@@ -373,7 +410,13 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             case .fill(let f):
                 statistics.fills += 1
                 let book = orders[f.takerOrderID]?.book ?? orders[f.makerOrderID]?.book ?? pending?.book ?? 0
-                if book < lastTradePrice.count { lastTradePrice[book] = f.price }
+                if book < lastTradePrice.count {
+                    lastTradePrice[book] = f.price
+                    if let journal {
+                        let instrument = venue.instruments[book]
+                        journal.lastPrice(instrument.symbol, instrument.price(f.price))
+                    }
+                }
                 for (id, leaves, isMaker) in [(f.makerOrderID, f.makerLeaves, true), (f.takerOrderID, f.takerLeaves, false)] {
                     guard var order = orders[id] else { continue }
                     let fee = fees.fee(price: f.price, quantity: f.quantity, maker: isMaker, instrument: venue.instruments[order.book])
@@ -382,12 +425,20 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
                     order.cumQty += f.quantity
                     order.tickLots += Int128(f.price) * Int128(f.quantity)
                     participants[index(order.owner)].addPosition(order.side == .buy ? f.quantity : -f.quantity, book: order.book)
+                    let session = participants[index(order.owner)].session
                     if leaves == 0 {
                         orders[id] = nil
-                        let done = doneOrder(order, status: .filled)
+                        let done = recorded(order, status: .filled)
                         participants[index(order.owner)].remember(done)
+                        journal?.done(done, of: session)
                     } else {
                         orders[id] = order
+                        journal?.working(recorded(order, status: .partiallyFilled), of: session)
+                    }
+                    if let journal {
+                        let instrument = venue.instruments[order.book]
+                        let net = participants[index(order.owner)].positions[order.book] ?? 0
+                        journal.position(instrument.symbol, instrument.quantity(net), of: session)
                     }
                     send(order, .trade, owner: order.owner, last: (f.price, f.quantity),
                          commission: fees == .free ? nil : fee)
@@ -419,11 +470,14 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
                         break
                     }
                 }
-                let done = doneOrder(order, status: .canceled)
+                let done = recorded(order, status: .canceled)
                 participants[index(order.owner)].remember(done)
+                let session = participants[index(order.owner)].session
+                journal?.done(done, of: session)
                 if pending?.kind == .disconnect && reason == .requested {
                     let notice = Notice(order: done, text: text, time: clock())
                     participants[index(owner)].notices.append(notice)
+                    journal?.notice(notice, of: session)
                 } else {
                     send(order, .canceled, owner: owner, text: text)
                 }
@@ -436,6 +490,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
                 order.leaves = leaves
                 order.timeInForce = p.timeInForce ?? order.timeInForce
                 orders[id] = order
+                journal?.working(recorded(order, status: order.workingStatus), of: participants[index(owner)].session)
                 send(order, .replaced, owner: owner)
             case let .cancelRejected(id, _, reason):
                 guard let p = pending else { continue }
@@ -444,15 +499,15 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         }
     }
 
-    /// The done order `order` became.
-    func doneOrder(_ order: GatewayOrder, status: OrdStatus) -> DoneOrder {
+    /// `order` as the wire shows it, with OrdStatus `status`.
+    func recorded(_ order: GatewayOrder, status: OrdStatus) -> RecordedOrder {
         let instrument = venue.instruments[order.book]
-        return DoneOrder(orderID: orderIDText(order.id), clOrdID: order.clOrdID, origClOrdID: order.origClOrdID,
-                         names: order.names, symbol: instrument.symbol, side: order.side, ordType: order.ordType,
-                         timeInForce: order.timeInForce,
-                         price: order.ordType == .limit ? instrument.price(order.price) : nil,
-                         orderQty: instrument.quantity(order.quantity), cumQty: instrument.quantity(order.cumQty),
-                         avgPx: instrument.averagePrice(tickLots: order.tickLots, lots: order.cumQty), status: status)
+        return RecordedOrder(orderID: orderIDText(order.id), clOrdID: order.clOrdID, origClOrdID: order.origClOrdID,
+                             names: order.names, symbol: instrument.symbol, side: order.side, ordType: order.ordType,
+                             timeInForce: order.timeInForce,
+                             price: order.ordType == .limit ? instrument.price(order.price) : nil,
+                             orderQty: instrument.quantity(order.quantity), cumQty: instrument.quantity(order.cumQty),
+                             avgPx: instrument.averagePrice(tickLots: order.tickLots, lots: order.cumQty), status: status)
     }
 
     func nextExecID() -> String {
@@ -499,7 +554,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
     }
 
     /// An ExecutionReport with the final state of the done order `order`.
-    func executionReport(_ order: DoneOrder, execType: ExecType, time: UTCTimestamp? = nil, text: String? = nil) -> ExecutionReport {
+    func executionReport(_ order: RecordedOrder, execType: ExecType, time: UTCTimestamp? = nil, text: String? = nil) -> ExecutionReport {
         ExecutionReport(
             orderID: order.orderID, clOrdID: order.clOrdID, origClOrdID: order.origClOrdID, execID: nextExecID(),
             execType: execType, ordStatus: order.status, symbol: order.symbol, side: order.side, orderQty: order.orderQty,
@@ -546,9 +601,27 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         outbox.append((owner, message))
     }
 
-    /// Sends the queued messages, in order. A session that is not logged on stores them: its peer
-    /// gets them back by ResendRequest after its next logon.
+    /// Sends the queued messages, in order, once the journal's records are with the operating
+    /// system (and, under `FileStoreSync=always`, the messages wait for them to be on disk). A
+    /// session that is not logged on stores them: its peer gets them back by ResendRequest after
+    /// its next logon. When the journal cannot be written, nothing that depends on it is sent
+    /// and every session is logged out.
     func deliver() {
+        if let journal {
+            // Records without a message to follow them (the cancels of a session that went away)
+            // are written now as well.
+            if journalFailure == nil && (!outbox.isEmpty || journal.journal.hasPending) {
+                do {
+                    try journal.flush(before: outbox.map { participants[index($0.owner)].session }, snapshot: snapshot)
+                } catch {
+                    journalFailed(error)
+                }
+            }
+            if journalFailure != nil {
+                outbox.removeAll { if case .businessReject = $0.message { false } else { true } }
+                noticesDelivered.removeAll()
+            }
+        }
         guard !outbox.isEmpty else { return }
         for (owner, message) in outbox {
             guard let session = sessionOf[owner] else { continue }
@@ -563,16 +636,34 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             ownMessagesSent += 1
         }
         outbox.removeAll(keepingCapacity: true)
+        if let journal, !noticesDelivered.isEmpty {
+            for session in noticesDelivered { journal.noticesSent(of: session) }
+            noticesDelivered.removeAll()
+            do { try journal.flush(before: [SessionID](), snapshot: snapshot) } catch { journalFailed(error) }
+        }
+    }
+
+    /// The journal cannot be written: the venue stops (its sessions are logged out, and every
+    /// later request is refused) rather than report what it could not save.
+    private func journalFailed(_ error: StoreError) {
+        guard journalFailure == nil else { return }
+        journalFailure = error
+        for session in sessionOf.values {
+            session.logEvent("The venue's journal failed: \(error); logging out")
+            session.logout(text: "The venue cannot save its state")
+        }
     }
 
     /// Sends `owner` the cancels that waited for its logon.
     private func deliverNotices(owner: OwnerID) {
         let notices = participants[index(owner)].notices
+        guard !notices.isEmpty else { return }
         participants[index(owner)].notices.removeAll()
         for n in notices {
             statistics.unsolicitedCancels += 1
             post(.execution(executionReport(n.order, execType: .canceled, time: n.time, text: n.text)), to: owner)
         }
+        noticesDelivered.append(participants[index(owner)].session)
     }
 
     // MARK: - Market data

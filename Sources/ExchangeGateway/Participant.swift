@@ -29,7 +29,7 @@ struct Participant: Sendable {
     }
 
     /// Remembers a done order; forgets the ClOrdIDs of the one that leaves to make room.
-    mutating func remember(_ done: DoneOrder) {
+    mutating func remember(_ done: RecordedOrder) {
         for name in done.names { clOrdIDs[name] = .done(done.orderID) }
         if let evicted = recent.insert(done) {
             for name in evicted.names where clOrdIDs[name] == .done(evicted.orderID) {
@@ -55,7 +55,7 @@ enum OrderRef: Hashable, Sendable {
 
 /// An unsolicited cancel waiting to be sent: the order as it ended, why, and when.
 struct Notice: Sendable, Equatable {
-    var order: DoneOrder
+    var order: RecordedOrder
     /// Text (58) of the report.
     var text: String
     /// TransactTime (60): when the order was canceled.

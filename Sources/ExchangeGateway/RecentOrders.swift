@@ -3,7 +3,7 @@
 struct RecentOrders: Sendable {
     /// How many done orders are kept (at least 1).
     let limit: Int
-    private var byOrderID: [String: DoneOrder] = [:]
+    private var byOrderID: [String: RecordedOrder] = [:]
     /// OrderIDs in the order the orders were done, oldest first from `head`.
     private var fifo: [String] = []
     private var head = 0
@@ -16,10 +16,10 @@ struct RecentOrders: Sendable {
     var count: Int { byOrderID.count }
 
     /// The done order `orderID`, if it is still kept.
-    subscript(orderID: String) -> DoneOrder? { byOrderID[orderID] }
+    subscript(orderID: String) -> RecordedOrder? { byOrderID[orderID] }
 
     /// Keeps `order`; returns the oldest one when it had to leave to make room.
-    mutating func insert(_ order: DoneOrder) -> DoneOrder? {
+    mutating func insert(_ order: RecordedOrder) -> RecordedOrder? {
         if byOrderID.updateValue(order, forKey: order.orderID) != nil { return nil }
         fifo.append(order.orderID)
         guard byOrderID.count > limit else { return nil }
@@ -38,5 +38,5 @@ struct RecentOrders: Sendable {
     }
 
     /// The orders kept, oldest first.
-    var ordered: [DoneOrder] { fifo[head...].compactMap { byOrderID[$0] } }
+    var ordered: [RecordedOrder] { fifo[head...].compactMap { byOrderID[$0] } }
 }

@@ -96,6 +96,10 @@ struct ExchangeCommand: AsyncParsableCommand {
             fail("\(error)", status: 2)
         }
         let service = lifecycle.exchange
+        for line in service.recovery { Self.say(line) }
+        if service.journalPath == nil {
+            logger.notice("No FileStorePath: the venue's orders and positions are not kept across restarts")
+        }
         let names = service.sessions.map { "\($0.id.senderCompID)->\($0.id.targetCompID)" }.joined(separator: ", ")
         Self.say("listening on port \(service.ports.map(String.init).joined(separator: ", ")) for \(names)")
         let metrics = await operations.metricsEndpoint(command: "exchange", logger: logger) { registry in

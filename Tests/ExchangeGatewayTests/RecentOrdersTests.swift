@@ -9,8 +9,8 @@ import Testing
 /// The gateway's memory of done orders is bounded: a participant's last `recentOrderLimit` done
 /// orders, and the ClOrdIDs of those and of its working orders.
 struct RecentOrdersTests {
-    static func done(_ n: Int, names: [String]? = nil) -> DoneOrder {
-        DoneOrder(orderID: "V-\(n)", clOrdID: "C\(n)", names: names ?? ["C\(n)"], symbol: "BTCUSDT", side: .buy,
+    static func done(_ n: Int, names: [String]? = nil) -> RecordedOrder {
+        RecordedOrder(orderID: "V-\(n)", clOrdID: "C\(n)", names: names ?? ["C\(n)"], symbol: "BTCUSDT", side: .buy,
                   ordType: .limit, price: FIXDecimal(100), orderQty: FIXDecimal(1), cumQty: FIXDecimal(0),
                   avgPx: FIXDecimal(0), status: .canceled)
     }
@@ -39,7 +39,7 @@ struct RecentOrdersTests {
     /// Over FIX with a window of 3: after 5 orders placed and canceled, the first two are
     /// forgotten (a status request finds nothing, their ClOrdIDs may be used again), the last
     /// three are remembered (status canceled, ClOrdIDs refused as duplicates).
-    @Test func theGatewayRemembersTheLastDoneOrdersOnly() async throws {
+    @Test func theGatewayRemembersTheLastRecordedOrdersOnly() async throws {
         let s = try await GatewayTests.Setup(recentOrderLimit: 3)
         for n in 1...5 {
             try await s.send(0, GatewayTests.order("A\(n)", .buy, "0.001", at: "100"))

@@ -1,10 +1,11 @@
 import FIX
 
-/// An order that is done (filled, or canceled), as the gateway remembers it for a while: enough
-/// to answer an OrderStatusRequest for it, to say that a cancel of it comes too late, and to
-/// refuse its ClOrdIDs as duplicates. Its values are the ones on the wire (OrderID text,
-/// decimals), so that it reads the same after the venue restarts with other instruments.
-struct DoneOrder: Sendable, Equatable {
+/// An order as the venue last reported it, in the values of the wire (OrderID text, decimals),
+/// so that it reads the same after the venue restarts with other instruments: a done order
+/// (filled, or canceled) that the gateway remembers for a while, enough to answer an
+/// OrderStatusRequest for it, to say that a cancel of it comes too late and to refuse its
+/// ClOrdIDs as duplicates; or a working order as the venue's journal holds it.
+struct RecordedOrder: Sendable, Equatable {
     /// OrderID (37).
     var orderID: String
     /// ClOrdID (11): the order's last one.
@@ -25,6 +26,6 @@ struct DoneOrder: Sendable, Equatable {
     var cumQty: FIXDecimal
     /// AvgPx (6).
     var avgPx: FIXDecimal
-    /// OrdStatus (39): filled or canceled.
+    /// OrdStatus (39): filled or canceled (new or partially filled for a working order).
     var status: OrdStatus
 }
