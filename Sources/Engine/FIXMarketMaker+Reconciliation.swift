@@ -25,6 +25,11 @@ extension FIXMarketMaker {
     /// Whether a reconciliation holds quoting back now.
     public var isReconciling: Bool { reconciliation?.isHolding ?? false }
 
+    /// The current round in the ids of its requests: the run's tag and the round's number, so
+    /// that a request id (a cancel's ClOrdID among them) is never used again by a later round
+    /// or a later run, even one that lost the journal.
+    var roundID: String { "\(requestTag)-\(reconciliationRound)" }
+
     func beginReconciliation(on session: FIXSession) {
         guard var r = reconciliation else { return }
         reconciliationRound += 1
@@ -41,7 +46,7 @@ extension FIXMarketMaker {
 
     func statusReport(_ report: ExecutionReport) {
         guard var r = reconciliation else { return }
-        let round = "\(reconciliationRound)"
+        let round = roundID
         var actions: [Reconciliation.Action] = []
         if let id = report.massStatusReqID {
             guard id == "MS-" + round else { return }
@@ -74,7 +79,7 @@ extension FIXMarketMaker {
     }
 
     func positionsAck(_ ack: RequestForPositionsAck) {
-        guard var r = reconciliation, ack.posReqID == "POS-\(reconciliationRound)" else { return }
+        guard var r = reconciliation, ack.posReqID == "POS-" + roundID else { return }
         var actions: [Reconciliation.Action] = []
         switch ack.posReqResult {
         case .validRequest:
@@ -90,7 +95,7 @@ extension FIXMarketMaker {
     }
 
     func positionReport(_ report: PositionReport) {
-        guard var r = reconciliation, report.posReqID == "POS-\(reconciliationRound)" else { return }
+        guard var r = reconciliation, report.posReqID == "POS-" + roundID else { return }
         positionReportsLeft -= 1
         var actions: [Reconciliation.Action] = []
         if report.symbol == instrument.symbol {
@@ -107,7 +112,7 @@ extension FIXMarketMaker {
     }
 
     func massCancelReport(_ report: OrderMassCancelReport) {
-        guard var r = reconciliation, report.clOrdID == "MC-\(reconciliationRound)" else { return }
+        guard var r = reconciliation, report.clOrdID == "MC-" + roundID else { return }
         if report.massCancelResponse == .rejected {
             warn("the venue refused the mass cancel (\(report.text ?? "no reason given")): orders may still be working")
         }
@@ -149,7 +154,7 @@ extension FIXMarketMaker {
 
     func run(_ actions: [Reconciliation.Action]) {
         guard let session else { return }
-        let round = reconciliationRound
+        let round = roundID
         for action in actions {
             switch action {
             case .requestMassStatus:

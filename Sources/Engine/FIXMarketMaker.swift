@@ -50,6 +50,10 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     var settlementPrice: Int64?
     /// Rounds started (ids of the requests).
     var reconciliationRound = 0
+    /// This run's tag in the ids of the reconciliation's requests: the first order key of the
+    /// run in base 36 (the key space starts at the start time, see
+    /// ``MarketMaker/init(configuration:firstKey:)``, and goes on from a recovered journal's).
+    let requestTag: String
     /// The cancels of unknown orders in flight: our ClOrdID -> the order's.
     var unknownCancels: [String: String] = [:]
     /// Position reports still to come in the current round.
@@ -91,6 +95,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         writer = FIXOrderWriter(instrument: maker.configuration.instrument)
         tickSize = maker.configuration.instrument.tickSize
         lotSize = maker.configuration.instrument.lotSize
+        requestTag = String(maker.state.nextKey.rawValue, radix: 36)
     }
 
     var instrument: Instrument { maker.configuration.instrument }
