@@ -71,7 +71,8 @@ let package = Package(
         // Pre-trade checks, net-position stop, dynamic margin, concentration, kill switch. Pure.
         .target(name: "Risk", dependencies: ["Exchange"]),
         // Order and position tracking; wires Quoting -> Risk -> a venue (a FIX session or the in-process exchange).
-        .target(name: "Engine", dependencies: ["Exchange", "ExchangeFIX", "Quoting", "Risk", "FIX", "FIXSession", "FIXTransport"]),
+        .target(name: "Engine", dependencies: ["Exchange", "ExchangeFIX", "Quoting", "Risk", "FIX", "FIXSession", "FIXTransport",
+                                              .product(name: "NIOCore", package: "swift-nio")]),
         // The in-process backtest over recorded data: the study's sweep over Rc, accounting, reports and charts.
         .target(name: "Backtest", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "CZlib"]),
         // FIX message logs read back: sessions, orders, fills and positions reconstructed; resent into a live session.

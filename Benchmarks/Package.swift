@@ -64,7 +64,7 @@ let package = Package(
         // The risk gate with every check on.
         benchmarkTarget("RiskGateBench", ["Risk", "Exchange"]),
         // Market data in -> cancel/replace bytes out, in process.
-        benchmarkTarget("TickToTrade", ["Engine", "Exchange", "ExchangeFIX", "FIX", "FIXTransport", "Quoting"]),
+        benchmarkTarget("TickToTrade", ["Engine", "Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport", "Quoting"]),
         // Market events through the whole backtest (one run, the source alone, the sweep on 1 and 2 threads).
         benchmarkTarget("BacktestBench", ["Backtest", "Engine", "Exchange", "Risk"]),
     ]

@@ -3,6 +3,7 @@ import ExchangeFIX
 import FIX
 import FIXSession
 import FIXTransport
+import NIOCore
 import Quoting
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ import Darwin
 public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     // Everything is touched on the session's event loop only, one call at a time, so the
     // run-time exclusivity checks of the hot path's stored properties are turned off.
-    @exclusivity(unchecked) public private(set) var maker: MarketMaker
+    @exclusivity(unchecked) public internal(set) var maker: MarketMaker
     @exclusivity(unchecked) public private(set) var book = QuoteBook()
     /// Market data in -> orders out, nanoseconds, for each market-data message that led to orders.
     @exclusivity(unchecked) public private(set) var latency = LatencyHistogram()
@@ -33,14 +34,48 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     public private(set) var unreadable = 0
     /// Orders the session could not store (and so did not send).
     public private(set) var storeFailures = 0
+    /// Fill reports whose CumQty (14) the market maker had already booked (a report received
+    /// again after a restart): ignored.
+    public private(set) var duplicateFills = 0
+    /// Fill reports whose CumQty shows fills the market maker never saw (a lost report): the
+    /// missing lots were booked with them.
+    public private(set) var catchUpFills = 0
+    /// The reconciliation with the venue run after each logon, before quoting (nil: quote at
+    /// once; see ``reconcile(fallback:timeout:)``).
+    public internal(set) var reconciliation: Reconciliation?
+    /// How long each step of a reconciliation waits for the venue's answers.
+    public internal(set) var reconciliationTimeout: TimeAmount = .seconds(10)
+    var reconciliationTimer: Scheduled<Void>?
+    /// The venue's settlement price of the instrument from its last position report (ticks).
+    var settlementPrice: Int64?
+    /// Rounds started (ids of the requests).
+    var reconciliationRound = 0
+    /// This run's tag in the ids of the reconciliation's requests: the first order key of the
+    /// run in base 36 (the key space starts at the start time, see
+    /// ``MarketMaker/init(configuration:firstKey:)``, and goes on from a recovered journal's).
+    let requestTag: String
+    /// The cancels of unknown orders in flight: our ClOrdID -> the order's.
+    var unknownCancels: [String: String] = [:]
+    /// Position reports still to come in the current round.
+    var positionReportsLeft = 0
+    /// Differences a reconciliation found (each one logged as a warning).
+    public internal(set) var reconciliationWarnings = 0
+    /// Whether quoting was refused (a venue that cannot reconcile, with the fallback `refuse`).
+    public internal(set) var quotingRefused = false
+    /// Called with each difference a reconciliation finds (for the operator's log).
+    public var onReconciliationWarning: (@Sendable (String) -> Void)?
+    /// Where the market maker's state is kept, when it is (see ``attach(journal:)``).
+    public private(set) var journal: MakerJournal?
+    /// The journal's write that failed: from then on nothing is sent.
+    public private(set) var journalFailure: StoreError?
     /// The depth of the market-data subscription.
     public let depth: Int
     /// The market's clock, when the venue stamps its market data (a replay does): the margin
     /// model's bars and the intraday figures follow it rather than the wall clock.
     @exclusivity(unchecked) public private(set) var marketTime: Int64?
-    private var session: FIXSession?
-    @exclusivity(unchecked) private var commands: [VenueCommand] = []
-    private let clock: @Sendable () -> UTCTimestamp
+    var session: FIXSession?
+    @exclusivity(unchecked) var commands: [VenueCommand] = []
+    let clock: @Sendable () -> UTCTimestamp
     /// The instrument's symbol as bytes, compared with Symbol (55) of market-data entries.
     private let symbolBytes: [UInt8]
     private let writer: FIXOrderWriter
@@ -60,9 +95,10 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         writer = FIXOrderWriter(instrument: maker.configuration.instrument)
         tickSize = maker.configuration.instrument.tickSize
         lotSize = maker.configuration.instrument.lotSize
+        requestTag = String(maker.state.nextKey.rawValue, radix: 36)
     }
 
-    private var instrument: Instrument { maker.configuration.instrument }
+    var instrument: Instrument { maker.configuration.instrument }
 
     /// The wall clock, read once for each message or call handled: the market's time when the
     /// market has none, and the TransactTime of the orders that follow.
@@ -73,22 +109,83 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     public var eventTime: UTCTimestamp? { eventClock }
 
     /// Reads the wall clock for the event being handled.
-    private func readClock() {
+    func readClock() {
         eventClock = clock()
     }
 
     /// The market's time when it is known, else the wall clock read for this event.
-    private var now: Int64 { marketTime ?? (eventClock ?? clock()).nanosecondsSinceEpoch }
+    var now: Int64 { marketTime ?? (eventClock ?? clock()).nanosecondsSinceEpoch }
 
     // MARK: - FIXApplication
 
+    /// Keeps the market maker's state in `journal` from now on: what each event changes is
+    /// written, and handed to the system, before the orders that follow it are sent; under
+    /// `FileStoreSync=always` the session also waits for it to be on disk. Call before the
+    /// session starts.
+    public func attach(journal: MakerJournal) {
+        self.journal = journal
+        maker.recordsChanges = true
+    }
+
+    /// Appends what the last events changed to the journal's buffer (no system call; the
+    /// sends of ``cancelAll()``, ``execution(_:)`` and the session's market data do it, and hand
+    /// the records to the system, themselves).
+    public func recordChanges() {
+        journal?.record(&maker)
+    }
+
+    /// Writes what is left to the journal, syncs it (unless its policy is `never`) and closes
+    /// it: at the end of a run, once the session has logged out.
+    public func closeJournal() {
+        guard let journal else { return }
+        if journalFailure == nil {
+            journal.record(&maker)
+            try? journal.flush()
+        }
+        journal.journal.close()
+    }
+
+    /// Writes what the last events changed to the journal and hands it to the system; false
+    /// when that failed (nothing may be sent then).
+    private func journalChanges() -> Bool {
+        guard let journal else { return true }
+        if journalFailure != nil { return false }
+        journal.record(&maker)
+        do {
+            try journal.flush()
+            if journal.journal.size > journal.compactionSize { try journal.compact(maker.state) }
+            return true
+        } catch {
+            journalFailure = error
+            session?.logEvent("The market maker's journal failed: \(error); quoting stopped, logging out")
+            session?.logout(text: "Market maker state could not be saved")
+            return false
+        }
+    }
+
     public func onEvent(_ event: SessionEvent, session: FIXSession) {
         self.session = session
-        if event == .loggedOn {
-            _ = session.send(MarketDataRequest(mdReqID: "MD-\(instrument.symbol)", subscriptionRequestType: .snapshotPlusUpdates,
-                                               marketDepth: depth, mdUpdateType: .incrementalRefresh,
-                                               entryTypes: [.bid, .offer, .trade], symbols: [instrument.symbol]))
+        if let journal, event == .loggedOn { session.addSyncSource(journal.journal) }
+        switch event {
+        case .loggedOn:
+            if reconciliation != nil {
+                beginReconciliation(on: session)
+            } else {
+                subscribe(on: session)
+            }
+        case .loggedOut:
+            reconciliationTimer?.cancel()
+            reconciliationTimer = nil
+        default:
+            break
         }
+    }
+
+    /// Subscribes to the instrument's market data (quoting follows the first snapshot).
+    func subscribe(on session: FIXSession) {
+        _ = session.send(MarketDataRequest(mdReqID: "MD-\(instrument.symbol)", subscriptionRequestType: .snapshotPlusUpdates,
+                                           marketDepth: depth, mdUpdateType: .incrementalRefresh,
+                                           entryTypes: [.bid, .offer, .trade], symbols: [instrument.symbol]))
     }
 
     public func fromApp(_ message: FIXMessage, session: FIXSession) {
@@ -107,14 +204,41 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
             case "8":
                 reports += 1
                 let report = try ExecutionReport(message)
-                guard let update = Self.update(report, instrument: instrument) else { return }
+                if report.execType == .orderStatus {
+                    statusReport(report)
+                    return
+                }
+                if unknownCancelAnswered(report.clOrdID, report.origClOrdID) { return }
+                guard var update = Self.update(report, instrument: instrument) else { return }
+                if case let .fill(key, price, quantity, leaves, fee) = update, let cum = instrument.lots(report.cumQty), cum > 0,
+                   let known = maker.filledQuantity(key) {
+                    // CumQty tells a report seen before (after a restart) from a new one, and
+                    // shows fills whose reports were lost.
+                    if cum <= known {
+                        duplicateFills += 1
+                        return
+                    }
+                    if cum - known != quantity {
+                        catchUpFills += 1
+                        update = .fill(key, price: price, quantity: cum - known, leaves: leaves, fee: fee)
+                    }
+                }
                 if case .rejected = update { logReject(report, on: session) }
                 execution(update)
             case "9":
                 reports += 1
                 let reject = try OrderCancelReject(message)
+                if unknownCancelAnswered(reject.clOrdID, reject.origClOrdID) { return }
                 guard let key = Self.key(reject.clOrdID) else { return }
                 execution(reject.cxlRejResponseTo == .orderCancelReplaceRequest ? .replaceRejected(key) : .cancelRejected(key))
+            case "AO":
+                positionsAck(try RequestForPositionsAck(message))
+            case "AP":
+                positionReport(try PositionReport(message))
+            case "r":
+                massCancelReport(try OrderMassCancelReport(message))
+            case "j":
+                businessReject(try BusinessMessageReject(message))
             default:
                 return
             }
@@ -144,6 +268,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     /// The session-free hot path, from market data in to orders out.
     @discardableResult
     public func handleMarketData(_ message: FIXMessage) throws -> Bool {
+        guard journalFailure == nil, !quotingRefused else { return false }
         marketDataMessages += 1
         readClock()
         if message.value(Tag.msgType, equals: "W") {
@@ -242,6 +367,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         commands.removeAll(keepingCapacity: true)
         maker.execution(update, now: now, into: &commands)
         flushCommands()
+        if let r = reconciliation, r.phase == .fallback { fallbackProgress() }
     }
 
     /// Cancels every working order (before logging out).
@@ -297,7 +423,11 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     }
 
     /// Sends the pending orders on the session.
-    private func flushCommands() {
+    func flushCommands() {
+        guard journalChanges() else {
+            commands.removeAll(keepingCapacity: true)
+            return
+        }
         guard let session else { return }
         logDenials(on: session)
         // The orders answering one event share one SendingTime: the clock reading taken when the

@@ -30,6 +30,21 @@ public struct PositionBook: Sendable, Equatable {
         self.instrument = instrument
     }
 
+    /// A book as saved before a restart: every figure as given.
+    public init(restoring instrument: Instrument, position: Int64, openCost: Int64, realized: Int64, fees: Money, fills: Int,
+                volume: Int64, makerVolume: Int64, maxAbsPosition: Int64, feesPaidGross: Money) {
+        self.instrument = instrument
+        self.position = position
+        self.openCost = openCost
+        self.realized = realized
+        self.fees = fees
+        self.fills = fills
+        self.volume = volume
+        self.makerVolume = makerVolume
+        self.maxAbsPosition = maxAbsPosition
+        self.feesPaidGross = feesPaidGross
+    }
+
     /// Books a fill of `quantity` lots at `price` ticks on `side`, with its fee.
     public mutating func fill(side: Side, price: Int64, quantity: Int64, fee: Money, maker: Bool) {
         fills += 1

@@ -36,12 +36,25 @@ public final class ExchangeService: @unchecked Sendable {
     private let fees: FeeSchedule
     /// Set by the first ``stop(timeout:)``: later calls return at once.
     private let stopping = Mutex(false)
+    /// The venue's journal, when the sessions have a file store.
+    private let journal: VenueJournal?
+    /// Where the venue's state is kept across restarts: the journal `<SenderCompID>.venue` in
+    /// the first session's `FileStorePath`; nil with memory stores (nothing is kept).
+    public let journalPath: String?
+    /// What the start found in the journal, a line each (empty for a new journal, or none).
+    public let recovery: [String]
 
     /// Builds the sessions of `settings` around a gateway over `market`; `report` gets the
     /// replay's end. `wrapApplication` may put an application of its own between the sessions
     /// and the gateway (one that logs session events, say), which must pass every call on.
-    /// Throws what ``FIXEngine`` throws.
+    /// `recentOrderLimit` is how many done orders the gateway remembers a participant; the
+    /// sessions with `CancelOnDisconnect=Y` have their orders canceled when they go away.
+    /// With file stores, the venue's state is kept in a journal beside them (``journalPath``) and
+    /// taken up again at the next start: the orders that were working are canceled then, and
+    /// each participant hears of its own at its next logon. Throws what ``FIXEngine`` throws, and
+    /// the journal's errors (a damaged journal, one another process holds).
     public init(settings: SettingsFile, market: Market, fees: FeeSchedule = .free,
+                recentOrderLimit: Int = ExchangeGateway<MatchingEngine>.defaultRecentOrderLimit,
                 wrapApplication: (any FIXApplication) -> any FIXApplication = { $0 },
                 logger: Logger = Logger(label: "exchange", factory: { _ in SwiftLogNoOpLogHandler() }),
                 report: @escaping @Sendable (String) -> Void) throws {
@@ -49,16 +62,43 @@ public final class ExchangeService: @unchecked Sendable {
         self.report = report
         let loop = group.next()
         let types = ExchangeGateway<MatchingEngine>.supportedMessageTypes
+        let cancelOnDisconnect = Set(settings.sessions.filter(\.cancelOnDisconnect).map(\.sessionID))
+        var opened: VenueJournal.Opened?
+        if let s = settings.sessions.first(where: { $0.fileStorePath != nil }), let directory = s.fileStorePath {
+            let path = directory + "/" + s.sessionID.senderCompID + ".venue"
+            opened = try VenueJournal.open(path: path, sync: s.fsync, recentOrderLimit: recentOrderLimit)
+            journalPath = path
+        } else {
+            journalPath = nil
+        }
+        journal = opened?.journal
+        var lines: [String] = []
+        if let diagnostic = opened?.diagnostic { lines.append(diagnostic) }
+        if let path = journalPath, let state = opened?.state {
+            lines.append("venue state recovered from \(path): \(state.participantCount) participants, "
+                         + "\(state.workingOrderCount) working orders canceled by the restart (each participant hears of its own at its next logon)")
+        }
+        recovery = lines
+        let state = opened?.state
+        func attach<W: Venue>(_ gateway: ExchangeGateway<W>) throws {
+            if let journal = opened?.journal { try gateway.attach(journal: journal) }
+        }
         switch market {
         case .books(let instruments):
-            let gateway = ExchangeGateway(venue: MatchingEngine(instruments: instruments), fees: fees)
+            let gateway = ExchangeGateway(venue: MatchingEngine(instruments: instruments), fees: fees,
+                                          recentOrderLimit: recentOrderLimit, cancelOnDisconnect: cancelOnDisconnect,
+                                          restoring: state)
+            try attach(gateway)
             engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types, logger: logger)
             statistics = { gateway.statistics }
             driver = nil
             replaySwitch = nil
         case let .replay(source, instrument, rc, model, speed, eventsPerBatch, lockstep):
             let gateway = ExchangeGateway(venue: ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rc,
-                                                                            queueModel: model)), fees: fees)
+                                                                            queueModel: model)), fees: fees,
+                                          recentOrderLimit: recentOrderLimit, cancelOnDisconnect: cancelOnDisconnect,
+                                          restoring: state)
+            try attach(gateway)
             engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types, logger: logger)
             statistics = { gateway.statistics }
             let control = EndableMarketDataSource.Switch()
@@ -181,6 +221,8 @@ public final class ExchangeService: @unchecked Sendable {
         guard first else { return }
         try await group.next().submit { self.endReplayOnLoop() }.get()
         try await engine.stop(timeout: timeout)
+        // After the sessions' logouts (and the cancels of CancelOnDisconnect they bring).
+        if let journal { try await group.next().submit { journal.close() }.get() }
         try await group.shutdownGracefully()
     }
 }

@@ -70,6 +70,8 @@ public final class FIXSession: @unchecked Sendable {
     private let storeSync: (any SyncSource)?
     /// The log, when its files are synced with the store's.
     private let logSync: (any SyncSource)?
+    /// The application's files synced with the store's (``addSyncSource(_:)``).
+    private var appSync: [any SyncSource] = []
     /// Messages written by the session and held until the writes before them are on disk
     /// (``StoreSyncPolicy/always`` with a committer), oldest first from `heldStart`.
     private var held: [ByteBuffer] = []
@@ -428,6 +430,17 @@ public final class FIXSession: @unchecked Sendable {
 
     // MARK: - Durability
 
+    /// Makes an application's file (a ``RecordJournal``) durable with the session's store: under
+    /// ``StoreSyncPolicy/always`` each message waits until what `source` wrote before it is on
+    /// disk too, synced by the session's group commit; under an interval it is synced with the
+    /// store. Without a committer (a memory store, or `never`) nothing is synced: the
+    /// application hands its writes to the system itself before it sends. Call on the event loop.
+    public func addSyncSource(_ source: any SyncSource) {
+        eventLoop.assertInEventLoop()
+        guard !appSync.contains(where: { $0 === source }) else { return }
+        appSync.append(source)
+    }
+
     /// The end of a burst of work (an incoming message handled, an application's send): the log
     /// goes to the operating system, then the messages written go out, at once or once their
     /// sync is done.
@@ -441,6 +454,7 @@ public final class FIXSession: @unchecked Sendable {
         if gated {
             storeSync.takeUnsynced(into: &targets)
             logSync?.takeUnsynced(into: &targets)
+            for source in appSync { source.takeUnsynced(into: &targets) }
             if !targets.isEmpty {
                 releases.append(unsegmented)
                 unsegmented = 0
@@ -465,6 +479,7 @@ public final class FIXSession: @unchecked Sendable {
             lastIntervalSync = .now()
             storeSync.takeUnsynced(into: &targets)
             logSync?.takeUnsynced(into: &targets)
+            for source in appSync { source.takeUnsynced(into: &targets) }
             if !targets.isEmpty {
                 committer.sync(targets) { [weak self] error in
                     guard let self, let error else { return }
@@ -535,6 +550,7 @@ public final class FIXSession: @unchecked Sendable {
     /// sound disk.
     private func syncFailed(_ error: StoreError) {
         storeSync?.syncFailed(error)
+        for source in appSync { source.syncFailed(error) }
         log.onEvent("Sync to disk failed: \(error); disconnecting", at: clock())
         application?.onEvent(.note("Sync to disk failed: \(error)"), session: self)
         held.removeAll()

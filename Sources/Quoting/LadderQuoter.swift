@@ -215,6 +215,16 @@ public struct LadderQuoter: Sendable {
     /// The key the next request will get.
     public var nextRequestKey: OrderKey { OrderKey(nextKey) }
 
+    /// Takes back orders saved before a restart, as they stood (requests in flight included:
+    /// the venue's answers, or a reconciliation, settle them), and goes on numbering requests at
+    /// `nextKey` or after, never below where it stands. The next update plans around them.
+    public mutating func restore(_ orders: [QuotedOrder], nextKey: OrderKey) {
+        tracker.restore(orders)
+        self.nextKey = max(self.nextKey, nextKey.rawValue)
+        idleBids = IdlePlan()
+        idleAsks = IdlePlan()
+    }
+
     // MARK: - Planning
 
     /// One request the update may send.

@@ -122,6 +122,15 @@ public struct OrderTracker: Sendable {
         }
     }
 
+    /// Puts back orders saved earlier (a restart): live ones only, replacing none (keys must
+    /// be new to the tracker).
+    mutating func restore(_ restored: [QuotedOrder]) {
+        for order in restored where !order.state.isTerminal && find(order.key) == nil {
+            changed(order.side)
+            orders.append(order)
+        }
+    }
+
     // MARK: Requests (the quoter's)
 
     /// Records a new order just sent.

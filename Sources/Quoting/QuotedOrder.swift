@@ -44,6 +44,19 @@ public struct QuotedOrder: Hashable, Sendable {
         self.cancelOwed = false
     }
 
+    /// An order as it stood when saved (a market maker's journal): every field as given.
+    public init(restoring key: OrderKey, side: Side, price: Int64, quantity: Int64, cumQuantity: Int64, leaves: Int64,
+                state: OrderState, cancelOwed: Bool) {
+        self.side = side
+        self.key = key
+        self.price = price
+        self.quantity = quantity
+        self.cumQuantity = cumQuantity
+        self.leaves = leaves
+        self.state = state
+        self.cancelOwed = cancelOwed
+    }
+
     /// The price the order has once its request in flight succeeds: the replace's price while a
     /// replace is pending, else ``price``.
     @inlinable

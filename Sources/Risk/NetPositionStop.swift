@@ -58,6 +58,39 @@ public struct NetPositionStop: Hashable, Sendable {
         self.configuration = configuration
     }
 
+    /// What a restart needs to take the stop back as it stood (``saved``, ``restore(_:)``).
+    public struct Saved: Hashable, Sendable {
+        /// +1 stopped long, -1 stopped short, 0 quoting.
+        public var direction: Int64
+        /// The largest |position| since the trigger (0 while quoting).
+        public var peak: Int64
+        public var position: Int64
+        public var events: Int
+
+        public init(direction: Int64, peak: Int64, position: Int64, events: Int) {
+            self.direction = direction
+            self.peak = peak
+            self.position = position
+            self.events = events
+        }
+    }
+
+    /// The stop's state, to save.
+    public var saved: Saved {
+        switch state {
+        case .quoting: Saved(direction: 0, peak: 0, position: position, events: events)
+        case let .stopped(direction, peak): Saved(direction: direction, peak: peak, position: position, events: events)
+        }
+    }
+
+    /// Takes back a state saved earlier (a direction other than +1 or -1 means quoting).
+    public mutating func restore(_ saved: Saved) {
+        position = saved.position
+        events = max(0, saved.events)
+        state = saved.direction == 1 || saved.direction == -1
+            ? .stopped(direction: saved.direction, peak: Self.magnitude(saved.peak)) : .quoting
+    }
+
     /// Whether the stop is engaged.
     public var isStopped: Bool {
         if case .stopped = state { return true }

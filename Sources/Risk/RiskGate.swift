@@ -291,6 +291,13 @@ public struct RiskGate: Sendable {
         return stops[instrument].update(position: position)
     }
 
+    /// Takes back the net-position stop of `instrument` as saved before a restart (with its
+    /// position).
+    public mutating func restoreStop(instrument: Int, _ saved: NetPositionStop.Saved) {
+        exposures[instrument].position = saved.position
+        stops[instrument].restore(saved)
+    }
+
     /// Sets the open orders of one side of `instrument` (to reconcile with the venue).
     public mutating func setOpenOrders(instrument: Int, side: Side, count: Int, quantity: Int64) {
         var exposure = exposures[instrument]

@@ -14,8 +14,14 @@ struct ExchangeCommand: AsyncParsableCommand {
         abstract: "Run the simulated exchange behind a FIX 4.4 acceptor.",
         discussion: """
             Serves the acceptor sessions of the settings file: order entry (NewOrderSingle, \
-            OrderCancelRequest, OrderCancelReplaceRequest -> ExecutionReport, OrderCancelReject) \
-            and market data (MarketDataRequest -> snapshot, then incremental refreshes).
+            OrderCancelRequest, OrderCancelReplaceRequest -> ExecutionReport, OrderCancelReject), \
+            what a participant asks after its logon (OrderStatusRequest and \
+            OrderMassStatusRequest -> ExecutionReports with ExecType I; OrderMassCancelRequest -> \
+            the cancels, then an OrderMassCancelReport; RequestForPositions -> \
+            RequestForPositionsAck and PositionReports) and market data (MarketDataRequest -> \
+            snapshot, then incremental refreshes). A session with CancelOnDisconnect=Y has its \
+            orders canceled when it logs out or its connection drops; it hears of them at its \
+            next logon.
 
             Without --data or --format the exchange keeps its own order books (price-time \
             priority) for BTCUSDT (tick 0.1, lot 0.001) and ETHUSDT (tick 0.01, lot 0.001), or \
@@ -48,6 +54,9 @@ struct ExchangeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between status lines.", valueName: "seconds"))
     var statusInterval = 60
 
+    @Option(help: ArgumentHelp("Done orders remembered for each participant, to answer status requests and refuse duplicate ClOrdIDs (the oldest is forgotten first).", valueName: "count"))
+    var recentOrders = 100_000
+
     @Option(help: ArgumentHelp("Stop after this many seconds (default: run until interrupted).", valueName: "seconds"))
     var duration: Double?
 
@@ -55,6 +64,7 @@ struct ExchangeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
+        guard recentOrders > 0 else { throw ValidationError("--recent-orders must be positive") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
     }
 
@@ -77,6 +87,7 @@ struct ExchangeCommand: AsyncParsableCommand {
         let lifecycle: ExchangeLifecycle
         do {
             let service = try ExchangeService(settings: settings, market: market, fees: try fees.schedule(),
+                                              recentOrderLimit: recentOrders,
                                               wrapApplication: { SessionEventLogger($0, logger: logger) },
                                               logger: logger) { line in Self.say(line) }
             lifecycle = ExchangeLifecycle(exchange: service, logger: logger)
@@ -85,6 +96,10 @@ struct ExchangeCommand: AsyncParsableCommand {
             fail("\(error)", status: 2)
         }
         let service = lifecycle.exchange
+        for line in service.recovery { Self.say(line) }
+        if service.journalPath == nil {
+            logger.notice("No FileStorePath: the venue's orders and positions are not kept across restarts")
+        }
         let names = service.sessions.map { "\($0.id.senderCompID)->\($0.id.targetCompID)" }.joined(separator: ", ")
         Self.say("listening on port \(service.ports.map(String.init).joined(separator: ", ")) for \(names)")
         let metrics = await operations.metricsEndpoint(command: "exchange", logger: logger) { registry in

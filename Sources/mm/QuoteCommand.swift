@@ -7,6 +7,8 @@ import Foundation
 import Logging
 import NIOPosix
 import Operations
+import Quoting
+import NIOCore
 import ServiceLifecycle
 
 /// `mm quote`: the market maker live against a FIX 4.4 counterparty.
@@ -27,6 +29,15 @@ struct QuoteCommand: AsyncParsableCommand {
             The counterparty must answer MarketDataRequest (V) with a snapshot (W) and \
             incremental refreshes (X), and orders with execution reports (8) and cancel rejects \
             (9), as `mm exchange` does.
+
+            With a file store (FileStorePath) the market maker's state (position and cost, \
+            working orders, kill switch, net-position stop, intraday figures) is kept in a \
+            journal beside the store, written before each order leaves, and recovered at start. \
+            ClOrdIDs count from the start time, so they never repeat across restarts. After each \
+            logon, before quoting, it reconciles with the venue: OrderMassStatusRequest (AF), \
+            OrderStatusRequest (H) for orders the venue did not list, RequestForPositions (AN); \
+            differences are logged as warnings and the venue's view is taken. A venue that cannot \
+            answer gets --reconcile-fallback.
 
             A failed attempt to connect (refused, timed out, or a TLS handshake that failed, \
             such as on a certificate that has expired or is not trusted) is logged at error with \
@@ -63,11 +74,19 @@ struct QuoteCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("For a venue that cannot tell its orders (no OrderMassStatusRequest): cancel (every order the journal lists), mass-cancel (one OrderMassCancelRequest) or refuse (do not quote).",
+                               valueName: "action"))
+    var reconcileFallback: Reconciliation.Fallback = .cancel
+
+    @Option(help: ArgumentHelp("Seconds each step of the reconciliation after logon waits for the venue.", valueName: "seconds"))
+    var reconcileTimeout: Double = 10
+
     @OptionGroup var operations: OperationsOptions
 
     func validate() throws {
         guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
+        guard reconcileTimeout > 0, reconcileTimeout <= 3600 else { throw ValidationError("--reconcile-timeout must be in (0, 3600] seconds") }
         _ = try instrument()
     }
 
@@ -97,8 +116,35 @@ struct QuoteCommand: AsyncParsableCommand {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let application = FIXMarketMaker(maker: MarketMaker(configuration: maker.configuration(instrument: try instrument(),
-                                                                                                 fees: try fees.schedule())))
+        let configuration = maker.configuration(instrument: try instrument(), fees: try fees.schedule())
+        // Keys from the start time (milliseconds x 2^20): ClOrdIDs never repeat across runs, even
+        // without the journal.
+        let firstKey = OrderKey(UInt64(max(0, Date().timeIntervalSince1970 * 1000)) << 20)
+        var marketMaker = MarketMaker(configuration: configuration, firstKey: firstKey)
+        var journal: MakerJournal?
+        let s = initiators[0]
+        if let directory = s.fileStorePath {
+            let path = directory + "/" + s.sessionID.fileName + ".maker"
+            do {
+                let opened = try MakerJournal.open(path: path, instrument: configuration.instrument, sync: s.fsync)
+                if let diagnostic = opened.diagnostic { logger.warning("Journal cut short", metadata: ["detail": "\(diagnostic)"]) }
+                if let state = opened.state {
+                    marketMaker = MarketMaker(configuration: configuration, restoring: state, firstKey: firstKey)
+                    Self.say("state recovered from \(path): position \(state.positions.position), "
+                             + "\(state.ladder.count + state.flattening.count) orders working, \(state.positions.fills) fills"
+                             + (state.killSwitch ? ", kill switch engaged" : "") + (state.stop.direction != 0 ? ", net-position stop tripped" : ""))
+                }
+                journal = opened.journal
+            } catch {
+                Self.fail("the market maker's journal \(path): \(error)")
+            }
+        } else {
+            logger.notice("No FileStorePath: the market maker's position and orders are not kept across restarts")
+        }
+        let application = FIXMarketMaker(maker: marketMaker)
+        if let journal { application.attach(journal: journal) }
+        application.reconcile(fallback: reconcileFallback, timeout: .milliseconds(Int64(reconcileTimeout * 1000)))
+        application.onReconciliationWarning = { text in logger.warning("Reconciliation", metadata: ["difference": "\(text)"]) }
         let lifecycle: MarketMakerLifecycle
         let events = SessionEventLogger(application, logger: logger)
         do {
@@ -110,7 +156,6 @@ struct QuoteCommand: AsyncParsableCommand {
             Self.fail("\(error)")
         }
         let engine = lifecycle.engine
-        let s = initiators[0]
         let address = "\(s.socketConnectHost):\(s.socketConnectPort ?? 0)"
         Self.say("connecting to \(address) as \(s.sessionID.senderCompID)")
         let metrics = await operations.metricsEndpoint(command: "quote", logger: logger) { registry in
@@ -134,9 +179,11 @@ struct QuoteCommand: AsyncParsableCommand {
         do {
             try await serviceGroup.run()
         } catch {
+            try? await loop.submit { application.closeJournal() }.get()
             try? await group.shutdownGracefully()
             throw error
         }
+        try? await loop.submit { application.closeJournal() }.get()
         try await group.shutdownGracefully()
         // Stopped without ever having logged on (a refused connection, a certificate that does
         // not verify, a Logon refused): not a success.
@@ -171,3 +218,5 @@ struct QuoteCommand: AsyncParsableCommand {
         Foundation.exit(status)
     }
 }
+
+extension Reconciliation.Fallback: ExpressibleByArgument {}

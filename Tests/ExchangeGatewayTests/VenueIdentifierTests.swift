@@ -19,6 +19,20 @@ struct VenueIdentifierTests {
         #expect(ExchangeGateway<MatchingEngine>.runPrefix(at: t).count == 8)
     }
 
+    /// A run after another whose prefix is not earlier than the clock (a clock set back, two
+    /// starts in one millisecond) takes the next prefix: ids never repeat.
+    @Test func aPrefixComesAfterThePreviousRun() {
+        let t = UTCTimestamp(year: 2026, month: 12, day: 7, hour: 9)!
+        let now = ExchangeGateway<MatchingEngine>.runPrefix(at: t)
+        let later = UTCTimestamp(nanosecondsSinceEpoch: t.nanosecondsSinceEpoch + 60_000_000_000)
+        let previous = ExchangeGateway<MatchingEngine>.runPrefix(at: later)
+        #expect(ExchangeGateway<MatchingEngine>.runPrefix(at: t, after: previous) == String(Int64(previous, radix: 36)! + 1, radix: 36))
+        #expect(ExchangeGateway<MatchingEngine>.runPrefix(at: t, after: now) == String(Int64(now, radix: 36)! + 1, radix: 36))
+        let earlier = ExchangeGateway<MatchingEngine>.runPrefix(at: UTCTimestamp(nanosecondsSinceEpoch: t.nanosecondsSinceEpoch - 1_000_000))
+        #expect(ExchangeGateway<MatchingEngine>.runPrefix(at: t, after: earlier) == now)
+        #expect(ExchangeGateway<MatchingEngine>.runPrefix(at: t, after: "not base 36!") == now)
+    }
+
     @Test func orderIDsReadBackOnlyForTheirOwnRun() {
         let t = UTCTimestamp(year: 2026, month: 12, day: 7, hour: 9)!
         let a = Self.gateway(at: t)

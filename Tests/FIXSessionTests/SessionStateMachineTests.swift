@@ -461,7 +461,35 @@ struct SessionStateMachineTests {
         _ = h.logon()
         _ = h.session.logout(now: h.now)
         h.advance(seconds: 2)
-        #expect(Self.disconnects(h.session.tick(now: h.now)))
+        let a = h.session.tick(now: h.now)
+        #expect(Self.disconnects(a))
+        // The session was logged on until now: the application hears that it is logged out.
+        #expect(Self.loggedOut(a) == 1)
+        #expect(Self.loggedOut(h.session.disconnected(now: h.now)) == 0)
+    }
+
+    /// A session logged out hears of it once, however the logout ends; one never logged on
+    /// does not.
+    @Test func loggedOutOnceAfterALogon() {
+        var answered = Harness()
+        _ = answered.logon()
+        #expect(Self.loggedOut(answered.session.logout(now: answered.now)) == 0)
+        #expect(Self.loggedOut(answered.receive("5")) == 1)
+        #expect(Self.loggedOut(answered.session.disconnected(now: answered.now)) == 0)
+
+        var dropped = Harness()
+        _ = dropped.logon()
+        _ = dropped.session.logout(now: dropped.now)
+        #expect(Self.loggedOut(dropped.session.disconnected(now: dropped.now)) == 1)
+
+        var never = Harness()
+        _ = never.session.connected(now: never.now)
+        _ = never.session.logout(now: never.now)
+        #expect(Self.loggedOut(never.session.disconnected(now: never.now)) == 0)
+    }
+
+    static func loggedOut(_ actions: [SessionAction]) -> Int {
+        actions.count { if case .event(.loggedOut) = $0 { true } else { false } }
     }
 
     // MARK: - Schedule

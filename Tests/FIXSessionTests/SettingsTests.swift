@@ -173,6 +173,17 @@ struct SettingsTests {
         #expect(s.tls == nil)
         #expect(s.socketNodelay)
         #expect(s.socketReuseAddress)
+        #expect(!s.cancelOnDisconnect)
+    }
+
+    /// `CancelOnDisconnect`: per session, inherited from [DEFAULT] like any key, Y or N only.
+    @Test func cancelOnDisconnect() throws {
+        let file = try Self.parse(Self.acceptor + "CancelOnDisconnect=Y\n[SESSION]\nTargetCompID=MM2\n[SESSION]\nTargetCompID=MM3\nCancelOnDisconnect=N\n")
+        #expect(file.sessions.map(\.cancelOnDisconnect) == [true, false, false])
+        let inherited = try Self.parse(Self.acceptor.replacingOccurrences(of: "[SESSION]", with: "CancelOnDisconnect=Y\n[SESSION]"))
+        #expect(inherited.sessions.map(\.cancelOnDisconnect) == [true])
+        #expect(Self.failure(Self.acceptor + "CancelOnDisconnect=yes\n")?.reason.contains("expected Y or N") == true)
+        #expect(Self.failure(Self.acceptor + "CancelOnDisconnect=yes\n")?.line == 7)
     }
 
     @Test func minimalAcceptor() throws {

@@ -53,6 +53,58 @@ struct ExchangeCommandTests {
         #expect(missing.status == 2 && missing.stderr.contains("/nonexistent.csv: cannot open"), "\(missing.stderr)")
     }
 
+    /// Killed with SIGKILL while a market maker's orders work, and started again on the same
+    /// store: the venue says what it recovered, and each order it had working is reported to the
+    /// market maker as canceled by the restart once it has logged on again (none is dropped
+    /// without a word).
+    @Test func aKilledVenueReportsTheOrdersItDropped() throws {
+        let port = Self.freePort()
+        let exchangeConfig = try Self.settings(port: port, extra: "FileStorePath=store\nFileLogPath=log")
+        let dir = exchangeConfig.deletingLastPathComponent()
+        let makerConfig = try QuoteCommandTests.makerSettings(port: port, extra: "FileStorePath=store")
+        let arguments = ["exchange", "--config", exchangeConfig.path, "--format", "synthetic", "--speed", "20",
+                         "--duration", "40", "--status-interval", "1"]
+        let first = RunningMM(arguments)
+        try first.start()
+        defer { first.kill(SIGTERM) }
+        #expect(first.waitForStdout("listening on port", seconds: 20))
+        let maker = RunningMM(["quote", "--config", makerConfig.path, "--symbol", "SYNTH", "--tick-size", "0.01",
+                               "--status-interval", "1", "--duration", "40"])
+        try maker.start()
+        defer { maker.kill(SIGTERM) }
+        #expect(maker.waitForStdout("fills", seconds: 20), "\(maker.stderr)")
+        first.kill(SIGKILL)
+        _ = first.wait(seconds: 10)
+
+        let journal = dir.appendingPathComponent("store/EXCH.venue").path
+        let second = RunningMM(arguments)
+        try second.start()
+        defer { second.kill(SIGTERM) }
+        let recovered = "mm exchange: venue state recovered from \(journal): 1 participants, "
+        #expect(second.waitForStdout(recovered, seconds: 20), "\(second.stdout)\n\(second.stderr)")
+        let line = second.stdout.split(separator: "\n").first { $0.hasPrefix(recovered) } ?? ""
+        let working = Int(line.dropFirst(recovered.count).prefix { $0.isNumber }) ?? -1
+        #expect(working > 0, "\(line)")
+
+        // The market maker logs on again and hears of each of them (the OrderIDs of the reports
+        // in the venue's message log; a report sent again on a ResendRequest counts once).
+        let logs = dir.appendingPathComponent("log")
+        func restartCancels() -> Int {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
+            var orderIDs = Set<Substring>()
+            for name in files where name.contains("EXCH-MAKER.messages") {
+                let text = (try? String(contentsOf: logs.appendingPathComponent(name), encoding: .utf8)) ?? ""
+                for line in text.split(separator: "\n") where line.contains("\u{01}58=Canceled: the venue restarted\u{01}") {
+                    if let field = line.split(separator: "\u{01}").first(where: { $0.hasPrefix("37=") }) { orderIDs.insert(field) }
+                }
+            }
+            return orderIDs.count
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while restartCancels() < working && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(restartCancels() == working, "\(maker.stdout)\n\(maker.stderr)")
+    }
+
     @Test func runsAndStops() throws {
         let file = try Self.settings(port: Self.freePort())
         let r = try Self.run(["--config", file.path, "--format", "synthetic", "--speed", "max", "--duration", "1.5",

@@ -33,6 +33,42 @@ struct QuoteCommandTests {
         exchange.waitUntilExit()
     }
 
+    /// Killed with SIGKILL while quoting and started again on the same store, the market
+    /// maker takes back its state from its journal (position, orders), reconciles with the
+    /// venue and quotes on with ClOrdIDs the venue has never seen: no duplicate refused.
+    @Test func aKilledMarketMakerGoesOnFromItsJournal() throws {
+        let port = ExchangeCommandTests.freePort()
+        let exchangeConfig = try ExchangeCommandTests.settings(port: port, extra: "FileStorePath=store\nFileLogPath=log")
+        let makerConfig = try Self.makerSettings(port: port, extra: "FileStorePath=store")
+        let exchange = RunningMM(["exchange", "--config", exchangeConfig.path, "--format", "synthetic", "--speed", "20",
+                                  "--duration", "40"])
+        try exchange.start()
+        defer { exchange.kill(SIGTERM) }
+        #expect(exchange.waitForStdout("listening on port", seconds: 20))
+
+        let first = RunningMM(["quote", "--config", makerConfig.path, "--symbol", "SYNTH", "--tick-size", "0.01", "--status-interval", "1"])
+        try first.start()
+        #expect(first.waitForStdout("fills", seconds: 20), "\(first.stderr)")
+        Thread.sleep(forTimeInterval: 1.5)
+        first.kill(SIGKILL)
+        _ = first.wait(seconds: 10)
+        let journal = makerConfig.deletingLastPathComponent().appendingPathComponent("store/FIX.4.4-MAKER-EXCH.maker")
+        #expect(FileManager.default.fileExists(atPath: journal.path))
+
+        let r = try DecodeCommandTests.run(["quote", "--config", makerConfig.path, "--symbol", "SYNTH", "--tick-size", "0.01",
+                                            "--duration", "3", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("mm quote: state recovered from \(journal.path): position "), "\(r.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8))
+                                as? [String: Any], "\(r.stdout)")
+        #expect(json["venueRejects"] as? Int == 0, "a ClOrdID was refused: \(json)")
+        #expect((json["ordersSent"] as? Int ?? 0) > 0, "\(json)")
+        let venueLog = exchangeConfig.deletingLastPathComponent().appendingPathComponent("log/FIX.4.4-EXCH-MAKER.messages.log")
+        let venueMessages = (try? String(contentsOf: venueLog, encoding: .utf8)) ?? ""
+        #expect(!venueMessages.isEmpty)
+        #expect(!venueMessages.contains("Duplicate ClOrdID"))
+    }
+
     /// Settings for MAKER connecting to `port`, retrying every second, with `extra` keys.
     static func makerSettings(port: Int, extra: String = "") throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-quote-\(UUID().uuidString)")

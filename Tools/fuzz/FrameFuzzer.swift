@@ -191,6 +191,13 @@ final class FrameTarget {
         case "X": roundTrip(MarketDataIncrementalRefresh.self, m)
         case "Y": roundTrip(MarketDataRequestReject.self, m)
         case "j": roundTrip(BusinessMessageReject.self, m)
+        case "H": roundTrip(OrderStatusRequest.self, m)
+        case "AF": roundTrip(OrderMassStatusRequest.self, m)
+        case "q": roundTrip(OrderMassCancelRequest.self, m)
+        case "r": roundTrip(OrderMassCancelReport.self, m)
+        case "AN": roundTrip(RequestForPositions.self, m)
+        case "AO": roundTrip(RequestForPositionsAck.self, m)
+        case "AP": roundTrip(PositionReport.self, m)
         default: break
         }
     }

@@ -60,6 +60,8 @@ AUTH_PASSWORD_ENV_KEY = "PasswordEnv"
 # Texts the exchange must put in its Logout (58).
 AUTH_REFUSAL_TEXT = "Invalid username or password"
 NEGATIVE_HEARTBEAT_TEXT = "HeartBtInt must not be negative"
+# The Text (58) of the ExecutionReports Canceled a restarted exchange sends for the orders it had.
+RESTART_CANCEL_TEXT = "Canceled: the venue restarted"
 
 HOST = "127.0.0.1"
 EXCH = "EXCH"
@@ -1245,14 +1247,24 @@ def case_execid_restart(ctx):
               "%d ExecIDs, %s" % (len(exec_ids), "repeated: %s%s" % (", ".join(repeated[:8]),
                                                                     " ..." if len(repeated) > 8 else "")
                                   if repeated else "all distinct"))
+    # The orders still resting when the first run stopped are reported canceled by the restart,
+    # under their OrderIDs, to the buyer at its next logon; every other OrderID is new.
+    restarted = [m for m in second if m.get("58") == RESTART_CANCEL_TEXT]
     first_ids = {m.get("37") for m in first} - {"NONE", None}
-    second_ids = {m.get("37") for m in second} - {"NONE", None}
+    second_ids = {m.get("37") for m in second if m not in restarted} - {"NONE", None}
     both = sorted(first_ids & second_ids, key=lambda v: (len(v), v))
     ctx.check("execid-restart: no OrderID of the first run comes again in the second",
               bool(first_ids) and bool(second_ids) and not both,
               "%d and %d OrderIDs, %s" % (len(first_ids), len(second_ids),
                                           "in both: %s%s" % (", ".join(both[:8]), " ..." if len(both) > 8 else "")
                                           if both else "none in both"))
+    resting = ({m.get("37") for m in first if m.get("150") == "0" and m.get("54") == "1"}
+               - {m.get("37") for m in first if m.get("39") == "2"})
+    canceled = {m.get("37") for m in restarted if m.get("150") == "4" and m.get("39") == "4"}
+    ctx.check("execid-restart: each order resting at the stop is reported canceled by the restart",
+              bool(resting) and canceled == resting and len(restarted) == len(resting),
+              "%d resting, %d reports %r: %s" % (len(resting), len(restarted), RESTART_CANCEL_TEXT,
+                                                ", ".join(sorted(canceled, key=lambda v: (len(v), v))[:8])))
     return [ex]
 
 

@@ -28,6 +28,9 @@
 //   - NewOrderSingle (D) -> ExecutionReport New (150=0, 39=0); OrderCancelReplaceRequest (G) ->
 //     Replaced (150=5), or OrderCancelReject (9, 434=2: 102=0 for a filled order, 102=1 for an
 //     unknown one); OrderCancelRequest (F) -> Canceled (150=4, 39=4), or 9 (434=1).
+//   - The maker's reconciliation after logon: OrderMassStatusRequest (AF) -> a status report
+//     (150=I) a working order, or one with OrderID NONE and TotNumReports 0; RequestForPositions
+//     (AN) -> RequestForPositionsAck (AO), then a PositionReport (AP) unless the maker is flat.
 //
 // What it checks, each printed as `PASS <check>` or `FAIL <check>: <what>`:
 //    1 MAKER logs on and subscribes (V for BTCUSDT, snapshot plus updates, bids and offers)
@@ -84,6 +87,9 @@
 #include <quickfix/fix44/MarketDataRequestReject.h>
 #include <quickfix/fix44/MarketDataSnapshotFullRefresh.h>
 #include <quickfix/fix44/OrderCancelReject.h>
+#include <quickfix/fix44/PositionReport.h>
+#include <quickfix/fix44/RequestForPositions.h>
+#include <quickfix/fix44/RequestForPositionsAck.h>
 
 #include "tool_support.hpp"
 
@@ -443,6 +449,8 @@ private:
     else if (type == FIX::MsgType_NewOrderSingle) newOrder(m, at);
     else if (type == FIX::MsgType_OrderCancelReplaceRequest) replace(m, at);
     else if (type == FIX::MsgType_OrderCancelRequest) cancel(m, at);
+    else if (type == FIX::MsgType_OrderMassStatusRequest) massStatus(m);
+    else if (type == FIX::MsgType_RequestForPositions) positions(m);
     else if (type == FIX::MsgType_BusinessMessageReject)
       accepted_.fail("BusinessMessageReject from the maker: " + text(m));
     else fields_.fail("unexpected message from the maker: " + text(m));
@@ -677,6 +685,88 @@ private:
     working_.erase(it);
     o.clOrdID = clOrdID;
     report(o, FIX::ExecType_CANCELED, FIX::OrdStatus_CANCELED, orig, 0, 0);
+  }
+
+  // OrderMassStatusRequest (AF): the maker's reconciliation after logon. One status report
+  // (150=I) a working order with MassStatusReqID, TotNumReports and LastRptRequested; with none,
+  // one report 39=8, OrderID NONE, TotNumReports 0.
+  void massStatus(const FIX::Message& m) {
+    ++statusRequests_;
+    const std::string id = field(m, FIX::FIELD::MassStatusReqID);
+    if (snapshotSent_) fields_.fail("AF after the market data snapshot (the maker reconciles before quoting): " + text(m));
+    const std::string type = field(m, FIX::FIELD::MassStatusReqType);
+    if (type != "1" && type != "7") fields_.fail("AF MassStatusReqType (585) " + type + ", expected 1 or 7: " + text(m));
+    if (type == "1" && field(m, FIX::FIELD::Symbol) != kSymbol) fields_.fail("AF Symbol (55) is not BTCUSDT: " + text(m));
+    const long total = static_cast<long>(working_.size());
+    if (total == 0) {
+      FIX44::ExecutionReport r(FIX::OrderID("NONE"), FIX::ExecID("X" + std::to_string(++nextExecID_)),
+                               FIX::ExecType(FIX::ExecType_ORDER_STATUS), FIX::OrdStatus(FIX::OrdStatus_REJECTED),
+                               FIX::Side(kBuy), FIX::LeavesQty(0), FIX::CumQty(0), FIX::AvgPx(0));
+      r.set(FIX::MassStatusReqID(id));
+      r.set(FIX::TotNumReports(0));
+      r.set(FIX::LastRptRequested(true));
+      r.set(FIX::Symbol(kSymbol));
+      r.set(FIX::Text("No working orders"));
+      r.set(FIX::TransactTime());
+      send(r);
+      return;
+    }
+    long i = 0;
+    for (const auto& entry : working_) {
+      const Order& o = entry.second;
+      report(o, FIX::ExecType_ORDER_STATUS, o.cum > 0 ? FIX::OrdStatus_PARTIALLY_FILLED : FIX::OrdStatus_NEW, "", 0, 0,
+             id, total, ++i == total);
+    }
+  }
+
+  // RequestForPositions (AN): RequestForPositionsAck (AO), then one PositionReport (AP) of the
+  // maker's BTCUSDT position (PosType TOT), or the ack alone with PosReqResult 2 when flat.
+  void positions(const FIX::Message& m) {
+    ++positionRequests_;
+    if (snapshotSent_) fields_.fail("AN after the market data snapshot (the maker reconciles before quoting): " + text(m));
+    const std::string id = field(m, FIX::FIELD::PosReqID);
+    FIX44::RequestForPositionsAck ack;
+    ack.set(FIX::PosMaintRptID("P" + std::to_string(++nextReportID_)));
+    ack.set(FIX::PosReqID(id));
+    ack.set(FIX::TotalNumPosReports(position_ == 0 ? 0 : 1));
+    ack.set(FIX::PosReqResult(position_ == 0 ? FIX::PosReqResult_NO_POSITIONS_FOUND_THAT_MATCH_CRITERIA
+                                             : FIX::PosReqResult_VALID_REQUEST));
+    ack.set(FIX::PosReqStatus(FIX::PosReqStatus_COMPLETED));
+    copyParties(m, ack);
+    ack.setField(FIX::FIELD::Account, field(m, FIX::FIELD::Account));
+    ack.setField(FIX::FIELD::AccountType, field(m, FIX::FIELD::AccountType));
+    send(ack);
+    if (position_ == 0) return;
+    FIX44::PositionReport r;
+    r.set(FIX::PosMaintRptID("P" + std::to_string(++nextReportID_)));
+    r.set(FIX::PosReqID(id));
+    r.set(FIX::PosReqType(FIX::PosReqType_POSITIONS));
+    r.set(FIX::TotalNumPosReports(1));
+    r.set(FIX::PosReqResult(FIX::PosReqResult_VALID_REQUEST));
+    r.setField(FIX::FIELD::ClearingBusinessDate, field(m, FIX::FIELD::ClearingBusinessDate));
+    copyParties(m, r);
+    r.setField(FIX::FIELD::Account, field(m, FIX::FIELD::Account));
+    r.setField(FIX::FIELD::AccountType, field(m, FIX::FIELD::AccountType));
+    r.set(FIX::Symbol(kSymbol));
+    const long long mid2 = bid_ + ask_;  // twice the mid, in ticks
+    r.setField(FIX::FIELD::SettlPrice, averageText(mid2, 2));
+    r.set(FIX::SettlPriceType(FIX::SettlPriceType_THEORETICAL));
+    r.setField(FIX::FIELD::PriorSettlPrice, averageText(mid2, 2));
+    FIX44::PositionReport::NoPositions quantities;
+    quantities.set(FIX::PosType(FIX::PosType_TOTAL_TRANSACTION_QTY));
+    quantities.setField(FIX::FIELD::LongQty, quantityText(position_ > 0 ? position_ : 0));
+    quantities.setField(FIX::FIELD::ShortQty, quantityText(position_ < 0 ? -position_ : 0));
+    r.addGroup(quantities);
+    send(r);
+  }
+
+  static void copyParties(const FIX::Message& from, FIX::Message& to) {
+    const int count = from.groupCount(FIX::FIELD::NoPartyIDs);
+    for (int i = 1; i <= count; ++i) {
+      FIX44::RequestForPositions::NoPartyIDs party;
+      from.getGroup(i, party);
+      to.addGroup(party);
+    }
   }
 
   // A G or F naming an order that is not working: crossing a fill (allowed) or a mistake.
@@ -932,7 +1022,7 @@ private:
   }
 
   void report(const Order& o, char execType, char ordStatus, const std::string& orig, long long lastPx,
-              long long lastQty) {
+              long long lastQty, const std::string& massStatusReqID = "", long total = 0, bool last = false) {
     const long long leaves = execType == FIX::ExecType_CANCELED ? 0 : o.quantity - o.cum;
     FIX44::ExecutionReport r(FIX::OrderID(o.orderID), FIX::ExecID("X" + std::to_string(++nextExecID_)),
                              FIX::ExecType(execType), FIX::OrdStatus(ordStatus), FIX::Side(o.side),
@@ -950,6 +1040,11 @@ private:
     if (execType == FIX::ExecType_TRADE) {
       r.setField(FIX::FIELD::LastPx, priceText(lastPx));
       r.setField(FIX::FIELD::LastQty, quantityText(lastQty));
+    }
+    if (!massStatusReqID.empty()) {
+      r.set(FIX::MassStatusReqID(massStatusReqID));
+      r.set(FIX::TotNumReports(static_cast<int>(total)));
+      r.set(FIX::LastRptRequested(last));
     }
     r.set(FIX::TransactTime());
     send(r);
@@ -986,7 +1081,8 @@ private:
   int finish(bool loggedOut, bool timedOut) {
     if (!loggedOn_) logon_.fail("MAKER never logged on");
     else if (marketDataRequests_ == 0) logon_.fail("no MarketDataRequest (V) from the maker");
-    else logon_.note("Logon " + app_.logon());
+    else logon_.note("Logon " + app_.logon() + "; reconciliation: " + std::to_string(statusRequests_) + " AF, " +
+                     std::to_string(positionRequests_) + " AN");
     for (const std::string& r : app_.sentRejects()) validation_.fail(r);
     for (const std::string& r : app_.receivedRejects()) accepted_.fail(r);
     if (!snapshotSent_) initial_.fail("no snapshot was sent");
@@ -1100,6 +1196,7 @@ private:
   long fills_ = 0, limitFills_ = 0, moves_ = 0, trades_ = 0, crossing_ = 0, marketable_ = 0, unsent_ = 0;
   long maxBids_ = 0, maxOffers_ = 0;
   long long position_ = 0;
+  long statusRequests_ = 0, positionRequests_ = 0, nextReportID_ = 0;
   std::vector<std::string> midRunCancels_;
 };
 

@@ -11,7 +11,9 @@ import Engine
 import Exchange
 import FIX
 import ExchangeFIX
+import FIXSession
 import FIXTransport
+import Foundation
 import Quoting
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +28,8 @@ func monotonic() -> Int64 {
 
 /// The market maker of BTCUSDT (tick 0.1, lot 0.001) fed prepared incremental refreshes.
 struct TickToTrade {
-    let instrument = Instrument(symbol: "BTCUSDT", tickSize: DecimalStep(units: 1, scale: 1), lotSize: DecimalStep(units: 1, scale: 3))
+    static let btc = Instrument(symbol: "BTCUSDT", tickSize: DecimalStep(units: 1, scale: 1), lotSize: DecimalStep(units: 1, scale: 3))
+    let instrument = TickToTrade.btc
     let application: FIXMarketMaker
     var message = FIXMessage()
     let encoder = FIXEncoder()
@@ -37,8 +40,31 @@ struct TickToTrade {
     var cursor = 0
     var bytesOut = 0
 
-    init() {
+    /// How the market maker's journal takes part in each message's path.
+    enum Journal {
+        /// No journal.
+        case none
+        /// The changes are encoded into the journal's buffer on the path; handed to the system
+        /// after the clock is read (as the session's store writes are not counted either).
+        case encode
+        /// Encoded and handed to the system (write(2)) on the path.
+        case write
+    }
+
+    let journaling: Journal
+    var journal: MakerJournal?
+
+    init(journal: Journal = .none) {
+        journaling = journal
         application = FIXMarketMaker(maker: MarketMaker(configuration: MarketMakerConfiguration(instrument: instrument)))
+        if journal != .none {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("tick-to-trade-\(UUID().uuidString)/MAKER.maker").path
+            let opened = try! MakerJournal.open(path: path, instrument: instrument, sync: .never)
+            application.attach(journal: opened.journal)
+            self.journal = opened.journal
+            // The file goes with its last descriptor: nothing is left behind.
+            try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+        }
         // A snapshot first: 61800.0 / 61800.1.
         let time = UTCTimestamp(year: 2024, month: 8, day: 8, hour: 12)!
         let snapshot = Self.encode(msgType: "W", time: time) { e in
@@ -120,7 +146,13 @@ struct TickToTrade {
             out += encoder.finish().count
         }
         sequence = seq
+        switch journaling {
+        case .none: break
+        case .encode: application.recordChanges()
+        case .write: application.recordChanges(); try! journal!.flush()
+        }
         let elapsed = monotonic() - start
+        if journaling == .encode { try! journal!.flush() }
         acceptAll()
         return (out, elapsed)
     }
@@ -132,33 +164,102 @@ final class Samples: @unchecked Sendable {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    let state = Box<TickToTrade>()
-    let samples = Samples()
     // Per market-data message: `mdToOrderOut` is market data in -> order bytes out alone, read
     // with the monotonic clock around that path; wallClock also counts the venue's
     // acknowledgements each message's turn applies afterwards. Messages run in batches of a
     // thousand, their times kept in a buffer and handed to the harness after the batch, so that
     // no harness bookkeeping runs between two messages.
     let mdToOrderOut = BenchmarkMetric.custom("md in -> order bytes out (ns)", polarity: .prefersSmaller, useScalingFactor: false)
-    Benchmark("Market data in -> cancel/replace bytes out",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, mdToOrderOut], timeUnits: .nanoseconds,
-                                   warmupIterations: 2, scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 200)) { benchmark in
-        let count = benchmark.scaledIterations.count
-        samples.nanoseconds.withUnsafeMutableBufferPointer { buffer in
-            var bytes = 0
-            for i in 0..<count {
-                let (out, nanoseconds) = state.value!.once()
-                bytes &+= out
-                buffer[i] = nanoseconds
+    // The same path with the market maker's journal: its records encoded on the path (and
+    // written after), or encoded and written (one write(2) a message) on the path.
+    for (name, journal) in [("Market data in -> cancel/replace bytes out", TickToTrade.Journal.none),
+                            ("Market data in -> cancel/replace bytes out, journal encoded", .encode),
+                            ("Market data in -> cancel/replace bytes out, journal encoded and written", .write)] {
+        let state = Box<TickToTrade>()
+        let samples = Samples()
+        Benchmark(name,
+                  configuration: .init(metrics: [.wallClock, .mallocCountTotal, mdToOrderOut], timeUnits: .nanoseconds,
+                                       warmupIterations: 2, scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 200)) { benchmark in
+            let count = benchmark.scaledIterations.count
+            samples.nanoseconds.withUnsafeMutableBufferPointer { buffer in
+                var bytes = 0
+                for i in 0..<count {
+                    let (out, nanoseconds) = state.value!.once()
+                    bytes &+= out
+                    buffer[i] = nanoseconds
+                }
+                blackHole(bytes)
             }
-            blackHole(bytes)
+            for i in 0..<count { benchmark.measurement(mdToOrderOut, Int(samples.nanoseconds[i])) }
+        } setup: {
+            var t = TickToTrade(journal: journal)
+            // Check that every move leads to order messages (the acknowledgements keep the ladder moving).
+            for _ in 0..<10 { precondition(t.once().bytes > 0, "a market move produced no order message") }
+            state.value = t
+            samples.nanoseconds = [Int64](repeating: 0, count: 1000)
         }
-        for i in 0..<count { benchmark.measurement(mdToOrderOut, Int(samples.nanoseconds[i])) }
+    }
+
+    // Recovery: a journal of 1,000,000 orders (new orders and replaces, each a key of its own,
+    // with their acknowledgements and some fills, as the market maker journals them, one record
+    // an event, never compacted) read back into the market maker's state.
+    let journalPath = FileManager.default.temporaryDirectory.appendingPathComponent("recovery-\(UUID().uuidString)/MAKER.maker").path
+    Benchmark("Recovery from a journal of 1,000,000 orders",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident], timeUnits: .milliseconds,
+                                   warmupIterations: 0, maxDuration: .seconds(20), maxIterations: 3)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let opened = try! MakerJournal.open(path: journalPath, instrument: TickToTrade.btc, sync: .never, compact: false)
+            precondition(opened.state?.nextKey.rawValue ?? 0 > 1_000_000)
+            blackHole(opened.state)
+            opened.journal.journal.close()
+        }
     } setup: {
-        var t = TickToTrade()
-        // Check that every move leads to order messages (the acknowledgements keep the ladder moving).
-        for _ in 0..<10 { precondition(t.once().bytes > 0, "a market move produced no order message") }
-        state.value = t
-        samples.nanoseconds = [Int64](repeating: 0, count: 1000)
+        RecoveryJournal.write(path: journalPath, orders: 1_000_000)
+    } teardown: {
+        try? FileManager.default.removeItem(atPath: (journalPath as NSString).deletingLastPathComponent)
+    }
+}
+
+/// Writes a market maker's journal of `orders` orders: each sent as a new order, accepted, then
+/// replaced (a new key) or filled, through the market maker itself.
+enum RecoveryJournal {
+    static func write(path: String, orders: Int) {
+        let opened = try! MakerJournal.open(path: path, instrument: TickToTrade.btc, sync: .never)
+        let journal = opened.journal
+        var maker = MarketMaker(configuration: MarketMakerConfiguration(instrument: TickToTrade.btc, stop: .disabled))
+        maker.recordsChanges = true
+        var commands: [VenueCommand] = []
+        var bid: Int64 = 600_000
+        var step = 0
+        while maker.quoter.nextRequestKey.rawValue <= UInt64(orders) {
+            step += 1
+            bid += step % 2 == 0 ? 1 : -1
+            commands.removeAll(keepingCapacity: true)
+            maker.marketChanged(bestBid: bid, bestAsk: bid + 1, now: Int64(step) * 1_000_000, into: &commands)
+            var answers: [VenueCommand] = commands
+            while !answers.isEmpty {
+                let batch = answers
+                answers = []
+                for c in batch {
+                    commands.removeAll(keepingCapacity: true)
+                    switch c {
+                    case let .new(key, _, _, _, price, quantity):
+                        maker.execution(.accepted(key), now: 0, into: &commands)
+                        if step % 5 == 0 {
+                            maker.execution(.fill(key, price: price, quantity: quantity, leaves: 0, fee: nil), now: 0, into: &commands)
+                        }
+                    case let .replace(key, newKey, _, price, quantity):
+                        maker.execution(.replaced(newKey: newKey, origKey: key, price: price, quantity: quantity, leaves: quantity), now: 0, into: &commands)
+                    case let .cancel(key, newKey, _):
+                        maker.execution(.canceled(newKey, origKey: key, leaves: 1), now: 0, into: &commands)
+                    }
+                    answers += commands
+                }
+            }
+            journal.record(&maker)
+            if step % 64 == 0 { try! journal.flush() }
+        }
+        try! journal.flush()
+        journal.journal.close()
     }
 }

@@ -14,6 +14,13 @@ public struct UInt64Map<Value>: @unchecked Sendable {
     public var count: Int { entries }
     @usableFromInline var entries = 0
 
+    /// Calls `body` with every entry, in no particular order.
+    public func forEach(_ body: (UInt64, Value) throws -> Void) rethrows {
+        for i in keys.indices where keys[i] != 0 {
+            if let value = values[i] { try body(keys[i] &- 1, value) }
+        }
+    }
+
     /// An empty map with room for `capacity` entries before it grows.
     @inlinable
     public init(capacity: Int = 16) {

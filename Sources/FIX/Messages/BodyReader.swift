@@ -1,5 +1,5 @@
 /// Reads the fields of one level of a message (the message itself, or one repeating-group
-/// instance) for the typed messages: a range of field indexes at one nesting depth, less up to two
+/// instance) for the typed messages: a range of field indexes at one nesting depth, less up to three
 /// ranges (the repeating groups of that level, once found), with getters that throw
 /// ``FIXMessageDecodeError`` naming the tag.
 ///
@@ -10,7 +10,7 @@ struct BodyReader {
     let depth: UInt8
     /// Field ranges this reader skips: the groups of its level, so that a group member with the
     /// same tag as a field of the level is not taken for it.
-    var excluded: (Range<Int>, Range<Int>) = (0..<0, 0..<0)
+    var excluded: (Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0)
 
     init(message: FIXMessage, range: Range<Int>, depth: UInt8) {
         self.message = message
@@ -31,16 +31,23 @@ struct BodyReader {
     /// Skips the field range of a group found in this level.
     mutating func exclude(_ r: Range<Int>?) {
         guard let r else { return }
-        if excluded.0.isEmpty { excluded.0 = r } else { excluded.1 = r }
+        if excluded.0.isEmpty {
+            excluded.0 = r
+        } else if excluded.1.isEmpty {
+            excluded.1 = r
+        } else {
+            precondition(excluded.2.isEmpty, "a level has at most three repeating groups")
+            excluded.2 = r
+        }
     }
 
     /// The index of the first field with `tag` in this level.
     func index(of tag: Int) -> Int? {
         let t = Int32(truncatingIfNeeded: tag)
         let d = depth
-        let (x0, x1) = excluded
+        let (x0, x1, x2) = excluded
         return message.fields.withUnsafeBufferPointer { f -> Int? in
-            for i in range where f[i].tag == t && f[i].depth == d && !x0.contains(i) && !x1.contains(i) {
+            for i in range where f[i].tag == t && f[i].depth == d && !x0.contains(i) && !x1.contains(i) && !x2.contains(i) {
                 return i
             }
             return nil
@@ -83,6 +90,8 @@ struct BodyReader {
     func codeIfPresent<T: FIXCharCode>(_ tag: Int) throws(FIXMessageDecodeError) -> T? { try optional(tag, Self.parseChar) }
     func code<T: FIXIntCode>(_ tag: Int) throws(FIXMessageDecodeError) -> T { try required(tag, Self.parseIntCode) }
     func codeIfPresent<T: FIXIntCode>(_ tag: Int) throws(FIXMessageDecodeError) -> T? { try optional(tag, Self.parseIntCode) }
+    func code<T: FIXStringCode>(_ tag: Int) throws(FIXMessageDecodeError) -> T { try required(tag, Self.parseStringCode) }
+    func codeIfPresent<T: FIXStringCode>(_ tag: Int) throws(FIXMessageDecodeError) -> T? { try optional(tag, Self.parseStringCode) }
 
     // MARK: - Parsers
 
@@ -100,6 +109,10 @@ struct BodyReader {
     static func parseChar<T: FIXCharCode>(_ v: UnsafeRawBufferPointer) -> T? {
         guard v.count == 1, v[0] > 32, v[0] < 127 else { return nil }
         return T(rawValue: Character(Unicode.Scalar(v[0])))
+    }
+
+    static func parseStringCode<T: FIXStringCode>(_ v: UnsafeRawBufferPointer) -> T? {
+        T(rawValue: String(decoding: v, as: UTF8.self))
     }
 
     static func parseIntCode<T: FIXIntCode>(_ v: UnsafeRawBufferPointer) -> T? {

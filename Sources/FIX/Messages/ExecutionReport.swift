@@ -14,6 +14,15 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
     public var clOrdID: String?
     /// OrigClOrdID (41): ClOrdID of the order before the cancel or replace this report answers.
     public var origClOrdID: String?
+    /// OrdStatusReqID (790): the OrderStatusRequest this report answers (ExecType `I`).
+    public var ordStatusReqID: String?
+    /// MassStatusReqID (584): the OrderMassStatusRequest this report answers (ExecType `I`).
+    public var massStatusReqID: String?
+    /// TotNumReports (911): how many reports answer the mass status request.
+    public var totNumReports: Int?
+    /// LastRptRequested (912): whether this is the last report answering the mass status
+    /// request.
+    public var lastRptRequested: Bool?
     /// ExecID (17): the identifier of this report.
     public var execID: String
     /// ExecRefID (19): ExecID of the report a trade cancel or correct refers to.
@@ -73,7 +82,9 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
 
     /// An execution report.
     public init(orderID: String, secondaryOrderID: String? = nil, clOrdID: String? = nil,
-                origClOrdID: String? = nil, execID: String, execRefID: String? = nil, execType: ExecType,
+                origClOrdID: String? = nil, ordStatusReqID: String? = nil, massStatusReqID: String? = nil,
+                totNumReports: Int? = nil, lastRptRequested: Bool? = nil,
+                execID: String, execRefID: String? = nil, execType: ExecType,
                 ordStatus: OrdStatus, ordRejReason: OrdRejReason? = nil, account: String? = nil,
                 symbol: String, securityID: String? = nil, securityIDSource: String? = nil, side: Side,
                 orderQty: FIXDecimal? = nil, ordType: OrdType? = nil, price: FIXDecimal? = nil,
@@ -88,6 +99,10 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
         self.secondaryOrderID = secondaryOrderID
         self.clOrdID = clOrdID
         self.origClOrdID = origClOrdID
+        self.ordStatusReqID = ordStatusReqID
+        self.massStatusReqID = massStatusReqID
+        self.totNumReports = totNumReports
+        self.lastRptRequested = lastRptRequested
         self.execID = execID
         self.execRefID = execRefID
         self.execType = execType
@@ -122,6 +137,10 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
         secondaryOrderID = try r.stringIfPresent(MessageTag.secondaryOrderID)
         clOrdID = try r.stringIfPresent(Tag.clOrdID)
         origClOrdID = try r.stringIfPresent(Tag.origClOrdID)
+        ordStatusReqID = try r.stringIfPresent(Tag.ordStatusReqID)
+        massStatusReqID = try r.stringIfPresent(Tag.massStatusReqID)
+        totNumReports = try r.intIfPresent(Tag.totNumReports)
+        lastRptRequested = try r.boolIfPresent(Tag.lastRptRequested)
         execID = try r.string(Tag.execID)
         execRefID = try r.stringIfPresent(MessageTag.execRefID)
         execType = try r.code(Tag.execType)
@@ -185,5 +204,9 @@ public struct ExecutionReport: FIXMessageBody, Equatable {
         e.writeField(Tag.execType, execType)
         e.writeField(Tag.leavesQty, leavesQty)
         e.writeFieldIfPresent(MessageTag.secondaryOrderID, secondaryOrderID)
+        e.writeFieldIfPresent(Tag.massStatusReqID, massStatusReqID)
+        e.writeFieldIfPresent(Tag.ordStatusReqID, ordStatusReqID)
+        e.writeFieldIfPresent(Tag.totNumReports, totNumReports)
+        e.writeFieldIfPresent(Tag.lastRptRequested, lastRptRequested)
     }
 }

@@ -38,6 +38,9 @@ protocol FIXCharCode: RawRepresentable, Sendable where RawValue == Character {}
 /// A field value that is an integer code (OrdRejReason, EncryptMethod, ...).
 protocol FIXIntCode: RawRepresentable, Sendable where RawValue == Int {}
 
+/// A field value that is a short string from a known set (PosType, PosAmtType, ...).
+protocol FIXStringCode: RawRepresentable, Sendable where RawValue == String {}
+
 extension SessionRejectReason: FIXIntCode {}
 
 // MARK: - Writing helpers
@@ -66,6 +69,7 @@ extension FIXEncoder {
     }
 
     func writeField<T: FIXIntCode>(_ tag: Int, _ value: T) { append(tag, value.rawValue) }
+    func writeField<T: FIXStringCode>(_ tag: Int, _ value: T) { append(tag, value.rawValue) }
 
     func writeFieldIfPresent(_ tag: Int, _ value: String?) { if let value { append(tag, value) } }
     func writeFieldIfPresent(_ tag: Int, _ value: Int?) { if let value { append(tag, value) } }
@@ -74,6 +78,7 @@ extension FIXEncoder {
     func writeFieldIfPresent(_ tag: Int, _ value: UTCTimestamp?) { if let value { writeField(tag, value) } }
     func writeFieldIfPresent<T: FIXCharCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
     func writeFieldIfPresent<T: FIXIntCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
+    func writeFieldIfPresent<T: FIXStringCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
 }
 
 /// Tags used by the typed messages that ``Tag`` does not list.

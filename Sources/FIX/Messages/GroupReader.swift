@@ -119,3 +119,21 @@ extension GroupReader.Layout {
                   280, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 299, 336, 346, 354, 355,
                   432, 451, 546, 625, 811] + instrumentTags + underlyingAndLegTags)
 }
+
+extension GroupReader.Layout {
+    /// NoPartyIDs (453) of the Parties component, PartyID (448) first, with its PtysSubGrp.
+    static let parties = GroupReader.Layout(countTag: Tag.noPartyIDs, delimiter: Tag.partyID,
+                                            members: [447, 452, 523, 802, 803])
+
+    /// NoAffectedOrders (534) in OrderMassCancelReport (AffectedOrdGrp), OrigClOrdID (41) first.
+    static let affectedOrders = GroupReader.Layout(countTag: Tag.noAffectedOrders, delimiter: Tag.origClOrdID,
+                                                   members: [535, 536])
+
+    /// NoPositions (702) of the PositionQty component, PosType (703) first, with its
+    /// NestedParties.
+    static let positions = GroupReader.Layout(countTag: Tag.noPositions, delimiter: Tag.posType,
+                                              members: [524, 525, 538, 539, 545, 704, 705, 706, 804, 805])
+
+    /// NoPosAmt (753) of the PositionAmountData component, PosAmtType (707) first.
+    static let positionAmounts = GroupReader.Layout(countTag: Tag.noPosAmt, delimiter: Tag.posAmtType, members: [708])
+}

@@ -449,3 +449,313 @@ public struct BusinessRejectReason: RawRepresentable, Hashable, Sendable, CaseIt
     /// The code.
     public var description: String { String(rawValue) }
 }
+
+// MARK: - Order status and mass requests
+
+/// MassStatusReqType (585): which orders an OrderMassStatusRequest asks about.
+public enum MassStatusReqType: Int, Sendable, CaseIterable, FIXIntCode {
+    /// `1` The orders in one security (the request's Instrument).
+    case security = 1
+    /// `2` The orders in the securities of one underlying.
+    case underlyingSecurity = 2
+    /// `3` The orders in one product.
+    case product = 3
+    /// `4` The orders in one CFICode.
+    case cfiCode = 4
+    /// `5` The orders in one SecurityType.
+    case securityType = 5
+    /// `6` The orders in one trading session.
+    case tradingSession = 6
+    /// `7` Every order.
+    case allOrders = 7
+    /// `8` The orders of one party (the request's Parties).
+    case partyID = 8
+}
+
+/// MassCancelRequestType (530): which orders an OrderMassCancelRequest cancels.
+public enum MassCancelRequestType: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `1` The orders in one security (the request's Instrument).
+    case security = "1"
+    /// `2` The orders in the securities of one underlying.
+    case underlyingSecurity = "2"
+    /// `3` The orders in one product.
+    case product = "3"
+    /// `4` The orders in one CFICode.
+    case cfiCode = "4"
+    /// `5` The orders in one SecurityType.
+    case securityType = "5"
+    /// `6` The orders in one trading session.
+    case tradingSession = "6"
+    /// `7` Every order.
+    case allOrders = "7"
+}
+
+/// MassCancelResponse (531): what an OrderMassCancelReport says was done: the request refused
+/// (`0`) or the scope of the orders canceled (the MassCancelRequestType values).
+public enum MassCancelResponse: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `0` The request was refused (MassCancelRejectReason says why).
+    case rejected = "0"
+    /// `1` The orders in one security were canceled.
+    case security = "1"
+    /// `2` The orders in the securities of one underlying were canceled.
+    case underlyingSecurity = "2"
+    /// `3` The orders in one product were canceled.
+    case product = "3"
+    /// `4` The orders in one CFICode were canceled.
+    case cfiCode = "4"
+    /// `5` The orders in one SecurityType were canceled.
+    case securityType = "5"
+    /// `6` The orders in one trading session were canceled.
+    case tradingSession = "6"
+    /// `7` Every order was canceled.
+    case allOrders = "7"
+}
+
+/// MassCancelRejectReason (532): why an OrderMassCancelRequest was refused. FIX 4.4 types it
+/// CHAR yet lists `99`, so it is read as an integer code; any code reads, the FIX 4.4 ones are
+/// named.
+public struct MassCancelRejectReason: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible, FIXIntCode {
+    /// The code as sent.
+    public var rawValue: Int
+    /// The reason with code `rawValue`.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// `0` Mass cancel is not supported (for this MassCancelRequestType).
+    public static let notSupported = MassCancelRejectReason(rawValue: 0)
+    /// `1` The security is not known or not valid.
+    public static let invalidOrUnknownSecurity = MassCancelRejectReason(rawValue: 1)
+    /// `2` The underlying is not known or not valid.
+    public static let invalidOrUnknownUnderlying = MassCancelRejectReason(rawValue: 2)
+    /// `3` The product is not known or not valid.
+    public static let invalidOrUnknownProduct = MassCancelRejectReason(rawValue: 3)
+    /// `4` The CFICode is not known or not valid.
+    public static let invalidOrUnknownCFICode = MassCancelRejectReason(rawValue: 4)
+    /// `5` The SecurityType is not known or not valid.
+    public static let invalidOrUnknownSecurityType = MassCancelRejectReason(rawValue: 5)
+    /// `6` The trading session is not known or not valid.
+    public static let invalidOrUnknownTradingSession = MassCancelRejectReason(rawValue: 6)
+    /// `99` Other.
+    public static let other = MassCancelRejectReason(rawValue: 99)
+
+    /// The FIX 4.4 codes.
+    public static let allCases: [MassCancelRejectReason] = [
+        .notSupported, .invalidOrUnknownSecurity, .invalidOrUnknownUnderlying, .invalidOrUnknownProduct,
+        .invalidOrUnknownCFICode, .invalidOrUnknownSecurityType, .invalidOrUnknownTradingSession, .other,
+    ]
+
+    /// The code.
+    public var description: String { String(rawValue) }
+}
+
+// MARK: - Parties and accounts
+
+/// PartyIDSource (447): the scheme a PartyID (448) is in.
+public enum PartyIDSource: Character, Sendable, CaseIterable, FIXCharCode {
+    /// `B` BIC.
+    case bic = "B"
+    /// `C` A generally accepted market participant identifier (an exchange member code, say).
+    case marketParticipantIdentifier = "C"
+    /// `D` A code of the firm's own (proprietary or custom).
+    case proprietary = "D"
+    /// `E` ISO country code.
+    case isoCountryCode = "E"
+    /// `F` Settlement entity location.
+    case settlementEntityLocation = "F"
+    /// `G` MIC (ISO 10383 market identifier code).
+    case mic = "G"
+    /// `H` CSD participant or member code.
+    case csdParticipantMemberCode = "H"
+    /// `I` Directed broker (three-character acronym).
+    case directedBroker = "I"
+    /// `1` Korean investor ID.
+    case koreanInvestorID = "1"
+    /// `2` Taiwanese qualified foreign investor ID (QFII / FID).
+    case taiwaneseQualifiedForeignInvestorID = "2"
+    /// `3` Taiwanese trading account.
+    case taiwaneseTradingAccount = "3"
+    /// `4` Malaysian central depository number.
+    case malaysianCentralDepository = "4"
+    /// `5` Chinese B share (Shenzhen and Shanghai).
+    case chineseBShare = "5"
+    /// `6` UK national insurance or pension number.
+    case ukNationalInsuranceOrPensionNumber = "6"
+    /// `7` US social security number.
+    case usSocialSecurityNumber = "7"
+    /// `8` US employer identification number.
+    case usEmployerIdentificationNumber = "8"
+    /// `9` Australian business number.
+    case australianBusinessNumber = "9"
+    /// `A` Australian tax file number.
+    case australianTaxFileNumber = "A"
+}
+
+/// PartyRole (452): what a party is to the message. Any code reads (the list grows with each FIX
+/// version); the ones this engine uses are named.
+public struct PartyRole: RawRepresentable, Hashable, Sendable, CustomStringConvertible, FIXIntCode {
+    /// The code as sent.
+    public var rawValue: Int
+    /// The role with code `rawValue`.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// `1` Executing firm.
+    public static let executingFirm = PartyRole(rawValue: 1)
+    /// `3` Client ID.
+    public static let clientID = PartyRole(rawValue: 3)
+    /// `4` Clearing firm.
+    public static let clearingFirm = PartyRole(rawValue: 4)
+    /// `7` Entering firm.
+    public static let enteringFirm = PartyRole(rawValue: 7)
+    /// `12` Executing trader.
+    public static let executingTrader = PartyRole(rawValue: 12)
+    /// `22` Exchange.
+    public static let exchange = PartyRole(rawValue: 22)
+    /// `24` Customer account.
+    public static let customerAccount = PartyRole(rawValue: 24)
+    /// `38` Position account.
+    public static let positionAccount = PartyRole(rawValue: 38)
+
+    /// The code.
+    public var description: String { String(rawValue) }
+}
+
+/// AccountType (581): how an account is carried.
+public enum AccountType: Int, Sendable, CaseIterable, FIXIntCode {
+    /// `1` Carried on the customer side of the books.
+    case customerSide = 1
+    /// `2` Carried on the non-customer side of the books.
+    case nonCustomerSide = 2
+    /// `3` House trader.
+    case houseTrader = 3
+    /// `4` Floor trader.
+    case floorTrader = 4
+    /// `6` Carried on the non-customer side of the books, cross-margined.
+    case nonCustomerSideCrossMargined = 6
+    /// `7` House trader, cross-margined.
+    case houseTraderCrossMargined = 7
+    /// `8` Joint back office account (JBO).
+    case jointBackOffice = 8
+}
+
+// MARK: - Positions
+
+/// PosReqType (724): what a RequestForPositions asks for.
+public enum PosReqType: Int, Sendable, CaseIterable, FIXIntCode {
+    /// `0` Positions.
+    case positions = 0
+    /// `1` Trades.
+    case trades = 1
+    /// `2` Exercises.
+    case exercises = 2
+    /// `3` Assignments.
+    case assignments = 3
+}
+
+/// PosReqResult (728): how a request for positions went. Any code reads; the FIX 4.4 codes are
+/// named.
+public struct PosReqResult: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible, FIXIntCode {
+    /// The code as sent.
+    public var rawValue: Int
+    /// The result with code `rawValue`.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// `0` A valid request: the positions follow.
+    public static let validRequest = PosReqResult(rawValue: 0)
+    /// `1` An invalid request, or one not supported.
+    public static let invalidOrUnsupportedRequest = PosReqResult(rawValue: 1)
+    /// `2` No position matches the request.
+    public static let noPositionsFound = PosReqResult(rawValue: 2)
+    /// `3` The requester may not see these positions.
+    public static let notAuthorized = PosReqResult(rawValue: 3)
+    /// `4` Requests for positions are not supported.
+    public static let notSupported = PosReqResult(rawValue: 4)
+    /// `99` Other.
+    public static let other = PosReqResult(rawValue: 99)
+
+    /// The FIX 4.4 codes.
+    public static let allCases: [PosReqResult] = [
+        .validRequest, .invalidOrUnsupportedRequest, .noPositionsFound, .notAuthorized, .notSupported, .other,
+    ]
+
+    /// The code.
+    public var description: String { String(rawValue) }
+}
+
+/// PosReqStatus (729): whether a request for positions was carried out.
+public enum PosReqStatus: Int, Sendable, CaseIterable, FIXIntCode {
+    /// `0` Completed.
+    case completed = 0
+    /// `1` Completed, with warnings.
+    case completedWithWarnings = 1
+    /// `2` Rejected.
+    case rejected = 2
+}
+
+/// SettlPriceType (731): what kind of settlement price a PositionReport gives.
+public enum SettlPriceType: Int, Sendable, CaseIterable, FIXIntCode {
+    /// `1` Final.
+    case final = 1
+    /// `2` Theoretical (an estimate, before the final one is known).
+    case theoretical = 2
+}
+
+/// PosType (703): what a position quantity counts.
+public enum PosType: String, Sendable, CaseIterable, FIXStringCode {
+    /// `TQ` Transaction quantity.
+    case transactionQuantity = "TQ"
+    /// `IAS` Intra-spread quantity.
+    case intraSpreadQuantity = "IAS"
+    /// `IES` Inter-spread quantity.
+    case interSpreadQuantity = "IES"
+    /// `FIN` End-of-day quantity.
+    case endOfDayQuantity = "FIN"
+    /// `SOD` Start-of-day quantity.
+    case startOfDayQuantity = "SOD"
+    /// `EX` Option exercise quantity.
+    case optionExerciseQuantity = "EX"
+    /// `AS` Option assignment.
+    case optionAssignment = "AS"
+    /// `TX` Transaction from exercise.
+    case transactionFromExercise = "TX"
+    /// `TA` Transaction from assignment.
+    case transactionFromAssignment = "TA"
+    /// `PIT` Pit trade quantity.
+    case pitTradeQuantity = "PIT"
+    /// `TRF` Transfer trade quantity.
+    case transferTradeQuantity = "TRF"
+    /// `ETR` Electronic trade quantity.
+    case electronicTradeQuantity = "ETR"
+    /// `ALC` Allocation trade quantity.
+    case allocationTradeQuantity = "ALC"
+    /// `PA` Adjustment quantity.
+    case adjustmentQuantity = "PA"
+    /// `ASF` As-of trade quantity.
+    case asOfTradeQuantity = "ASF"
+    /// `DLV` Delivery quantity.
+    case deliveryQuantity = "DLV"
+    /// `TOT` Total transaction quantity: every trade, netted into long and short.
+    case totalTransactionQuantity = "TOT"
+    /// `XM` Cross margin quantity.
+    case crossMarginQuantity = "XM"
+    /// `SPL` Integral split.
+    case integralSplit = "SPL"
+}
+
+/// PosAmtType (707): what a position amount is.
+public enum PosAmtType: String, Sendable, CaseIterable, FIXStringCode {
+    /// `FMTM` Final mark-to-market amount.
+    case finalMarkToMarket = "FMTM"
+    /// `IMTM` Incremental mark-to-market amount.
+    case incrementalMarkToMarket = "IMTM"
+    /// `TVAR` Trade variation amount.
+    case tradeVariation = "TVAR"
+    /// `SMTM` Start-of-day mark-to-market amount.
+    case startOfDayMarkToMarket = "SMTM"
+    /// `PREM` Premium amount.
+    case premium = "PREM"
+    /// `CRES` Cash residual amount.
+    case cashResidual = "CRES"
+    /// `CASH` Cash amount (corporate event).
+    case cash = "CASH"
+    /// `VADJ` Value adjusted amount.
+    case valueAdjusted = "VADJ"
+}

@@ -143,7 +143,7 @@ public struct SessionStateMachine {
     /// The connection is gone.
     public mutating func disconnected(now: UTCTimestamp) -> [SessionAction] {
         begin()
-        if state == .active { emit(.event(.loggedOut(nil))) }
+        if wasLoggedOn { emit(.event(.loggedOut(nil))) }
         state = .disconnected
         queue.removeAll()
         queuedBytes = 0
@@ -818,8 +818,18 @@ public struct SessionStateMachine {
 
     private mutating func note(_ text: String) { emit(.event(.note(text))) }
 
+    /// Whether the session is logged on, or was until it sent a Logout not yet answered: its end
+    /// is a logout the application hears of.
+    private var wasLoggedOn: Bool {
+        switch state {
+        case .active: true
+        case .logoutSent: loggedOnThisConnection
+        default: false
+        }
+    }
+
     private mutating func disconnect() {
-        if state == .active { emit(.event(.loggedOut(nil))) }
+        if wasLoggedOn { emit(.event(.loggedOut(nil))) }
         state = .disconnected
         emit(.disconnect)
     }

@@ -120,6 +120,12 @@ public struct SessionSettings: Sendable, Equatable {
     /// or `gzip` (`<name>.messages.log.gz`).
     public var fileLogCompression: LogCompression
 
+    // MARK: Application
+
+    /// `CancelOnDisconnect`: for a venue's acceptor session, cancel the participant's working
+    /// orders when it logs out or its connection drops. Default N.
+    public var cancelOnDisconnect: Bool
+
     // MARK: Source
 
     /// The line of the session's `[SESSION]` header in its settings file (0 when not from a file).
@@ -162,6 +168,7 @@ public struct SessionSettings: Sendable, Equatable {
         self.memoryStoreSize = MemoryStore.defaultCapacity
         self.fileLogPath = nil
         self.fileLogCompression = .none
+        self.cancelOnDisconnect = false
         self.sourceLine = 0
     }
 }

@@ -354,6 +354,7 @@ private struct SessionBuilder {
         if let v = number(.memoryStoreSize) { s.memoryStoreSize = v }
         s.fileLogPath = text(.fileLogPath)
         if case .compression(let v)? = entries[.fileLogCompression]?.value { s.fileLogCompression = v }
+        if let v = flag(.cancelOnDisconnect) { s.cancelOnDisconnect = v }
 
         if flag(.socketUseSSL) == true {
             let tls = TLSSettings(certificate: text(.sslCertificate), privateKey: text(.sslPrivateKey),

@@ -45,6 +45,7 @@ enum SettingsKey: String, CaseIterable, Sendable {
     case username = "Username"
     case passwordFile = "PasswordFile"
     case passwordEnv = "PasswordEnv"
+    case cancelOnDisconnect = "CancelOnDisconnect"
 
     /// Other spellings of a key (one setting, two names: giving both in a section is a duplicate).
     static let synonyms: [String: SettingsKey] = ["SendingTimeAccuracy": .maxLatency]
@@ -94,7 +95,7 @@ enum SettingsKey: String, CaseIterable, Sendable {
         case .resetOnLogon, .resetOnLogout, .resetOnDisconnect, .refreshOnLogon, .useDataDictionary,
              .validateFieldsOutOfOrder, .validateFieldsHaveValues, .validateUserDefinedFields,
              .persistMessages, .checkLatency, .socketUseSSL, .sslVerifyPeer, .socketNodelay,
-             .socketReuseAddress: .flag
+             .socketReuseAddress, .cancelOnDisconnect: .flag
         }
     }
 }
