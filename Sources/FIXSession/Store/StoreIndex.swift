@@ -154,7 +154,7 @@ struct StoreIndex {
         appendLE(&b, e.length)
     }
 
-    static func decode(_ b: [UInt8], at at: Int) -> Entry {
+    static func decode(_ b: [UInt8], at: Int) -> Entry {
         b.withUnsafeBytes { r in
             Entry(seqNum: Int(loadLE(r, at, as: UInt64.self)), offset: Int64(loadLE(r, at + 8, as: UInt64.self)),
                   length: loadLE(r, at + 16, as: UInt32.self))
