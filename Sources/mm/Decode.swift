@@ -10,8 +10,10 @@ struct Decode: ParsableCommand {
         discussion: """
             Reads raw SOH-delimited streams, messages written with '|' or '^A' for SOH, and log \
             lines 'TIMESTAMP : MESSAGE' (the engine's own logs and QuickFIX file logs), one or \
-            more messages a line. Prints each message with tag names and enum meanings; group \
-            instances are indented.
+            more messages a line. Gzip-compressed input (the engine's logs written with \
+            FileLogCompression=gzip, ...messages.log.gz, as mm paper writes them) is read \
+            through, whatever its name. Prints each message with tag names and enum meanings; \
+            group instances are indented.
 
             Garbled input (no 8=FIX, a BodyLength that does not land on 10=, a wrong CheckSum, \
             a truncated message) is reported with its byte offset and line, and decoding goes on \

@@ -23,8 +23,9 @@ struct PaperCommand: AsyncParsableCommand {
             speed (--speed slows it down); the market maker subscribes to its market data, keeps \
             its ladders on both sides by cancel/replace, and checks every order against its risk \
             gate. Progress shows on the terminal; the run ends with a summary (--json: as JSON). \
-            The FIX message and event logs of both sides go to --log-dir; --report DIR writes \
-            the summary there as text and JSON.
+            The FIX message and event logs of both sides go to --log-dir, the message logs \
+            gzip-compressed (...messages.log.gz, read by mm decode, mm replay and zcat; \
+            --plain-logs for text); --report DIR writes the summary there as text and JSON.
 
             Ctrl-C or SIGTERM ends the run early, as the end of the data does: the market maker \
             cancels its orders and logs out, both sides flush their stores and logs, and the \
@@ -44,6 +45,9 @@ struct PaperCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Where the FIX logs of both sides go.", valueName: "dir"))
     var logDir = "mm-paper-logs"
+
+    @Flag(help: "Write the FIX message logs as plain text (...messages.log) rather than gzip-compressed (...messages.log.gz, about a ninth of the size).")
+    var plainLogs = false
 
     @Option(help: ArgumentHelp("Write the summary (summary.txt, summary.json) to this folder.", valueName: "dir"))
     var report: String?
@@ -68,6 +72,7 @@ struct PaperCommand: AsyncParsableCommand {
         guard case let .replay(_, instrument, _, _, _, _, _) = market else { Self.fail("paper trading needs a market to replay") }
         let schedule = try fees.schedule()
         let logs = URL(fileURLWithPath: logDir).standardizedFileURL.path
+        let compression = plainLogs ? "none" : "gzip"
 
         // The exchange, on any free port; its replay starts once the market maker is subscribed.
         var exchangeSettings = try Self.settings("""
@@ -78,6 +83,7 @@ struct PaperCommand: AsyncParsableCommand {
             SocketAcceptPort=9881
             ResetOnLogon=Y
             FileLogPath=\(logs)/exchange
+            FileLogCompression=\(compression)
             """)
         exchangeSettings.sessions[0].socketAcceptPort = 0
         let exchange = ExchangeLifecycle(
@@ -101,6 +107,7 @@ struct PaperCommand: AsyncParsableCommand {
             ReconnectInterval=1
             ResetOnLogon=Y
             FileLogPath=\(logs)/maker
+            FileLogCompression=\(compression)
             """)
         let marketMaker = MarketMakerLifecycle(
             application: application,

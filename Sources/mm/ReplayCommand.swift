@@ -13,7 +13,8 @@ struct ReplayCommand: AsyncParsableCommand {
             Reads FIX message logs: the engine's own (FIX.4.4-SENDER-TARGET.messages.log), \
             QuickFIX's file logs (...messages.current.log, both directions in one file), and raw \
             captures, messages delimited by SOH or '|', one or several a line, with or without a \
-            timestamp before them. A directory stands for the logs under it; event logs \
+            timestamp before them; gzip-compressed ones (...messages.log.gz, as mm paper \
+            writes them) are read through. A directory stands for the logs under it; event logs \
             (...event.log) add their lines to the full timeline. Files are merged in time order \
             and a message found in two files (both sides' logs of a session) counts once.
 

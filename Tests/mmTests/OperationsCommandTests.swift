@@ -84,10 +84,12 @@ struct OperationsCommandTests {
         #expect(json["fills"] is Int)
         #expect(paper.stderr.contains("mm paper: stopped by SIGTERM after "), "\(paper.stderr)")
         #expect(paper.stderr.contains("Market maker stopped: logged out, stores and logs flushed"))
-        // The logs are flushed: both sides logged the Logout handshake.
+        // The logs are flushed (to the end of their gzip stream): both sides logged the Logout
+        // handshake.
         for (side, name) in [("maker", "MAKER-EXCH"), ("exchange", "EXCH-MAKER")] {
-            let log = try String(contentsOf: dir.appendingPathComponent("\(side)/FIX.4.4-\(name).messages.log"), encoding: .utf8)
-            let logouts = log.split(separator: "\n").filter { $0.contains("\u{1}35=5\u{1}") }
+            let decoded = try DecodeCommandTests.run(["decode", dir.appendingPathComponent("\(side)/FIX.4.4-\(name).messages.log.gz").path])
+            #expect(decoded.status == 0, "\(decoded.stderr)")
+            let logouts = decoded.stdout.split(separator: "\n").filter { $0.hasPrefix("#") && $0.hasSuffix(": 5 Logout") }
             #expect(logouts.count == 2, "\(side): \(logouts.count) Logout messages")
         }
     }

@@ -22,13 +22,33 @@ struct PaperCommandTests {
         let net = try #require(json["netProfit"] as? Double)
         #expect(abs(net - (trading - fees)) < 1e-6)
         #expect(abs((json["netProfitAfterRebate"] as? Double ?? .nan) - (trading - 0.5 * fees)) < 1e-6)
-        // The FIX logs of both sides and the report are there.
+        // The FIX logs of both sides (gzip-compressed) and the report are there.
         let logs = try FileManager.default.subpathsOfDirectory(atPath: dir.appendingPathComponent("logs").path)
-        #expect(logs.contains("maker/FIX.4.4-MAKER-EXCH.messages.log"))
-        #expect(logs.contains("exchange/FIX.4.4-EXCH-MAKER.messages.log"))
+        #expect(logs.contains("maker/FIX.4.4-MAKER-EXCH.messages.log.gz"))
+        #expect(logs.contains("exchange/FIX.4.4-EXCH-MAKER.messages.log.gz"))
+        #expect(!logs.contains { $0.hasSuffix(".messages.log") })
+        // mm replay reads them: the fills it finds are those of the summary.
+        let replay = try DecodeCommandTests.run(["replay", "--json", dir.appendingPathComponent("logs").path])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let replayed = try #require(try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any])
+        #expect((replayed["fills"] as? [Any])?.count == fills)
         let summary = try String(contentsOf: dir.appendingPathComponent("report/summary.txt"), encoding: .utf8)
         #expect(summary.contains("md in -> order out"))
         try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// `--plain-logs`: the message logs as text, one message a line, as mm decode reads them.
+    @Test func plainLogsOneFlagAway() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-paper-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try DecodeCommandTests.run(["paper", "--days", "1", "--events-per-day", "1000", "--json", "--plain-logs",
+                                            "--log-dir", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let logs = try FileManager.default.subpathsOfDirectory(atPath: dir.path)
+        #expect(logs.contains("maker/FIX.4.4-MAKER-EXCH.messages.log") && logs.contains("exchange/FIX.4.4-EXCH-MAKER.messages.log"))
+        #expect(!logs.contains { $0.hasSuffix(".gz") })
+        let log = try String(contentsOf: dir.appendingPathComponent("maker/FIX.4.4-MAKER-EXCH.messages.log"), encoding: .utf8)
+        #expect(log.split(separator: "\n").first?.contains("\u{1}35=A\u{1}") == true)
     }
 
     /// The market waits for the market maker after each event (lockstep), so a paper run gives
