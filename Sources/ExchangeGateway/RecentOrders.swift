@@ -39,4 +39,11 @@ struct RecentOrders: Sendable {
 
     /// The orders kept, oldest first.
     var ordered: [RecordedOrder] { fifo[head...].compactMap { byOrderID[$0] } }
+
+    /// Each order kept, oldest first, without gathering them in an array first.
+    func forEachOrdered(_ body: (RecordedOrder) -> Void) {
+        for id in fifo[head...] {
+            if let order = byOrderID[id] { body(order) }
+        }
+    }
 }

@@ -83,7 +83,7 @@ public final class VenueJournal: @unchecked Sendable {
                 for order in r.workingOrders { working(order, of: session) }
                 // A done order's record holds every ClOrdID that named it, those of too-late
                 // cancels included.
-                for order in r.participant.recent.ordered { done(order, of: session) }
+                r.participant.recent.forEachOrdered { done($0, of: session) }
                 for n in r.participant.notices { notice(n, of: session) }
             }
         }

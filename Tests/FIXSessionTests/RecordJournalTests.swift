@@ -155,6 +155,31 @@ import Testing
         result.journal.close()
     }
 
+    /// A snapshot larger than a compaction chunk reaches the new file a chunk at a time: the
+    /// buffer never holds the whole snapshot, and the file is the same as written at once.
+    @Test func aLargeSnapshotIsWrittenAChunkAtATime() throws {
+        let path = try Self.path()
+        let text = String(repeating: "x", count: 200)
+        let count = 3 * RecordJournal.compactionChunk / 200
+        do {
+            let opened = try RecordJournal.open(path: path, sync: .never) { _, _ in }
+            opened.journal.append(kind: 1) { w in w.int64(-1); w.string("dropped") }
+            try opened.journal.compact { j in
+                for i in 0..<count { j.append(kind: 9) { w in w.int64(Int64(i)); w.string(text) } }
+            }
+            #expect(opened.journal.writerCapacity < 2 * RecordJournal.compactionChunk + 4096)
+            #expect(opened.journal.size == (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64))
+            #expect(opened.journal.size > Int64(3 * RecordJournal.compactionChunk))
+            opened.journal.append(kind: 1) { w in w.int64(Int64(count)); w.string("after") }
+            try opened.journal.flush()
+            opened.journal.close()
+        }
+        let (records, result) = try Self.readAll(path)
+        #expect(records.count == count + 1 && result.diagnostic == nil)
+        #expect(records.enumerated().allSatisfy { i, r in r.1 == Int64(i) && (i == count ? r.0 == 1 && r.2 == "after" : r.0 == 9 && r.2 == text) })
+        result.journal.close()
+    }
+
     @Test func oneProcessAtATime() throws {
         let path = try Self.path()
         let first = try RecordJournal.open(path: path, sync: .never) { _, _ in }

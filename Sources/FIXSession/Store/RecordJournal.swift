@@ -49,6 +49,13 @@ public final class RecordJournal: SyncSource {
     /// application must stop sending (see ``flush()``).
     public private(set) var failure: StoreError?
     private var closed = false
+    /// While ``compact(_:)`` runs: the new file, which gets the snapshot's records a chunk at a
+    /// time, the bytes it got so far, and the first write to it that failed.
+    @exclusivity(unchecked) private var compacting: (file: POSIXFile, written: Int64, failure: StoreError?)?
+    /// How much of a snapshot is buffered before it goes to the new file: a compaction needs this
+    /// much memory (64 KiB), not the snapshot's size, which grows with the done orders a venue
+    /// remembers.
+    static let compactionChunk = 64 << 10
 
     /// What ``open(path:sync:_:)`` read.
     public struct OpenResult {
@@ -200,10 +207,30 @@ public final class RecordJournal: SyncSource {
         let sum = JournalChecksum.of(UnsafeRawBufferPointer(start: base + start + 4, count: length + 1))
         writer.uint32(sum)
         recordsSinceCompaction += 1
+        if compacting != nil && writer.count >= Self.compactionChunk { writeCompactionChunk() }
+    }
+
+    /// During a compaction: the records buffered go to the new file.
+    private func writeCompactionChunk() {
+        guard var c = compacting else { return }
+        if c.failure == nil {
+            do throws(StoreError) {
+                try c.file.append(writer.pending)
+                c.written += Int64(writer.count)
+            } catch {
+                c.failure = error
+            }
+        }
+        writer.count = 0
+        compacting = c
     }
 
     /// Whether records wait for ``flush()``.
     public var hasPending: Bool { writer.count > 0 }
+
+    /// The bytes the buffer of records has room for (it grows to the largest burst, and to no
+    /// more than a compaction chunk while compacting).
+    var writerCapacity: Int { writer.capacity }
 
     /// Hands the records appended so far to the operating system (one write(2)): from now on
     /// a stop of the process loses none of them. Throws (and keeps failing) once a write failed.
@@ -223,30 +250,38 @@ public final class RecordJournal: SyncSource {
 
     /// Rewrites the journal as the records `snapshot` appends (the live state), replacing the
     /// file atomically: a new file is written and synced beside it, then renamed over it. Records
-    /// appended before the call and not flushed are dropped: the snapshot stands for them.
+    /// appended before the call and not flushed are dropped: the snapshot stands for them. The
+    /// snapshot goes to the new file as it is made, ``compactionChunk`` bytes at a time.
     public func compact(_ snapshot: (RecordJournal) -> Void) throws(StoreError) {
         if let failure { throw failure }
         writer.count = 0
         let newPath = path + ".new"
         _ = try POSIXFile.remove(newPath)
         let newFile = try POSIXFile(path: newPath, flags: O_RDWR | O_CREAT | O_APPEND)
+        var snapshotSize: Int64 = 0
         do throws(StoreError) {
             try newFile.lockExclusively()
             try Self.magic.withUnsafeBytes { b in Result { () throws(StoreError) in try newFile.append(b) } }.get()
             recordsSinceCompaction = 0
+            compacting = (newFile, 0, nil)
             snapshot(self)
-            try newFile.append(writer.pending)
+            writeCompactionChunk()
+            let done = compacting!
+            compacting = nil
+            if let failure = done.failure { throw failure }
+            snapshotSize = done.written
             if policy != .never { try newFile.sync() }
             try POSIXFile.rename(newPath, to: path)
             let slash = path.lastIndex(of: "/")
             if policy != .never { try POSIXFile.syncDirectory(slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? ".") }
         } catch {
+            compacting = nil
             newFile.close()
             _ = try? POSIXFile.remove(newPath)
             writer.count = 0
             throw error
         }
-        size = Int64(Self.magic.count + writer.count)
+        size = Int64(Self.magic.count) + snapshotSize
         writer.count = 0
         file.close()
         file = newFile
