@@ -55,12 +55,7 @@ mkdir -p "$work"
 build_swift_product fix-peer "$work/fix-peer-build.log"
 fix_peer="$product_path"
 
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+kill_on_exit
 
 summary_ok() {  # FILE: its last line must be the summary of a complete exchange
   tail -n 1 "$1" 2>/dev/null | grep -qx "sent $messages received $messages duplicates 0 missing 0"

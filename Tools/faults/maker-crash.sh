@@ -83,12 +83,7 @@ mkdir -p "$work"
 build_swift_product mm "$work/mm-build.log"
 mm="$product_path"
 
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+kill_on_exit
 
 passed=0
 failed=0

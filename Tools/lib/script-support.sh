@@ -64,3 +64,10 @@ build_quickfix_program() {
     "$cxx" -std=c++14 -O2 -Wall -Wno-deprecated "$source" -o "$output" -lquickfix -lpthread
   fi
 }
+
+# kill_on_exit: starts an empty `pids`; every process whose pid the script adds to it is killed
+# (SIGKILL) when the script exits, however it exits.
+kill_on_exit() {
+  pids=()
+  trap 'for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done' EXIT
+}

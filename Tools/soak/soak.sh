@@ -65,12 +65,7 @@ mkdir -p "$work"
 build_swift_product mm "$work/mm-build.log"
 mm="$product_path"
 
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+kill_on_exit
 
 port="$(free_port)"
 cat >"$work/exchange.cfg" <<EOF
