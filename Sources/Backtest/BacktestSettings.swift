@@ -3,7 +3,7 @@ import Exchange
 import Risk
 
 /// What a backtest sweeps: the market maker's settings, the rank coefficients Rc and whether
-/// the net-position stop is on, for one instrument.
+/// the net-position stop is on, for one instrument (the study's terms: docs/STUDY.md).
 ///
 /// Each Rc runs once without the stop and, when ``stopLimit`` is set, once more with it: the
 /// study compares the two. "Without the stop" is the same market maker with

@@ -48,7 +48,7 @@ public struct StudyFigures: Codable, Sendable, Equatable {
         self.stopEvents = stopEvents
     }
 
-    /// k_c = 1 - p / f when fees were paid, else nil.
+    /// The break-even rebate k_c = 1 - p / f when fees were paid, else nil (docs/STUDY.md).
     public static func breakEven(profit: Double, fees: Double) -> Double? {
         fees > 0 ? 1 - profit / fees : nil
     }
