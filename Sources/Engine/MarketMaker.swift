@@ -321,9 +321,6 @@ public struct MarketMaker: Sendable {
         return open[key.rawValue]?.filled
     }
 
-    /// Whether `key` is one of ours (ladder or flattening), for routing reports.
-    public func isOpen(_ key: OrderKey) -> Bool { open[key.rawValue] != nil }
-
     /// Flattening orders have keys of their own, apart from the ladder's.
     public static func isFlattening(_ key: OrderKey) -> Bool { key.rawValue >= 1 << 62 }
 

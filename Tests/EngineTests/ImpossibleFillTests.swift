@@ -32,7 +32,7 @@ struct ImpossibleFillTests {
         maker.execution(.fill(key, price: price, quantity: quantity, leaves: 0, fee: nil), now: 3, into: &commands)
         #expect(maker.statistics.impossibleFills == 1)
         #expect(maker.positions.position == 0)
-        #expect(maker.isOpen(key))
+        #expect(maker.order(key) != nil)
     }
 
     @Test func aPlausibleFillCounts() {

@@ -192,11 +192,6 @@ public struct OrderBook: Sendable {
         }
     }
 
-    /// Sets the reference price of the band (at the open, or from a recording).
-    public mutating func setReferencePrice(_ price: Int64?) {
-        referencePrice = price
-    }
-
     // MARK: - Matching
 
     /// Lots on the other side of `side` at `limit` or better, not counting `owner`'s own orders

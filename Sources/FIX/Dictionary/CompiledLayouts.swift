@@ -125,8 +125,6 @@ struct CompiledEnums: Sendable {
     private var start: [Int32]
     private var count: [Int32]
     private var packed: [UInt64] = []
-    /// Per tag: whether it has enum values at all.
-    private var has: [Bool]
     /// Per tag whose values are all single ASCII characters: the allowed characters as a
     /// 128-bit mask (low and high halves); zero for other tags.
     private var charMaskLow: [UInt64]
@@ -137,7 +135,6 @@ struct CompiledEnums: Sendable {
     init(fields: [Int: FieldDefinition], tableSize: Int) {
         start = [Int32](repeating: 0, count: tableSize)
         count = [Int32](repeating: 0, count: tableSize)
-        has = [Bool](repeating: false, count: tableSize)
         charMaskLow = [UInt64](repeating: 0, count: tableSize)
         charMaskHigh = [UInt64](repeating: 0, count: tableSize)
         for (tag, f) in fields.sorted(by: { $0.key < $1.key }) where !f.values.isEmpty {
@@ -146,7 +143,6 @@ struct CompiledEnums: Sendable {
                 let b = Array(v.value.utf8)
                 if b.count <= 7 { short.append(Self.pack(b)) } else { long[tag, default: []].insert(b) }
             }
-            has[tag] = true
             let bytes = f.values.map { Array($0.value.utf8) }
             if bytes.allSatisfy({ $0.count == 1 && $0[0] < 128 }) {
                 for b in bytes {
@@ -158,12 +154,6 @@ struct CompiledEnums: Sendable {
             packed.append(contentsOf: short.sorted())
             if short.isEmpty { count[tag] = 0 }
         }
-    }
-
-    /// Whether the field has enum values at all.
-    @inline(__always)
-    func hasValues(_ tag: Int) -> Bool {
-        tag >= 0 && tag < has.count && has[tag]
     }
 
     @inline(__always)
