@@ -42,7 +42,7 @@ let package = Package(
             name: "FIXSession",
             dependencies: ["FIX", "Gzip"]
         ),
-        // gzip streams read and written through the system zlib: market data, FIX message logs.
+        // The system zlib for the rest: gzip streams (market data, FIX message logs) and CRC-32.
         .target(name: "Gzip", dependencies: ["CZlib"]),
         // SwiftNIO initiator and acceptor, thin channel handlers around the session state machine.
         .target(
@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Exchange", "ExchangeFIX", "Quoting", "Risk", "FIX", "FIXSession", "FIXTransport",
                                               .product(name: "NIOCore", package: "swift-nio")]),
         // The in-process backtest over recorded data: the study's sweep over Rc, accounting, reports and charts.
-        .target(name: "Backtest", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "CZlib"]),
+        .target(name: "Backtest", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "CZlib", "Gzip"]),
         // FIX message logs read back: sessions, orders, fills and positions reconstructed; resent into a live session.
         .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Exchange", "ExchangeFIX", "Engine", "Gzip"]),
         // Running the engine: the Prometheus metrics endpoint and its collectors, graceful shutdown

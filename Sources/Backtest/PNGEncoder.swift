@@ -1,4 +1,5 @@
 import CZlib
+import Gzip
 
 /// Writes a ``Raster`` as a PNG file: the signature, an IHDR chunk (8-bit RGB, no
 /// interlacing), the scanlines (each with filter type 0) compressed with zlib's deflate in
@@ -49,12 +50,7 @@ public enum PNGEncoder {
     static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let typeBytes = Array(type.utf8)
         let body = typeBytes + data
-        return bigEndian(UInt32(data.count)) + body + bigEndian(crc(body))
-    }
-
-    /// zlib's CRC-32 of `bytes`.
-    public static func crc(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
+        return bigEndian(UInt32(data.count)) + body + bigEndian(CRC32.checksum(body))
     }
 
     static func bigEndian(_ value: UInt32) -> [UInt8] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FIX
+import Gzip
 @testable import FIXSession
 
 extension StoreTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FIX
+import Gzip
 @testable import FIXSession
 
 /// The message stores: one suite of operations run against ``MemoryStore`` and ``FileStore``

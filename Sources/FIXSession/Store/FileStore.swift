@@ -1,4 +1,5 @@
 import FIX
+import Gzip
 
 #if canImport(Glibc)
 import Glibc
