@@ -537,9 +537,8 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         }
     }
 
+    /// Nanoseconds of the monotonic clock (NIO's, the event loops' own), for latencies.
     static func monotonic() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+        Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds)
     }
 }
