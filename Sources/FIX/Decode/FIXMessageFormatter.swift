@@ -95,8 +95,10 @@ public struct FIXMessageFormatter: Sendable {
     }
 }
 
-/// A JSON string literal for `s`.
-public func jsonString(_ s: String) -> String {
+/// A JSON string literal for `s`, as the decoder's JSON lines write it: every control character
+/// and DEL escaped (so SOH shows as \u0001), slashes as they are. One call per field value of
+/// every message decoded: a JSONEncoder here would allocate an encoder's buffers for each.
+func jsonString(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
         switch u {
