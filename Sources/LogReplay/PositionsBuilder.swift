@@ -19,13 +19,13 @@ struct PositionsBuilder {
     }
 
     /// Positions in the order their first fill came.
-    private var order: [PositionKey2] = []
-    private var positions: [PositionKey2: Position] = [:]
+    private var order: [PositionKey] = []
+    private var positions: [PositionKey: Position] = [:]
 
     /// First pass.
     mutating func scan(_ f: ReplayFill) {
         guard !f.canceled else { return }
-        let k = PositionKey2(session: f.session, owner: f.owner, symbol: f.symbol)
+        let k = PositionKey(session: f.session, owner: f.owner, symbol: f.symbol)
         if positions[k] == nil { order.append(k) }
         var p = positions[k] ?? Position()
         p.fills += 1
@@ -35,7 +35,7 @@ struct PositionsBuilder {
     }
 
     /// Between the passes: each position's mark (its price counts among the prices) and steps.
-    mutating func fixInstruments(mark: (PositionKey2) -> (FIXDecimal, String)?) {
+    mutating func fixInstruments(mark: (PositionKey) -> (FIXDecimal, String)?) {
         for k in order {
             var p = positions[k]!
             p.mark = mark(k)
@@ -51,7 +51,7 @@ struct PositionsBuilder {
     /// Second pass: the fills in the order of the first.
     mutating func book(_ f: ReplayFill) {
         guard !f.canceled else { return }
-        let k = PositionKey2(session: f.session, owner: f.owner, symbol: f.symbol)
+        let k = PositionKey(session: f.session, owner: f.owner, symbol: f.symbol)
         guard var p = positions[k], let instrument = p.instrument else { return }
         guard let px = FIXDecimal(f.lastPx), let qty = FIXDecimal(f.lastQty), let ticks = instrument.ticks(px),
               let lots = instrument.lots(qty) else { return }

@@ -215,7 +215,7 @@ public final class ReplayAnalyzer {
         builder.fixInstruments { key in
             let s = sessions.first { $0.name == key.session }!
             if let m = s.market.mark(key.symbol) { return m }
-            return s.lastFillPx[PositionKey(owner: key.owner, symbol: key.symbol)].map { ($0, "last fill") }
+            return s.lastFillPx[OwnerSymbol(owner: key.owner, symbol: key.symbol)].map { ($0, "last fill") }
         }
         for f in fills() { builder.book(f) }
         return builder.reports()
@@ -447,7 +447,7 @@ public final class ReplayAnalyzer {
                                   lastPx: lastPx.plain, commission: commission?.plain, commType: commType, fee: fee?.plain,
                                   canceled: false)
             if let onFill { onFill(number, fill) } else { fills.append(fill) }
-            s.lastFillPx[PositionKey(owner: owner, symbol: symbol)] = lastPx
+            s.lastFillPx[OwnerSymbol(owner: owner, symbol: symbol)] = lastPx
             let verb = fillSide == "buy" ? "bought" : (fillSide == "sell" ? "sold" : fillSide)
             event(.fill, "\(owner) \(verb) \(lastQty.plain) \(symbol) @ \(lastPx.plain) (\(id), \(status ?? "?"), cum "
                   + "\(m.decimal(Tag.cumQty)?.plain ?? "?"))" + (fee.map { ", fee \($0.plain)" } ?? ""))
@@ -562,14 +562,14 @@ struct OrderKey: Hashable {
     var id: String
 }
 
-/// An order sender's symbol.
-struct PositionKey: Hashable {
+/// An order sender and a symbol: the key of the last fill prices.
+struct OwnerSymbol: Hashable {
     var owner: String
     var symbol: String
 }
 
 /// A position: session, order sender and symbol.
-struct PositionKey2: Hashable {
+struct PositionKey: Hashable {
     var session: String
     var owner: String
     var symbol: String

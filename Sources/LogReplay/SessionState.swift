@@ -29,7 +29,7 @@ final class SessionState {
     private var orderRejectsLetGo = 0
     /// The market as its market data shows it, and the last fill price per sender and symbol.
     var market = MarketDataView()
-    var lastFillPx: [PositionKey: FIXDecimal] = [:]
+    var lastFillPx: [OwnerSymbol: FIXDecimal] = [:]
 
     init(beginString: String, sides: [String]) {
         self.beginString = beginString

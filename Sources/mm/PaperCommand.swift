@@ -117,7 +117,7 @@ struct PaperCommand: AsyncParsableCommand {
         let metrics = await operations.metricsEndpoint(command: "paper", logger: logger) { registry in
             [ExchangeCollector(lifecycle: exchange, registry: registry), MarketMakerCollector(lifecycle: marketMaker, registry: registry)]
         }
-        let progress = Progress()
+        let progress = PaperProgress()
         let started = ContinuousClock.now
         let subscribed = try await Self.waitFor(seconds: 10) {
             if signals.received != nil { return true }
@@ -204,7 +204,7 @@ struct PaperCommand: AsyncParsableCommand {
 }
 
 /// One progress line: rewritten in place on a terminal, printed every few seconds otherwise.
-final class Progress: @unchecked Sendable {
+final class PaperProgress: @unchecked Sendable {
     // Used by one task at a time.
     private let terminal = isatty(STDERR_FILENO) == 1
     private var last = ContinuousClock.now - .seconds(10)

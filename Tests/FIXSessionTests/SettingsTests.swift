@@ -282,12 +282,12 @@ struct SettingsTests {
     }
 
     @Test(arguments: [
-        ("always", FsyncPolicy.always), ("never", .never), ("Y", .always), ("N", .never),
+        ("always", StoreSyncPolicy.always), ("never", .never), ("Y", .always), ("N", .never),
         ("1", .interval(milliseconds: 1)), ("1000", .interval(milliseconds: 1000)),
     ])
-    func fileStoreSync(value: String, expected: FsyncPolicy) throws {
+    func fileStoreSync(value: String, expected: StoreSyncPolicy) throws {
         #expect(try Self.only(Self.initiator + "FileStoreSync=\(value)\n").fsync == expected)
-        #expect(FsyncPolicy(settingValue: expected.description) == expected)
+        #expect(StoreSyncPolicy(settingValue: expected.description) == expected)
     }
 
     @Test func sendingTimeAccuracyIsMaxLatency() throws {

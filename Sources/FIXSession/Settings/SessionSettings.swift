@@ -107,7 +107,7 @@ public struct SessionSettings: Sendable, Equatable {
     public var fileStorePath: String?
     /// `FileStoreSync`: when the file store calls fsync: `always` (each write), `never`, or at
     /// most every N ms. Default `always`.
-    public var fsync: FsyncPolicy
+    public var fsync: StoreSyncPolicy
     /// `PersistMessages`: keep sent application messages for resending; when N, a
     /// ResendRequest is answered with a gap fill. Default Y.
     public var persistMessages: Bool

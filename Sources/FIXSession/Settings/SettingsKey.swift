@@ -155,7 +155,7 @@ enum SettingKind: Sendable {
         case .day:
             return Weekday(name: text).map(SettingValue.day)
         case .fsync:
-            return FsyncPolicy(settingValue: text).map(SettingValue.fsync)
+            return StoreSyncPolicy(settingValue: text).map(SettingValue.fsync)
         case .path:
             return text.isEmpty ? nil : .text(resolveSettingsPath(text, against: directory))
         case .username:
@@ -182,7 +182,7 @@ enum SettingValue: Sendable, Equatable {
     case flag(Bool)
     case time(TimeOfDay)
     case day(Weekday)
-    case fsync(FsyncPolicy)
+    case fsync(StoreSyncPolicy)
     case connectionType(ConnectionType)
     case compression(LogCompression)
 }

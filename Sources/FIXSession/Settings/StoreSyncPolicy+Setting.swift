@@ -1,6 +1,4 @@
-/// The `FileStoreSync` setting: the sync policy of the session's ``FileStore``.
-public typealias FsyncPolicy = StoreSyncPolicy
-
+/// The `FileStoreSync` setting: the sync policy of the session's ``FileStore``, read and written.
 extension StoreSyncPolicy: CustomStringConvertible {
     /// Reads a `FileStoreSync` value: `always`, `never`, `Y` (always), `N` (never) or a positive
     /// whole number of milliseconds. Nil for anything else.
