@@ -148,7 +148,7 @@ public final class ReplayAnalyzer {
             event(.resendRequest, "\(who) asks \(r.targetCompID) to resend MsgSeqNum \(begin)-" + (end == 0 ? "end" : "\(end)"))
         case "3":
             let reject = RejectReport(time: time, sender: who, msgType: "3", refSeqNum: m.int(Tag.refSeqNum),
-                                      refMsgType: m.string(372), refTagID: m.int(371), reason: m.int(373), text: m.string(Tag.text))
+                                      refMsgType: m.string(Tag.refMsgType), refTagID: m.int(Tag.refTagID), reason: m.int(Tag.sessionRejectReason), text: m.string(Tag.text))
             s.rejects.append(reject)
             sessionRejected(s, owner: r.targetCompID, reject, r, time)
             event(.reject, "\(who) rejects \(r.targetCompID)'s MsgSeqNum \(reject.refSeqNum.map(String.init) ?? "?")"
@@ -156,7 +156,7 @@ public final class ReplayAnalyzer {
                   + (reject.refTagID.map { ", tag \($0)" } ?? "") + (reject.text.map { ", \($0)" } ?? ""))
         case "j":
             let reject = RejectReport(time: time, sender: who, msgType: "j", refSeqNum: m.int(Tag.refSeqNum),
-                                      refMsgType: m.string(372), refTagID: nil, reason: m.int(380), text: m.string(Tag.text))
+                                      refMsgType: m.string(Tag.refMsgType), refTagID: nil, reason: m.int(Tag.businessRejectReason), text: m.string(Tag.text))
             s.rejects.append(reject)
             sessionRejected(s, owner: r.targetCompID, reject, r, time)
             event(.businessReject, "\(who) business-rejects \(r.targetCompID)'s MsgSeqNum \(reject.refSeqNum.map(String.init) ?? "?")"
@@ -423,8 +423,8 @@ public final class ReplayAnalyzer {
             }
             let symbol = m.string(Tag.symbol) ?? i.chain.symbol ?? "?"
             let fillSide = side ?? i.chain.side ?? "?"
-            let commission = m.decimal(12)
-            let commType = m.string(13)
+            let commission = m.decimal(Tag.commission)
+            let commType = m.string(Tag.commType)
             var fee: FIXDecimal?
             if let commission {
                 switch commType {
@@ -452,12 +452,12 @@ public final class ReplayAnalyzer {
             event(.fill, "\(owner) \(verb) \(lastQty.plain) \(symbol) @ \(lastPx.plain) (\(id), \(status ?? "?"), cum "
                   + "\(m.decimal(Tag.cumQty)?.plain ?? "?"))" + (fee.map { ", fee \($0.plain)" } ?? ""))
         } else if execType == "H" {
-            if let ref = m.string(19), let f = s.fillIndexes[ref] {
+            if let ref = m.string(Tag.execRefID), let f = s.fillIndexes[ref] {
                 if canceledFills.insert(f).inserted { s.fills -= 1 }
                 if onFill == nil { fills[f].canceled = true }
                 event(.fill, "\(r.senderCompID) cancels trade \(ref) of \(id)")
             } else {
-                note(r, "trade cancel of an unknown ExecRefID \(m.string(19) ?? "(none)")")
+                note(r, "trade cancel of an unknown ExecRefID \(m.string(Tag.execRefID) ?? "(none)")")
             }
         } else if execType == "8" {
             let reason = m.int(Tag.ordRejReason)
@@ -485,7 +485,7 @@ public final class ReplayAnalyzer {
         addEvent(i, OrderEvent(time: time, msgType: "9", clOrdID: clOrdID, origClOrdID: orig, ordStatus: status,
                                rejectReason: reason, text: m.string(Tag.text), possDup: r.possDup ? true : nil,
                                file: r.file, line: r.line))
-        let to = m.string(434) == "2" ? "replace" : "cancel"
+        let to = m.string(Tag.cxlRejResponseTo) == "2" ? "replace" : "cancel"
         event(.cancelReject, "\(r.senderCompID) rejects \(to) \(clOrdID ?? "?") of \(orig ?? "?")"
               + (reason.map { ": CxlRejReason \($0)" } ?? "") + (m.string(Tag.text).map { ", \($0)" } ?? ""))
     }

@@ -80,15 +80,3 @@ extension FIXEncoder {
     func writeFieldIfPresent<T: FIXIntCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
     func writeFieldIfPresent<T: FIXStringCode>(_ tag: Int, _ value: T?) { if let value { writeField(tag, value) } }
 }
-
-/// Tags used by the typed messages that ``Tag`` does not list.
-enum MessageTag {
-    static let commission = 12
-    static let commType = 13
-    static let execRefID = 19
-    static let secondaryOrderID = 198
-    static let aggregatedBook = 266
-    static let mdEntryRefID = 280
-    static let mdEntryPositionNo = 290
-    static let numberOfOrders = 346
-}

@@ -86,7 +86,7 @@ public struct MDIncrementalEntry: Sendable, Equatable {
         action = try r.code(Tag.mdUpdateAction)
         type = try r.codeIfPresent(Tag.mdEntryType)
         id = try r.stringIfPresent(Tag.mdEntryID)
-        refID = try r.stringIfPresent(MessageTag.mdEntryRefID)
+        refID = try r.stringIfPresent(Tag.mdEntryRefID)
         symbol = try r.stringIfPresent(Tag.symbol)
         securityID = try r.stringIfPresent(Tag.securityID)
         securityIDSource = try r.stringIfPresent(Tag.securityIDSource)
@@ -94,8 +94,8 @@ public struct MDIncrementalEntry: Sendable, Equatable {
         size = try r.decimalIfPresent(Tag.mdEntrySize)
         date = try r.stringIfPresent(Tag.mdEntryDate)
         time = try r.stringIfPresent(Tag.mdEntryTime)
-        numberOfOrders = try r.intIfPresent(MessageTag.numberOfOrders)
-        positionNo = try r.intIfPresent(MessageTag.mdEntryPositionNo)
+        numberOfOrders = try r.intIfPresent(Tag.numberOfOrders)
+        positionNo = try r.intIfPresent(Tag.mdEntryPositionNo)
     }
 
     /// Appends the entry's fields in the FIX 4.4 group order, MDUpdateAction first.
@@ -103,7 +103,7 @@ public struct MDIncrementalEntry: Sendable, Equatable {
         e.writeField(Tag.mdUpdateAction, action)
         e.writeFieldIfPresent(Tag.mdEntryType, type)
         e.writeFieldIfPresent(Tag.mdEntryID, id)
-        e.writeFieldIfPresent(MessageTag.mdEntryRefID, refID)
+        e.writeFieldIfPresent(Tag.mdEntryRefID, refID)
         e.writeFieldIfPresent(Tag.symbol, symbol)
         e.writeFieldIfPresent(Tag.securityID, securityID)
         e.writeFieldIfPresent(Tag.securityIDSource, securityIDSource)
@@ -111,7 +111,7 @@ public struct MDIncrementalEntry: Sendable, Equatable {
         e.writeFieldIfPresent(Tag.mdEntrySize, size)
         e.writeFieldIfPresent(Tag.mdEntryDate, date)
         e.writeFieldIfPresent(Tag.mdEntryTime, time)
-        e.writeFieldIfPresent(MessageTag.numberOfOrders, numberOfOrders)
-        e.writeFieldIfPresent(MessageTag.mdEntryPositionNo, positionNo)
+        e.writeFieldIfPresent(Tag.numberOfOrders, numberOfOrders)
+        e.writeFieldIfPresent(Tag.mdEntryPositionNo, positionNo)
     }
 }

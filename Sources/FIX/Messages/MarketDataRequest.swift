@@ -48,7 +48,7 @@ public struct MarketDataRequest: FIXMessageBody, Equatable {
         subscriptionRequestType = try r.code(Tag.subscriptionRequestType)
         marketDepth = try r.int(Tag.marketDepth)
         mdUpdateType = try r.codeIfPresent(Tag.mdUpdateType)
-        aggregatedBook = try r.boolIfPresent(MessageTag.aggregatedBook)
+        aggregatedBook = try r.boolIfPresent(Tag.aggregatedBook)
     }
 
     public func writeBody(into e: FIXEncoder) {
@@ -58,7 +58,7 @@ public struct MarketDataRequest: FIXMessageBody, Equatable {
         e.writeField(Tag.subscriptionRequestType, subscriptionRequestType)
         e.writeField(Tag.marketDepth, marketDepth)
         e.writeFieldIfPresent(Tag.mdUpdateType, mdUpdateType)
-        e.writeFieldIfPresent(MessageTag.aggregatedBook, aggregatedBook)
+        e.writeFieldIfPresent(Tag.aggregatedBook, aggregatedBook)
         e.writeField(Tag.noMDEntryTypes, entryTypes.count)
         for t in entryTypes { e.writeField(Tag.mdEntryType, t) }
     }

@@ -89,8 +89,8 @@ public struct MDEntry: Sendable, Equatable {
         size = try r.decimalIfPresent(Tag.mdEntrySize)
         date = try r.stringIfPresent(Tag.mdEntryDate)
         time = try r.stringIfPresent(Tag.mdEntryTime)
-        numberOfOrders = try r.intIfPresent(MessageTag.numberOfOrders)
-        positionNo = try r.intIfPresent(MessageTag.mdEntryPositionNo)
+        numberOfOrders = try r.intIfPresent(Tag.numberOfOrders)
+        positionNo = try r.intIfPresent(Tag.mdEntryPositionNo)
     }
 
     /// Appends the entry's fields in the group's order, MDEntryType first.
@@ -101,7 +101,7 @@ public struct MDEntry: Sendable, Equatable {
         e.writeFieldIfPresent(Tag.mdEntrySize, size)
         e.writeFieldIfPresent(Tag.mdEntryDate, date)
         e.writeFieldIfPresent(Tag.mdEntryTime, time)
-        e.writeFieldIfPresent(MessageTag.numberOfOrders, numberOfOrders)
-        e.writeFieldIfPresent(MessageTag.mdEntryPositionNo, positionNo)
+        e.writeFieldIfPresent(Tag.numberOfOrders, numberOfOrders)
+        e.writeFieldIfPresent(Tag.mdEntryPositionNo, positionNo)
     }
 }

@@ -43,7 +43,7 @@ public struct OrderCancelReject: FIXMessageBody, Equatable {
     public init(_ message: some FIXFieldContainer) throws(FIXMessageDecodeError) {
         let r = try BodyReader(message, msgType: Self.msgType)
         orderID = try r.string(Tag.orderID)
-        secondaryOrderID = try r.stringIfPresent(MessageTag.secondaryOrderID)
+        secondaryOrderID = try r.stringIfPresent(Tag.secondaryOrderID)
         clOrdID = try r.string(Tag.clOrdID)
         origClOrdID = try r.string(Tag.origClOrdID)
         ordStatus = try r.code(Tag.ordStatus)
@@ -63,7 +63,7 @@ public struct OrderCancelReject: FIXMessageBody, Equatable {
         e.writeFieldIfPresent(Tag.text, text)
         e.writeFieldIfPresent(Tag.transactTime, transactTime)
         e.writeFieldIfPresent(Tag.cxlRejReason, cxlRejReason)
-        e.writeFieldIfPresent(MessageTag.secondaryOrderID, secondaryOrderID)
+        e.writeFieldIfPresent(Tag.secondaryOrderID, secondaryOrderID)
         e.writeField(Tag.cxlRejResponseTo, cxlRejResponseTo)
     }
 }

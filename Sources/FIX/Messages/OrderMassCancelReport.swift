@@ -68,7 +68,7 @@ public struct OrderMassCancelReport: FIXMessageBody, Equatable {
         }
         clOrdID = try r.stringIfPresent(Tag.clOrdID)
         orderID = try r.string(Tag.orderID)
-        secondaryOrderID = try r.stringIfPresent(MessageTag.secondaryOrderID)
+        secondaryOrderID = try r.stringIfPresent(Tag.secondaryOrderID)
         massCancelRequestType = try r.code(Tag.massCancelRequestType)
         massCancelResponse = try r.code(Tag.massCancelResponse)
         massCancelRejectReason = try r.codeIfPresent(Tag.massCancelRejectReason)
@@ -90,7 +90,7 @@ public struct OrderMassCancelReport: FIXMessageBody, Equatable {
         e.writeFieldIfPresent(Tag.symbol, symbol)
         e.writeFieldIfPresent(Tag.text, text)
         e.writeFieldIfPresent(Tag.transactTime, transactTime)
-        e.writeFieldIfPresent(MessageTag.secondaryOrderID, secondaryOrderID)
+        e.writeFieldIfPresent(Tag.secondaryOrderID, secondaryOrderID)
         e.writeField(Tag.massCancelRequestType, massCancelRequestType)
         e.writeField(Tag.massCancelResponse, massCancelResponse)
         e.writeFieldIfPresent(Tag.massCancelRejectReason, massCancelRejectReason)
