@@ -163,10 +163,6 @@ struct BacktestCommand: ParsableCommand {
         }
     }
 
-    static func fail(_ text: String, status: Int32 = 2) -> Never {
-        FileHandle.standardError.write(Data("mm backtest: \(text)\n".utf8))
-        Foundation.exit(status)
-    }
 }
 
 extension String {

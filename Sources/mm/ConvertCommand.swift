@@ -57,8 +57,4 @@ struct ConvertCommand: ParsableCommand {
               + (skipped > 0 ? ", \(skipped) bad records skipped" : "") + String(format: " in %.2f s", seconds))
     }
 
-    static func fail(_ text: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data("mm convert: \(text)\n".utf8))
-        Foundation.exit(status)
-    }
 }

@@ -64,7 +64,7 @@ struct Decode: ParsableCommand {
                 dict = try DataDictionary.fix44()
             }
         } catch {
-            throw fail("\(error)")
+            throw unusableInput("\(error)")
         }
         let settings = ValidationSettings(checkFieldsOutOfOrder: !noCheckOrder, checkFieldsHaveValues: !noCheckValues,
                                           checkUserDefinedFields: !noCheckUserDefined)
@@ -75,7 +75,7 @@ struct Decode: ParsableCommand {
             do {
                 input = try LogInput(path: path)
             } catch {
-                throw fail("\(error)")
+                throw unusableInput("\(error)")
             }
             var reader = FIXInputReader(maxMessageSize: maxMessageSize)
             while let chunk = input.read() {
@@ -89,7 +89,7 @@ struct Decode: ParsableCommand {
 }
 
 /// Prints `mm decode: message` to standard error and gives the exit status for an unusable input.
-func fail(_ message: String) -> ExitCode {
+func unusableInput(_ message: String) -> ExitCode {
     FileHandle.standardError.write(Data("mm decode: \(message)\n".utf8))
     return ExitCode(2)
 }

@@ -75,13 +75,13 @@ struct ExchangeCommand: AsyncParsableCommand {
         do {
             settings = try SettingsFile.load(path: config)
         } catch {
-            fail("\(error)")
+            Self.fail("\(error)")
         }
         let market: ExchangeService.Market
         do {
             market = try self.market.market(defaultSpeed: .pace(1), eventsPerBatch: 4096, lockstep: lockstep)
         } catch let error as MarketDataError {
-            fail("\(error)")
+            Self.fail("\(error)")
         }
 
         let lifecycle: ExchangeLifecycle
@@ -93,7 +93,7 @@ struct ExchangeCommand: AsyncParsableCommand {
             lifecycle = ExchangeLifecycle(exchange: service, logger: logger)
             try await lifecycle.start()
         } catch {
-            fail("\(error)", status: 2)
+            Self.fail("\(error)", status: 2)
         }
         let service = lifecycle.exchange
         for line in service.recovery { Self.say(line) }
@@ -130,8 +130,4 @@ struct ExchangeCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("mm exchange: \(line)\n".utf8))
     }
 
-    func fail(_ text: String, status: Int32 = 2) -> Never {
-        FileHandle.standardError.write(Data("mm exchange: \(text)\n".utf8))
-        Foundation.exit(status)
-    }
 }

@@ -197,10 +197,6 @@ struct PaperCommand: AsyncParsableCommand {
         return false
     }
 
-    static func fail(_ text: String, status: Int32 = 2) -> Never {
-        FileHandle.standardError.write(Data("mm paper: \(text)\n".utf8))
-        Foundation.exit(status)
-    }
 }
 
 /// One progress line: rewritten in place on a terminal, printed every few seconds otherwise.

@@ -213,10 +213,6 @@ struct QuoteCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("mm quote: \(line)\n".utf8))
     }
 
-    static func fail(_ text: String, status: Int32 = 2) -> Never {
-        FileHandle.standardError.write(Data("mm quote: \(text)\n".utf8))
-        Foundation.exit(status)
-    }
 }
 
 extension Reconciliation.Fallback: ExpressibleByArgument {}

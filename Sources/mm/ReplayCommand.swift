@@ -151,10 +151,6 @@ struct ReplayCommand: AsyncParsableCommand {
         if !report.diagnostics.isEmpty { throw ExitCode(1) }
     }
 
-    static func fail(_ text: String, status: Int32 = 2) -> Never {
-        FileHandle.standardError.write(Data("mm replay: \(text)\n".utf8))
-        Foundation.exit(status)
-    }
 }
 
 /// Standard output, written in large pieces.
