@@ -487,18 +487,9 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
 
     // MARK: - Translation
 
-    static func clOrdID(_ key: OrderKey) -> String {
-        MarketMaker.isFlattening(key) ? "F\(key.rawValue - (1 << 62))" : "Q\(key.rawValue)"
-    }
+    static func clOrdID(_ key: OrderKey) -> String { FIXOrderWriter.clOrdID(key) }
 
-    static func key(_ clOrdID: String?) -> OrderKey? {
-        guard let id = clOrdID, let first = id.first, let n = UInt64(id.dropFirst()) else { return nil }
-        switch first {
-        case "Q": return OrderKey(n)
-        case "F": return OrderKey(n + (1 << 62))
-        default: return nil
-        }
-    }
+    static func key(_ clOrdID: String?) -> OrderKey? { FIXOrderWriter.key(clOrdID) }
 
     static func timeInForce(_ tif: Exchange.TimeInForce) -> FIX.TimeInForce? {
         switch tif {

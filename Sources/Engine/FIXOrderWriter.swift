@@ -26,13 +26,37 @@ struct FIXOrderWriter {
         }
     }
 
+    /// The ClOrdID prefix of ladder orders (`Q<key>`).
+    static let ladderPrefix = UInt8(ascii: "Q")
+    /// The ClOrdID prefix of flattening orders (`F<key - MarketMaker.flatteningKeyBase>`).
+    static let flatteningPrefix = UInt8(ascii: "F")
+
     /// Writes ClOrdID-like field `tag` for `key`: `Q<n>` for the ladder, `F<n>` for flattening.
     @inline(__always)
     static func writeID(_ tag: Int, _ key: OrderKey, into e: FIXEncoder) {
         if MarketMaker.isFlattening(key) {
-            e.append(tag, prefix: UInt8(ascii: "F"), key.rawValue - (1 << 62))
+            e.append(tag, prefix: flatteningPrefix, key.rawValue - MarketMaker.flatteningKeyBase)
         } else {
-            e.append(tag, prefix: UInt8(ascii: "Q"), key.rawValue)
+            e.append(tag, prefix: ladderPrefix, key.rawValue)
+        }
+    }
+
+    /// The ClOrdID of `key` (as ``writeID(_:_:into:)`` writes it).
+    static func clOrdID(_ key: OrderKey) -> String {
+        MarketMaker.isFlattening(key)
+            ? "\(Character(Unicode.Scalar(flatteningPrefix)))\(key.rawValue - MarketMaker.flatteningKeyBase)"
+            : "\(Character(Unicode.Scalar(ladderPrefix)))\(key.rawValue)"
+    }
+
+    /// The key a ClOrdID of ours names; nil for any other text, and for a number out of its
+    /// range (a ladder key at or above the flattening keys, a flattening key that would overflow).
+    static func key(_ clOrdID: String?) -> OrderKey? {
+        guard let id = clOrdID, let first = id.utf8.first, let n = UInt64(id.dropFirst()),
+              n < MarketMaker.flatteningKeyBase else { return nil }
+        switch first {
+        case ladderPrefix: return OrderKey(n)
+        case flatteningPrefix: return OrderKey(n + MarketMaker.flatteningKeyBase)
+        default: return nil
         }
     }
 

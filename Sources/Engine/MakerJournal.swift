@@ -80,7 +80,7 @@ public final class MakerJournal {
             if state.nextKey.rawValue > 1 {
                 j.append(kind: Kind.gone.rawValue) { w in w.uint64(state.nextKey.rawValue - 1) }
             }
-            if state.nextFlattenKey.rawValue > 1 << 62 {
+            if state.nextFlattenKey.rawValue > MarketMaker.flatteningKeyBase {
                 j.append(kind: Kind.gone.rawValue) { w in w.uint64(state.nextFlattenKey.rawValue - 1) }
             }
             j.append(kind: Kind.risk.rawValue) { w in Self.write(risk: (state.killSwitch, state.stop, state.risk), into: &w) }
@@ -300,7 +300,7 @@ extension MakerJournal.Fold {
         s.ladder.sort { $0.key < $1.key }
         s.flattening.sort { $0.key < $1.key }
         s.nextKey = OrderKey(largestKey &+ 1)
-        s.nextFlattenKey = OrderKey(max(largestFlattenKey &+ 1, 1 << 62))
+        s.nextFlattenKey = OrderKey(max(largestFlattenKey &+ 1, MarketMaker.flatteningKeyBase))
         return s
     }
 }

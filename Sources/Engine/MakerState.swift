@@ -22,7 +22,7 @@ public struct MakerState: Equatable, Sendable {
     public var risk: IntradayRisk
 
     public init(positions: PositionBook, ladder: [QuotedOrder] = [], flattening: [FlatteningOrder] = [],
-                nextKey: OrderKey = OrderKey(1), nextFlattenKey: OrderKey = OrderKey(1 << 62), killSwitch: Bool = false,
+                nextKey: OrderKey = OrderKey(1), nextFlattenKey: OrderKey = OrderKey(MarketMaker.flatteningKeyBase), killSwitch: Bool = false,
                 stop: NetPositionStop.Saved = .init(direction: 0, peak: 0, position: 0, events: 0),
                 risk: IntradayRisk = IntradayRisk()) {
         self.positions = positions

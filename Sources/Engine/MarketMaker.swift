@@ -94,7 +94,7 @@ public struct MarketMaker: Sendable {
         open.removeValue(key.rawValue)
     }
     /// Flattening orders are keyed apart from the ladder's.
-    private var nextFlattenKey: UInt64 = 1 << 62
+    private var nextFlattenKey: UInt64 = MarketMaker.flatteningKeyBase
 
     /// Whether changes are noted for a journal (``changedKeys``, ``positionsChanged``,
     /// ``riskChanged``); off by default, so that a run without a journal keeps nothing.
@@ -196,7 +196,7 @@ public struct MarketMaker: Sendable {
     public init(configuration: MarketMakerConfiguration, firstKey: OrderKey) {
         self.init(configuration: configuration)
         quoter = LadderQuoter(configuration: configuration.quote, firstKey: firstKey)
-        nextFlattenKey = (1 << 62) + min(firstKey.rawValue, (1 << 62) - 1)
+        nextFlattenKey = Self.flatteningKeyBase + min(firstKey.rawValue, Self.flatteningKeyBase - 1)
     }
 
     /// A market maker that goes on from `state` (saved before a stop): its position, orders,
@@ -321,8 +321,12 @@ public struct MarketMaker: Sendable {
         return open[key.rawValue]?.filled
     }
 
-    /// Flattening orders have keys of their own, apart from the ladder's.
-    public static func isFlattening(_ key: OrderKey) -> Bool { key.rawValue >= 1 << 62 }
+    /// Flattening orders have keys of their own, apart from the ladder's: from
+    /// ``flatteningKeyBase`` up, the ladder's below it.
+    public static func isFlattening(_ key: OrderKey) -> Bool { key.rawValue >= flatteningKeyBase }
+
+    /// The first key of flattening orders.
+    public static let flatteningKeyBase: UInt64 = 1 << 62
 
     // MARK: - Events
 
