@@ -1,3 +1,4 @@
+import Engine
 import Exchange
 
 /// The study's figures for one run, or for one trading day of it.
@@ -38,19 +39,14 @@ public struct StudyFigures: Codable, Sendable, Equatable {
         tradingProfit = Self.currency(money(profitTicks))
         self.fees = Self.currency(fees)
         netProfit = tradingProfit - self.fees
-        netProfitAfterRebate = tradingProfit - (1 - rebateRatio) * self.fees
-        breakEvenRebate = Self.breakEven(profit: tradingProfit, fees: self.fees)
+        netProfitAfterRebate = Rebate.netProfit(profit: tradingProfit, fees: self.fees, rebateRatio: rebateRatio)
+        breakEvenRebate = Rebate.breakEven(profit: tradingProfit, fees: self.fees)
         self.trades = trades
         self.volumeLots = volumeLots
         self.maxNetPosition = maxNetPosition
         self.maxIntradayLossTicks = maxIntradayLossTicks
         maxIntradayLoss = Self.currency(money(maxIntradayLossTicks))
         self.stopEvents = stopEvents
-    }
-
-    /// The break-even rebate k_c = 1 - p / f when fees were paid, else nil (docs/STUDY.md).
-    public static func breakEven(profit: Double, fees: Double) -> Double? {
-        fees > 0 ? 1 - profit / fees : nil
     }
 
     /// ``Exchange/Money`` (10^-8 units) as currency.
@@ -96,7 +92,7 @@ public struct AverageFigures: Codable, Sendable, Equatable {
         fees = mean(\.fees)
         netProfit = mean(\.netProfit)
         netProfitAfterRebate = mean(\.netProfitAfterRebate)
-        breakEvenRebate = StudyFigures.breakEven(profit: tradingProfit, fees: fees)
+        breakEvenRebate = Rebate.breakEven(profit: tradingProfit, fees: fees)
         trades = mean { Double($0.trades) }
         maxNetPosition = mean { Double($0.maxNetPosition) }
         maxIntradayLoss = mean(\.maxIntradayLoss)

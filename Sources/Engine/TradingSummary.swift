@@ -57,8 +57,8 @@ public struct TradingSummary: Codable, Sendable, Equatable {
         fees = money(p.fees)
         netProfit = tradingProfit - fees
         rebateRatio = maker.configuration.fees.rebateRatio
-        netProfitAfterRebate = tradingProfit - (1 - rebateRatio) * fees
-        rebateBreakEven = fees > 0 ? 1 - tradingProfit / fees : nil
+        netProfitAfterRebate = Rebate.netProfit(profit: tradingProfit, fees: fees, rebateRatio: rebateRatio)
+        rebateBreakEven = Rebate.breakEven(profit: tradingProfit, fees: fees)
         finalPosition = p.position
         maxNetPosition = p.maxAbsPosition
         maxIntradayLoss = money(p.money(maker.statistics.maxIntradayLoss))
