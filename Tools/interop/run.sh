@@ -21,6 +21,10 @@
 # Environment: INTEROP_MESSAGES          messages each way (default 10000)
 #              INTEROP_DISCONNECT_AFTER  the forced disconnect comes after this many sent (default 3000)
 #              INTEROP_TIMEOUT           seconds per scenario (default 90)
+#              INTEROP_ATTEMPTS          attempts per scenario (default 2): a scenario that fails is
+#                                        run again from scratch; the failed attempt is printed in
+#                                        full, its logs kept in <scenario>.attempt<N>/, and the
+#                                        scenario's line says "PASS on attempt 2"
 #              CXX                       C++ compiler (default g++)
 #
 # Stores, logs and outputs go to Tools/interop/.build/interop/<scenario>/ (kept for inspection,
@@ -38,6 +42,7 @@ cxx="${CXX:-g++}"
 messages="${INTEROP_MESSAGES:-10000}"
 disconnect_after="${INTEROP_DISCONNECT_AFTER:-3000}"
 timeout_seconds="${INTEROP_TIMEOUT:-90}"
+attempts="${INTEROP_ATTEMPTS:-2}"
 dictionary="$repo/Specs/FIX44.xml"
 
 script=run.sh
@@ -45,13 +50,13 @@ script=run.sh
 . "$repo/Tools/lib/script-support.sh"
 
 parse_configuration "$@"
-case "${arguments[0]:-}" in -h|--help) show_help 30; exit 0 ;; esac
+case "${arguments[0]:-}" in -h|--help) show_help 33; exit 0 ;; esac
 scenarios=("${arguments[@]}")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(a b c d)
 for s in "${scenarios[@]}"; do
   case "$s" in a|b|c|d) ;; *) die "unknown scenario: $s (a, b, c or d)" ;; esac
 done
-require_positive "INTEROP_* values" "$messages" "$disconnect_after" "$timeout_seconds"
+require_positive "INTEROP_* values" "$messages" "$disconnect_after" "$timeout_seconds" "$attempts"
 [ -f "$dictionary" ] || die "data dictionary not found: $dictionary"
 
 # MARK: build
@@ -93,10 +98,13 @@ summary_ok() {  # FILE: its last line must be the summary of a complete exchange
 passed=0
 failed=0
 
-# run_scenario NAME DESCRIPTION OUR_ROLE WHO_DISCONNECTS(ours|theirs)
-run_scenario() {
-  local name="$1" description="$2" our_role="$3" who="$4"
+# attempt_scenario NAME DESCRIPTION OUR_ROLE WHO_DISCONNECTS(ours|theirs) ATTEMPT: one run of a
+# scenario; prints PASS or FAIL with the details and returns 0 on PASS.
+attempt_scenario() {
+  local name="$1" description="$2" our_role="$3" who="$4" attempt="$5"
   local dir="$work/$name"
+  local label=""
+  [ "$attempt" -eq 1 ] || label=" on attempt $attempt"
   rm -rf "$dir"
   mkdir -p "$dir"
   local port
@@ -150,20 +158,48 @@ run_scenario() {
   local elapsed
   elapsed="$((elapsed_ms / 1000)).$(printf '%03d' $((elapsed_ms % 1000))) s"
 
+  local status=0
   if [ "$initiator_status" -eq 0 ] && [ "$acceptor_status" -eq 0 ] && summary_ok "$acceptor_out" && summary_ok "$initiator_out"; then
-    passed=$((passed + 1))
-    echo "PASS $name: $description ($elapsed)"
+    echo "PASS $name$label: $description ($elapsed)"
   else
-    failed=$((failed + 1))
-    echo "FAIL $name: $description ($elapsed; initiator exit $initiator_status, acceptor exit $acceptor_status)"
+    status=1
+    echo "FAIL $name$label: $description ($elapsed; initiator exit $initiator_status, acceptor exit $acceptor_status)"
     echo "  --- initiator ($initiator_out):"
     tail -n 12 "$initiator_out" | sed 's/^/  /'
     echo "  --- acceptor ($acceptor_out):"
     tail -n 12 "$acceptor_out" | sed 's/^/  /'
+    # The last session events of both engines show which side stopped sending or reading.
+    local events
+    for events in "$dir"/fix-peer/log/*.event.log "$dir"/peer/log/FIX.4.4-*.event*.log; do
+      [ -f "$events" ] || continue
+      echo "  --- last events ($events):"
+      tail -n 8 "$events" | sed 's/^/  /'
+    done
     echo "  logs: $dir"
   fi
   echo "  initiator: $(tail -n 1 "$initiator_out" 2>/dev/null)"
   echo "  acceptor:  $(tail -n 1 "$acceptor_out" 2>/dev/null)"
+  return "$status"
+}
+
+retried=0
+# run_scenario NAME DESCRIPTION OUR_ROLE WHO_DISCONNECTS: up to INTEROP_ATTEMPTS attempts; a failed
+# attempt's directory is kept as NAME.attemptN.
+run_scenario() {
+  local name="$1" attempt
+  rm -rf "$work/$name".attempt*
+  for attempt in $(seq 1 "$attempts"); do
+    if attempt_scenario "$@" "$attempt"; then
+      passed=$((passed + 1))
+      [ "$attempt" -eq 1 ] || retried=$((retried + 1))
+      return
+    fi
+    if [ "$attempt" -lt "$attempts" ]; then
+      mv "$work/$name" "$work/$name.attempt$attempt"
+      echo "  (kept as $work/$name.attempt$attempt; trying again)"
+    fi
+  done
+  failed=$((failed + 1))
 }
 
 echo "run.sh: $messages messages each way, forced disconnect after $disconnect_after sent, timeout ${timeout_seconds} s"
@@ -175,5 +211,5 @@ for s in "${scenarios[@]}"; do
     d) run_scenario d "fix-peer initiator -> QuickFIX acceptor, fix-peer drops the connection" initiator ours ;;
   esac
 done
-echo "$passed passed, $failed failed ($((SECONDS - started)) s in all)"
+echo "$passed passed ($retried of them on a later attempt), $failed failed ($((SECONDS - started)) s in all)"
 [ "$failed" -eq 0 ]
