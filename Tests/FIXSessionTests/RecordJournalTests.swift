@@ -48,9 +48,80 @@ import Testing
         opened.journal.append(kind: 1) { w in w.int64(2); w.string("b") }
         #expect(opened.journal.hasPending)
         // Read by another open would fail on the lock: read the bytes instead.
+        // What the file holds past the flushed record is the window's reserve: zeros.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(bytes.count == 8 + 9 + 8 + 3)
+        #expect(bytes.count >= 8 + 9 + 8 + 3)
+        #expect(bytes.dropFirst(8 + 9 + 8 + 3).allSatisfy { $0 == 0 })
+        #expect(bytes.prefix(8 + 9 + 8 + 3).last != 0)
         opened.journal.close()
+        // Closed (which flushes the second record), the file ends with the last record.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == 8 + 2 * (9 + 8 + 3))
+    }
+
+    /// The file as a SIGKILL leaves it: the records flushed, then the window's zeros. Copied
+    /// while the journal is open (the copy reads the page cache the mapping wrote).
+    static func crashCopy(of path: String, records: Int, window: Bool = false) throws -> (copy: String, bytes: Data) {
+        let opened = try RecordJournal.open(path: path, sync: .never) { _, _ in }
+        let text = window ? String(repeating: "w", count: 1000) : "x"
+        for i in 0..<records {
+            opened.journal.append(kind: 3) { w in w.int64(Int64(i)); w.string(text) }
+            if i % 10 == 9 { try opened.journal.flush() }
+        }
+        try opened.journal.flush()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        opened.journal.close()
+        let copy = path + ".crashed"
+        try bytes.write(to: URL(fileURLWithPath: copy))
+        return (copy, bytes)
+    }
+
+    @Test func theZerosAfterAStopAreNotACut() throws {
+        let (copy, bytes) = try Self.crashCopy(of: try Self.path(), records: 100)
+        #expect(bytes.count > 8 + 100 * 20)  // the reserve is there
+        let (records, result) = try Self.readAll(copy)
+        #expect(records.map(\.1) == (0..<100).map(Int64.init))
+        #expect(result.diagnostic == nil)
+        #expect(result.journal.size == Int64(8 + 100 * 20))
+        // Appending after the reopen continues the records.
+        result.journal.append(kind: 3) { w in w.int64(100); w.string("x") }
+        try result.journal.flush()
+        result.journal.close()
+        #expect(try Self.readAll(copy).records.map(\.1) == (0...100).map(Int64.init))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy)).count == 8 + 101 * 20)
+    }
+
+    /// A stop in the middle of the copy leaves a prefix of the records, then zeros: every such
+    /// prefix reads back as the whole records in it, the rest named as a cut.
+    @Test func aCopyCutByAStopLeavesAPrefix() throws {
+        let (copy, bytes) = try Self.crashCopy(of: try Self.path(), records: 5)
+        let end = 8 + 5 * 20
+        for kept in stride(from: 8 + 3 * 20 + 1, to: end, by: 1) {
+            // (A page of the reserve is enough, and quicker to read than the window.)
+            var torn = bytes.prefix(end + 4096)
+            torn.replaceSubrange(kept..<end, with: [UInt8](repeating: 0, count: end - kept))
+            try torn.write(to: URL(fileURLWithPath: copy))
+            let (records, result) = try Self.readAll(copy)
+            let whole = (kept - 8) / 20
+            #expect(records.count == whole, "kept \(kept)")
+            // Cut at a record's end, the rest is zeros: nothing was cut short.
+            #expect((result.diagnostic?.contains("cut short") == true) == ((kept - 8) % 20 != 0), "kept \(kept)")
+            result.journal.close()
+        }
+        // Damage followed by more records is still damage, zeros or not after it.
+        var damaged = bytes
+        damaged[8 + 20 + 9] ^= 0x01
+        try damaged.write(to: URL(fileURLWithPath: copy))
+        #expect { _ = try Self.readAll(copy) } throws: { "\($0)".contains("record 2 at byte 28") }
+    }
+
+    /// More records than one window holds: the window moves on, and every record comes back.
+    @Test func theWindowMovesOn() throws {
+        let count = 3 * RecordJournal.windowSize / 1000
+        let (copy, _) = try Self.crashCopy(of: try Self.path(), records: count, window: true)
+        let (records, result) = try Self.readAll(copy)
+        #expect(records.count == count && result.diagnostic == nil)
+        #expect(records.enumerated().allSatisfy { i, r in r.1 == Int64(i) && r.2.count == 1000 })
+        result.journal.close()
     }
 
     @Test func aRecordCutShortAtTheEndIsDroppedAndNamed() throws {

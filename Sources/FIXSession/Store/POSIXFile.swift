@@ -109,6 +109,29 @@ struct POSIXFile {
         guard rc == 0 else { throw StoreError(path: path, "cannot sync to disk: \(errnoText())") }
     }
 
+    /// Reserves the file's blocks for `[offset, offset + length)`, extending the file with zeros
+    /// where it is shorter: writes into that range through a mapping can then not fail for want
+    /// of space (which would be a SIGBUS, not an error).
+    func preallocate(offset: Int64, length: Int) throws(StoreError) {
+        #if os(Linux)
+        let rc = posix_fallocate(fd, off_t(offset), off_t(length))
+        guard rc == 0 else { throw StoreError(path: path, "cannot reserve \(length) bytes at byte \(offset): \(String(cString: strerror(rc)))") }
+        #else
+        if try size() < offset + Int64(length) { try truncate(to: offset + Int64(length)) }
+        #endif
+    }
+
+    /// Maps `[offset, offset + length)` of the file for reading and writing, shared: what is
+    /// stored into the mapping is the file's page cache, kept by the system when the process
+    /// stops. `offset` is a multiple of the page size.
+    func map(offset: Int64, length: Int) throws(StoreError) -> UnsafeMutableRawPointer {
+        let p = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off_t(offset))
+        guard let p, p != MAP_FAILED else {
+            throw StoreError(path: path, "cannot map \(length) bytes at byte \(offset): \(errnoText())")
+        }
+        return p
+    }
+
     /// Cuts the file to `length` bytes.
     func truncate(to length: Int64) throws(StoreError) {
         let rc = retryingEINTR { ftruncate(fd, off_t(length)) }
