@@ -189,7 +189,8 @@ let package = Package(
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine", "Exchange", "FIXTestSupport"]),
         .testTarget(name: "LogReplayTests", dependencies: ["LogReplay", "FIX", "FIXSession", "FIXTestSupport", "Gzip"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "FIXTestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "FIXTestSupport", "FIXSession",
+                                                     "FIXTransport", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "FIXTests",
             dependencies: [

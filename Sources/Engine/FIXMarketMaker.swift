@@ -194,6 +194,12 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         do {
             switch message.msgType {
             case "W", "X":
+                // Market data moves no order while a reconciliation runs (its orders would race
+                // the venue's answers, which tell a replace in flight from a lost one only by
+                // when it was sent), nor when resent (PossDupFlag): a resent refresh belongs to
+                // an earlier subscription. The subscription that follows the reconciliation
+                // starts with a snapshot.
+                if isReconciling || message.value(Tag.possDupFlag, equals: "Y") { return }
                 if try handleMarketData(message) {
                     flushCommands()
                     latency.record(Self.monotonic() - start)

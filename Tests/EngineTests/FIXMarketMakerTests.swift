@@ -1,7 +1,12 @@
 import Engine
 import Exchange
 import FIX
+import FIXSession
+import FIXTestSupport
+import FIXTransport
 import Foundation
+import NIOCore
+import NIOPosix
 import Quoting
 import Testing
 
@@ -113,5 +118,57 @@ struct FIXMarketMakerTests {
         #expect(!typed.isEmpty)
         #expect(types == kinds)
         #expect(direct.map { String(decoding: $0, as: UTF8.self) } == typed.map { String(decoding: $0, as: UTF8.self) })
+    }
+}
+
+/// Market data that must not move orders: while a reconciliation runs (its answers tell a
+/// replace in flight from a lost one only by when it was sent), and a refresh the venue resends
+/// (PossDupFlag=Y: it belongs to an earlier subscription).
+struct FIXMarketMakerHeldMarketDataTests {
+    static let dictionary = try! DataDictionary.fix44()
+
+    static func session(_ application: FIXMarketMaker, on loop: EventLoop) -> FIXSession {
+        FIXSession(machine: SessionStateMachine(
+            configuration: SessionConfiguration(sessionID: SessionID(senderCompID: "MAKER", targetCompID: "EXCH"), role: .initiator),
+            store: MemoryStore(now: systemNow()), dictionary: dictionary),
+            log: NullLog(), application: application, eventLoop: loop)
+    }
+
+    /// The snapshot of ``FIXMarketMakerTests/snapshot(bid:ask:)`` (61800.0 / 61800.1) as the
+    /// venue resends it.
+    static func resentSnapshot() throws -> FIXMessage {
+        try parsed("35=W|34=2|43=Y|49=EXCH|52=20240808-12:30:00.000|56=MAKER|122=20240808-12:29:00.000|262=MD-BTCUSDT|"
+                   + "55=BTCUSDT|268=2|269=0|270=61800.0|271=0.005|269=1|270=61800.1|271=0.005|")
+    }
+
+    @Test func marketDataMovesNoOrderWhileReconciling() async throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let m = FIXMarketMakerTests.maker()
+        m.reconcile()
+        let session = Self.session(m, on: loop)
+        try await loop.submit {
+            m.onEvent(.loggedOn, session: session)
+            #expect(m.isReconciling)
+            m.fromApp(try FIXMarketMakerTests.snapshot(bid: 618_000, ask: 618_001), session: session)
+            #expect(m.marketDataMessages == 0)
+            #expect(m.book.bestBid == nil)
+            #expect(m.workingOrders == 0)
+        }.get()
+    }
+
+    @Test func resentMarketDataIsStale() async throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let m = FIXMarketMakerTests.maker()
+        let session = Self.session(m, on: loop)
+        let snapshot = try FIXMarketMakerTests.snapshot(bid: 618_000, ask: 618_001)
+        let resent = try Self.resentSnapshot()
+        #expect(resent.value(Tag.possDupFlag, equals: "Y"))
+        try await loop.submit {
+            m.fromApp(resent, session: session)
+            #expect(m.marketDataMessages == 0 && m.book.bestBid == nil)
+            m.fromApp(snapshot, session: session)
+            #expect(m.marketDataMessages == 1 && m.book.bestBid == 618_000)
+            #expect(m.workingOrders > 0)
+        }.get()
     }
 }

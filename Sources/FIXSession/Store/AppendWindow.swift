@@ -95,12 +95,18 @@ final class AppendWindow {
     private func floor(_ offset: Int64) -> Int64 { offset / page * page }
 
     /// Starts mapping the window that follows: from the page holding `end`, which only grows.
+    /// Its blocks are reserved from the current window's end only: the part the two share is
+    /// reserved already, and is being written (where the file system has no fallocate, the C
+    /// library reserves by writing bytes, which must not meet the records).
     private func prepare(from end: Int64) {
         preparing = true
         let file = self.file, start = floor(end), length = size, page = self.page
+        let reserveFrom = max(start, current?.end ?? start)
         let prepared = self.prepared
         queue.async(group: done) {
-            let result = Result { () throws(StoreError) in try Self.map(file, from: start, length: length, page: page) }
+            let result = Result { () throws(StoreError) in
+                try Self.map(file, from: start, length: length, page: page, reserveFrom: reserveFrom)
+            }
             prepared.value.withLock { $0 = result }
         }
     }
@@ -109,10 +115,13 @@ final class AppendWindow {
         queue.async { munmap(m.base, m.length) }
     }
 
-    /// Reserves, maps and faults in `[start, start + length)` (rounded up to pages).
-    private static func map(_ file: POSIXFile, from start: Int64, length: Int, page: Int64) throws(StoreError) -> Mapping {
+    /// Reserves (from `reserveFrom`), maps and faults in `[start, start + length)` (rounded up
+    /// to pages).
+    private static func map(_ file: POSIXFile, from start: Int64, length: Int, page: Int64,
+                            reserveFrom: Int64? = nil) throws(StoreError) -> Mapping {
         let length = Int((Int64(length) + page - 1) / page * page)
-        try file.preallocate(offset: start, length: length)
+        let reserve = max(start, reserveFrom ?? start)
+        if reserve < start + Int64(length) { try file.preallocate(offset: reserve, length: Int(start + Int64(length) - reserve)) }
         let base = try file.map(offset: start, length: length)
         // Fault every page in writable without changing a byte (other mappings of the same
         // pages may be storing records): MADV_POPULATE_WRITE (Linux 5.14); else reading each
