@@ -10,11 +10,14 @@ let package = Package(
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "Gzip", targets: ["Gzip"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
+        .library(name: "Market", targets: ["Market"]),
+        .library(name: "MarketData", targets: ["MarketData"]),
         .library(name: "Exchange", targets: ["Exchange"]),
         .library(name: "ExchangeGateway", targets: ["ExchangeGateway"]),
         .library(name: "Quoting", targets: ["Quoting"]),
         .library(name: "Risk", targets: ["Risk"]),
-        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "MakerCore", targets: ["MakerCore"]),
+        .library(name: "MakerFIX", targets: ["MakerFIX"]),
         .library(name: "ExchangeFIX", targets: ["ExchangeFIX"]),
         .library(name: "Backtest", targets: ["Backtest"]),
         .library(name: "LogReplay", targets: ["LogReplay"]),
@@ -57,32 +60,46 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Order books, matching, queue-position replay, market-data sources, fees. Pure: no NIO, no FIX.
-        .target(name: "Exchange", dependencies: ["Gzip"]),
+        // The market's vocabulary, shared by everything that trades: instruments with their tick
+        // and lot, sides, order requests, money and fees, the calendar. Pure, no dependency.
+        .target(name: "Market"),
+        // Every market-data source: recorded files (CSV, JSON captures, gzip, the event file),
+        // the synthetic market, and sources built on others. Pure: no NIO, no FIX.
+        .target(name: "MarketData", dependencies: ["Market", "Gzip"]),
+        // Order books, matching, queue-position replay. Pure: no NIO, no FIX.
+        .target(name: "Exchange", dependencies: ["Market", "MarketData"]),
         // The system zlib: gzip streams (through Gzip) and PNG's deflate.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // FIX decimals <-> the exchange's ticks and lots.
-        .target(name: "ExchangeFIX", dependencies: ["Exchange", "FIX"]),
+        .target(name: "ExchangeFIX", dependencies: ["Market", "Exchange", "FIX"]),
         // The simulated exchange's FIX application: order entry and market data over a Venue.
-        .target(name: "ExchangeGateway", dependencies: ["Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport",
+        .target(name: "ExchangeGateway", dependencies: ["Market", "MarketData", "Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport",
                                                  .product(name: "Logging", package: "swift-log")]),
         // The ladder: market state in, order intents out. Pure.
-        .target(name: "Quoting", dependencies: ["Exchange"]),
+        .target(name: "Quoting", dependencies: ["Market"]),
         // Pre-trade checks, net-position stop, dynamic margin, concentration, kill switch. Pure.
-        .target(name: "Risk", dependencies: ["Exchange"]),
-        // Order and position tracking; wires Quoting -> Risk -> a venue (a FIX session or the in-process exchange).
-        .target(name: "Engine", dependencies: ["Exchange", "ExchangeFIX", "Quoting", "Risk", "FIX", "FIXSession", "FIXTransport",
-                                              .product(name: "NIOCore", package: "swift-nio")]),
-        // The in-process backtest over recorded data: the study's sweep over Rc, accounting, reports and charts.
-        .target(name: "Backtest", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "CZlib", "Gzip"]),
+        .target(name: "Risk", dependencies: ["Market"]),
+        // The market maker's core: Quoting -> Risk -> venue commands, order and position
+        // tracking, its journal and the reconciliation's state machine, the trading summary.
+        // Pure: no NIO, no FIX (the journal's file format is FIXSession's RecordJournal).
+        .target(name: "MakerCore", dependencies: ["Market", "Quoting", "Risk", "FIXSession"]),
+        // The market maker on a FIX session: market data and execution reports in, orders out,
+        // the reconciliation's requests.
+        .target(name: "MakerFIX", dependencies: ["MakerCore", "Market", "Exchange", "ExchangeFIX", "Quoting", "Risk", "FIX",
+                                                "FIXSession", "FIXTransport", .product(name: "NIOCore", package: "swift-nio")]),
+        // The in-process backtest over recorded data (the market maker against the replay
+        // exchange in one process): the study's sweep over Rc, accounting, reports and charts.
+        // Pure: no NIO, no FIX session.
+        .target(name: "Backtest", dependencies: ["MakerCore", "Market", "MarketData", "Exchange", "Quoting", "Risk", "CZlib", "Gzip"]),
         // FIX message logs read back: sessions, orders, fills and positions reconstructed; resent into a live session.
-        .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Exchange", "ExchangeFIX", "Engine", "Gzip"]),
+        .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Market", "Exchange", "ExchangeFIX", "MakerCore", "Gzip"]),
         // Running the engine: the Prometheus metrics endpoint and its collectors, graceful shutdown
         // through swift-service-lifecycle, session events in the log.
         .target(
             name: "Operations",
             dependencies: [
-                "Engine",
+                "MakerCore",
+                "MakerFIX",
                 "ExchangeGateway",
                 "FIX",
                 "FIXSession",
@@ -111,9 +128,12 @@ let package = Package(
             dependencies: [
                 "FIX",
                 "FIXSession",
+                "Market",
+                "MarketData",
                 "Exchange",
                 "ExchangeGateway",
-                "Engine",
+                "MakerCore",
+                "MakerFIX",
                 "Backtest",
                 "LogReplay",
                 "Quoting",
@@ -154,12 +174,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ExchangeTests",
-            dependencies: ["Exchange", "FIXTestSupport"]
+            dependencies: ["Market", "MarketData", "Exchange", "FIXTestSupport"]
         ),
         .testTarget(
             name: "ExchangeGatewayTests",
             dependencies: [
                 "ExchangeGateway",
+                "Market",
+                "MarketData",
                 "Exchange",
                 "FIXTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -170,7 +192,10 @@ let package = Package(
             name: "OperationsTests",
             dependencies: [
                 "Operations",
-                "Engine",
+                "MakerCore",
+                "MakerFIX",
+                "Market",
+                "MarketData",
                 "Exchange",
                 "ExchangeGateway",
                 "FIXSession",
@@ -184,13 +209,15 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "QuotingTests", dependencies: ["Quoting", "Exchange", "FIXTestSupport"]),
-        .testTarget(name: "RiskTests", dependencies: ["Risk", "Exchange", "FIXTestSupport"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine", "Exchange", "FIXTestSupport"]),
+        .testTarget(name: "QuotingTests", dependencies: ["Quoting", "Market", "FIXTestSupport"]),
+        .testTarget(name: "RiskTests", dependencies: ["Risk", "Market", "FIXTestSupport"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "MakerCore", "Market", "MarketData", "Exchange", "Quoting", "Risk",
+                                                        "FIXTestSupport"]),
         .testTarget(name: "LogReplayTests", dependencies: ["LogReplay", "FIX", "FIXSession", "FIXTestSupport", "Gzip"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Exchange", "Quoting", "Risk", "FIXTestSupport", "FIXSession",
-                                                     "FIXTransport", .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "MarketMakerTests", dependencies: ["MakerCore", "MakerFIX", "Market", "MarketData", "Exchange",
+                                                          "Quoting", "Risk", "FIXTestSupport", "FIXSession", "FIXTransport",
+                                                          .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "FIXTests",
             dependencies: [

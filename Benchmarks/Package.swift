@@ -58,15 +58,15 @@ let package = Package(
             ]
         ),
         // The order book on a mixed workload, and the replay of a recorded market.
-        benchmarkTarget("ExchangeBook", ["Exchange"]),
+        benchmarkTarget("ExchangeBook", ["Exchange", "Market", "MarketData"]),
         // The ladder's update on a moving market.
-        benchmarkTarget("QuotingBench", ["Quoting", "Exchange"]),
+        benchmarkTarget("QuotingBench", ["Quoting", "Market"]),
         // The risk gate with every check on.
-        benchmarkTarget("RiskGateBench", ["Risk", "Exchange"]),
+        benchmarkTarget("RiskGateBench", ["Risk", "Market"]),
         // Market data in -> cancel/replace bytes out, in process.
-        benchmarkTarget("TickToTrade", ["Engine", "Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport", "Quoting"]),
+        benchmarkTarget("TickToTrade", ["MakerCore", "MakerFIX", "Market", "Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport", "Quoting"]),
         // Market events through the whole backtest (one run, the source alone, the sweep on 1 and 2 threads).
-        benchmarkTarget("BacktestBench", ["Backtest", "Engine", "Exchange", "Risk"]),
+        benchmarkTarget("BacktestBench", ["Backtest", "MakerCore", "Market", "MarketData", "Exchange", "Risk"]),
     ]
 )
 

@@ -1,4 +1,4 @@
-import Engine
+import MakerCore
 import Exchange
 import Foundation
 

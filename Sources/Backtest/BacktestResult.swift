@@ -1,5 +1,4 @@
-import Engine
-
+import MakerCore
 /// What one run of a backtest gives: the study's figures for the whole run, per trading day
 /// and averaged over the days, the market maker's full summary, and the time series for the
 /// charts.

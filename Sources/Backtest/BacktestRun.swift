@@ -1,5 +1,7 @@
-import Engine
+import MakerCore
 import Exchange
+import Market
+import MarketData
 import Risk
 
 /// One backtest run: the market maker trading, in process, inside a replayed market.

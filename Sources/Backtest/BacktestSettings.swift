@@ -1,5 +1,6 @@
-import Engine
+import MakerCore
 import Exchange
+import Market
 import Risk
 
 /// What a backtest sweeps: the market maker's settings, the rank coefficients Rc and whether

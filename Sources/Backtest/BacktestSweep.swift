@@ -1,6 +1,6 @@
+import MarketData
 import Dispatch
 import Foundation
-import Exchange
 import Synchronization
 
 /// The study's sweep: every run of ``BacktestSettings/runs`` (each Rc, with and without the

@@ -1,3 +1,5 @@
+import Market
+
 /// One point of a run's time series, for the charts: values at a moment of market time.
 public struct SeriesPoint: Codable, Sendable, Equatable {
     /// Trading time (ns) since the run's first event, the gaps between trading days left out:

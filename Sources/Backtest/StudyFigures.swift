@@ -1,6 +1,5 @@
-import Engine
-import Exchange
-
+import MakerCore
+import Market
 /// The study's figures for one run, or for one trading day of it.
 ///
 /// Profit is trading profit: realized plus the open position marked at the mid (the same as

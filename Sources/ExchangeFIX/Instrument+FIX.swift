@@ -1,4 +1,4 @@
-import Exchange
+import Market
 import FIX
 
 /// FIX decimals <-> the exchange's integer ticks and lots, exactly.

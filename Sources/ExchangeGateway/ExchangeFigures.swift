@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// What the simulated exchange has done so far, read at one instant on its event loop (see
 /// ``ExchangeService/figures()``): for status lines and metrics.
 public struct ExchangeFigures: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Exchange
+import Market
 import ExchangeFIX
 import FIX
 import FIXSession

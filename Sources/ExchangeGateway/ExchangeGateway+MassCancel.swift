@@ -1,4 +1,4 @@
-import Exchange
+import Market
 import FIX
 
 /// OrderMassCancelRequest (q), and the cancels of a session that goes away

@@ -1,4 +1,4 @@
-import Exchange
+import Market
 import FIX
 
 /// OrderStatusRequest (H) and OrderMassStatusRequest (AF): the state of a participant's orders,

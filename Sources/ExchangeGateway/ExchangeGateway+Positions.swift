@@ -1,4 +1,4 @@
-import Exchange
+import Market
 import ExchangeFIX
 import FIX
 
@@ -58,8 +58,8 @@ extension ExchangeGateway {
     func settlementPrice(_ book: Int) -> FIXDecimal {
         let instrument = venue.instruments[book]
         if let last = lastTradePrice[book] { return instrument.price(last) }
-        guard let bid = venue.depth(book: book, side: Exchange.Side.buy, levels: 1).first,
-              let ask = venue.depth(book: book, side: Exchange.Side.sell, levels: 1).first else { return FIXDecimal(0) }
+        guard let bid = venue.depth(book: book, side: Market.Side.buy, levels: 1).first,
+              let ask = venue.depth(book: book, side: Market.Side.sell, levels: 1).first else { return FIXDecimal(0) }
         let sum = Int128(bid.price) + Int128(ask.price)
         if sum % 2 == 0, let mid = Int64(exactly: sum / 2) { return instrument.price(mid) }
         return instrument.averagePrice(tickLots: sum, lots: 2)

@@ -1,4 +1,5 @@
 import Exchange
+import Market
 import ExchangeFIX
 import FIX
 import FIXSession
@@ -674,7 +675,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
 
     // MARK: - FIX <-> exchange values
 
-    static func side(_ side: FIX.Side) -> Exchange.Side? {
+    static func side(_ side: FIX.Side) -> Market.Side? {
         switch side {
         case .buy: .buy
         case .sell: .sell
@@ -690,7 +691,7 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         }
     }
 
-    static func timeInForce(_ tif: FIX.TimeInForce?) -> Exchange.TimeInForce? {
+    static func timeInForce(_ tif: FIX.TimeInForce?) -> Market.TimeInForce? {
         switch tif {
         case nil, .day?, .goodTillCancel?: .day
         case .immediateOrCancel?: .immediateOrCancel

@@ -1,4 +1,6 @@
 import Exchange
+import Market
+import MarketData
 import ExchangeFIX
 import FIX
 import Foundation

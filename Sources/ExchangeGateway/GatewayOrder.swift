@@ -1,4 +1,4 @@
-import Exchange
+import Market
 import FIX
 
 /// What the gateway knows of a working order, for its reports.

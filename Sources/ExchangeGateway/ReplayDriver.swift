@@ -1,4 +1,5 @@
 import Exchange
+import MarketData
 import ExchangeFIX
 import FIXTransport
 import NIOCore

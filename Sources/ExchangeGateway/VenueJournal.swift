@@ -147,7 +147,7 @@ public final class VenueJournal: @unchecked Sendable {
 
     // MARK: - Durability
 
-    /// Hands the records appended so far to the operating system (one write(2)); from then on,
+    /// Hands the records appended so far to the operating system (``RecordJournal/flush()``); from then on,
     /// under `FileStoreSync=always`, the next messages of `sessions` wait until the journal is
     /// on disk as well. Compacts the journal once it has grown past ``compactionSize``, with the
     /// state `snapshot` gives.

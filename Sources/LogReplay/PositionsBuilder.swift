@@ -1,5 +1,5 @@
-import Engine
-import Exchange
+import MakerCore
+import Market
 import FIX
 
 /// Positions per session, order sender and symbol from fills read twice: the first pass finds

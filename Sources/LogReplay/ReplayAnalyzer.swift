@@ -1,5 +1,5 @@
-import Engine
-import Exchange
+import MakerCore
+import Market
 import ExchangeFIX
 import FIX
 

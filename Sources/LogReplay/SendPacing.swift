@@ -1,5 +1,4 @@
 import Exchange
-
 /// When ``ReplaySender`` sends each recorded message.
 public enum SendPacing: Sendable, Equatable, CustomStringConvertible {
     /// Once the live session has received as many market-data messages (W, X) as had been

@@ -1,5 +1,4 @@
-import Engine
-
+import MakerCore
 /// A latency distribution as a Prometheus summary: quantiles of an engine's
 /// ``LatencyHistogram`` (each known within its bucket, about 3%), the sum and the count, in
 /// seconds.

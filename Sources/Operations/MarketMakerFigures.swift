@@ -1,5 +1,6 @@
-import Engine
-import Exchange
+import MakerCore
+import MakerFIX
+import Market
 import Risk
 
 /// What the market maker has done so far, read at one instant on its session's event loop:

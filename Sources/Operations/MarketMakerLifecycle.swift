@@ -1,4 +1,5 @@
-import Engine
+import MakerCore
+import MakerFIX
 import FIXTransport
 import Logging
 import NIOCore

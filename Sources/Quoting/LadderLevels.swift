@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// The target levels of one side of the ladder: rank 0 is the level nearest the other side, at
 /// `near`; rank k is k ticks farther away. Only ranks in `allowed` may be quoted: those with a
 /// positive price that do not meet the other side's best price (a bid at or above the best ask,

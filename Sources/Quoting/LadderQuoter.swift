@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// The study's quoting ladder: market state in, order intents out. A pure state machine: no
 /// clock of its own, no I/O; the engine calls it and sends what it returns, in order.
 ///

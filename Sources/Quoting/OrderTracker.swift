@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// The quoter's live orders, found by any of their keys, and the state machine of each (see
 /// ``QuotedOrder``). Terminal orders are dropped at once; reports that arrive for them later, like
 /// reports for keys never seen, are ignored and counted.

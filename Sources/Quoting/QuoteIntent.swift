@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// One request the quoter wants sent to the venue. Send them in the order given: the quoter relies
 /// on the venue handling one session's requests in order (see ``LadderQuoter``).
 public enum QuoteIntent: Hashable, Sendable {

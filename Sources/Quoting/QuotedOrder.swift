@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// One of the quoter's orders and its state machine: the venue's reports move it from state to
 /// state (see ``OrderState``), including when they cross the quoter's own requests.
 ///

@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// What the net-position stop wants done: send a position-reducing order of `quantity` lots on
 /// `side` at market (or as a marketable IOC where the venue has no market orders). See
 /// ``RiskOrder/flatten(_:instrument:limitPrice:)``.

@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// The position and open orders of one instrument, as the risk gate keeps them.
 ///
 /// Quantities are lots. Open orders include every order the gate approved that has not ended

@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// Which sides of the ladder may quote.
 public struct QuoteSides: Hashable, Sendable, CustomStringConvertible {
     /// Bids (buy orders) may quote.

@@ -1,5 +1,3 @@
-import Exchange
-
 /// Everything the policies look at for one order: the state of the order's instrument, of the
 /// account and of the gate, as scalars (no arrays, so building and reading it costs nothing).
 ///

@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// The pre-trade risk gate: every outgoing order and cancel/replace of the market maker passes
 /// ``check(_:at:)`` before it is sent.
 ///

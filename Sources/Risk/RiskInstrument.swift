@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// An instrument as the risk gate sees it: how much one lot is worth per tick, its limits, its
 /// net-position stop and its margin model.
 ///

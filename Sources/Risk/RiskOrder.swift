@@ -1,5 +1,4 @@
-import Exchange
-
+import Market
 /// How an order to be checked is priced and how long it lives.
 public enum RiskOrderKind: UInt8, Hashable, Sendable {
     /// A limit order that rests in the book until filled or canceled (a quote of the ladder).

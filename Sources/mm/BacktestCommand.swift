@@ -1,7 +1,8 @@
+import MakerCore
+import Market
+import MarketData
 import ArgumentParser
 import Backtest
-import Engine
-import Exchange
 import FIX
 import Foundation
 
@@ -89,7 +90,7 @@ struct BacktestCommand: ParsableCommand {
         let tradesOnly = self.tradesOnly
         let factory: BacktestSweep.SourceFactory = { () throws(MarketDataError) -> any MarketDataSource in
             let source = try recording.source(format: format, instrument: instrument)
-            return tradesOnly ? Backtest.tradesOnly(source) : source
+            return tradesOnly ? MarketData.tradesOnly(source) : source
         }
         // Open the data once up front, so a missing file is reported before anything runs.
         do { _ = try factory() } catch { Self.fail("\(error)") }

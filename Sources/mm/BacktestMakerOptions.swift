@@ -1,6 +1,6 @@
+import MakerCore
+import Market
 import ArgumentParser
-import Engine
-import Exchange
 import Quoting
 import Risk
 

@@ -1,5 +1,6 @@
+import Market
+import MarketData
 import ArgumentParser
-import Exchange
 import Foundation
 
 /// `mm convert`: recorded market data to the engine's binary event file, which replays without

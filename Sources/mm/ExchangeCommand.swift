@@ -1,5 +1,5 @@
+import MarketData
 import ArgumentParser
-import Exchange
 import ExchangeGateway
 import FIXSession
 import Foundation

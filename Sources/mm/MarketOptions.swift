@@ -1,5 +1,7 @@
-import ArgumentParser
 import Exchange
+import Market
+import MarketData
+import ArgumentParser
 import ExchangeGateway
 import Foundation
 

@@ -1,6 +1,7 @@
+import MakerCore
+import MakerFIX
+import MarketData
 import ArgumentParser
-import Engine
-import Exchange
 import ExchangeGateway
 import FIXSession
 import FIXTransport

@@ -1,6 +1,8 @@
+import MakerCore
+import MakerFIX
+import Market
+import MarketData
 import ArgumentParser
-import Engine
-import Exchange
 import FIXSession
 import FIXTransport
 import Foundation

@@ -1,5 +1,7 @@
-import Engine
+import MakerCore
 import Exchange
+import Market
+import MarketData
 import Quoting
 import Risk
 import Testing

@@ -1,5 +1,5 @@
+import MarketData
 import CZlib
-import Exchange
 import Foundation
 import Testing
 @testable import Backtest

@@ -1,5 +1,5 @@
-import Engine
-import Exchange
+import MakerCore
+import MarketData
 import Foundation
 import Testing
 @testable import Backtest

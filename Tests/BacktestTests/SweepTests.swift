@@ -1,5 +1,5 @@
-import Engine
-import Exchange
+import MakerCore
+import MarketData
 import Testing
 @testable import Backtest
 

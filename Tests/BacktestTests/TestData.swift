@@ -1,5 +1,6 @@
-import Engine
-import Exchange
+import MakerCore
+import Market
+import MarketData
 import Foundation
 import Quoting
 import Risk

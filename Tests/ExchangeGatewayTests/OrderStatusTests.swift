@@ -1,4 +1,4 @@
-import Exchange
+import Market
 import FIX
 import FIXSession
 import Foundation

@@ -1,4 +1,5 @@
 import Exchange
+import Market
 import FIX
 import FIXSession
 import Foundation

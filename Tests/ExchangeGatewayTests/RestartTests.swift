@@ -1,4 +1,3 @@
-import Exchange
 import FIX
 import FIXSession
 import Foundation

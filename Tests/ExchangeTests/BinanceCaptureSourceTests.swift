@@ -1,7 +1,7 @@
+import Market
+@testable import MarketData
 import Foundation
 import Testing
-@testable import Exchange
-
 /// Binance captures: a hand-written capture with every kind of line, malformed lines, and the
 /// real captures in ../shared/data/binance when present.
 struct BinanceCaptureSourceTests {

@@ -1,7 +1,7 @@
+import Market
+@testable import MarketData
 import FIXTestSupport
 import Testing
-@testable import Exchange
-
 /// The CSV sources read plain lines in place (``CSVRowScanner``) and others field by field
 /// (``CSVFields``). The same data written plainly and with every field padded (which only the
 /// general reading takes) must give the same events, the same skipped records and the same

@@ -1,7 +1,7 @@
+import Market
+@testable import MarketData
 import Foundation
 import Testing
-@testable import Exchange
-
 /// The binary event file: what is written is read back, it replays as the text it came from, and
 /// damage is named by record.
 struct EventFileTests {

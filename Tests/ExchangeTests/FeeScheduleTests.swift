@@ -1,6 +1,5 @@
+import Market
 import Testing
-@testable import Exchange
-
 struct FeeScheduleTests {
     static let btc = Instrument(symbol: "BTCUSDT", tickSize: DecimalStep("0.1")!, lotSize: DecimalStep("0.001")!)
     static let future = Instrument(symbol: "RB", tickSize: DecimalStep("1")!, contractMultiplier: 10)

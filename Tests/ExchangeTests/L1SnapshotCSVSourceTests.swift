@@ -1,6 +1,6 @@
+import Market
+@testable import MarketData
 import Testing
-@testable import Exchange
-
 /// Level-1 snapshot CSV: quotes, trades from the cumulative volume, trading days, bad records.
 struct L1SnapshotCSVSourceTests {
     /// An index future: tick 0.2, lot 1.

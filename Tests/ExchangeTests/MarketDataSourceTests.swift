@@ -1,8 +1,8 @@
+import Market
+@testable import MarketData
 import FIXTestSupport
 import Foundation
 import Testing
-@testable import Exchange
-
 /// Helpers of the market-data source tests: temporary files, gzip without a compressor,
 /// draining a source.
 enum SourceTestFiles {

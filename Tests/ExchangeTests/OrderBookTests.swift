@@ -1,7 +1,7 @@
+@testable import Exchange
+import Market
 import FIXTestSupport
 import Testing
-@testable import Exchange
-
 /// Matching scenarios on one book: price-time priority, order kinds, cancel, replace, self-trade
 /// prevention, the price band.
 struct OrderBookTests {

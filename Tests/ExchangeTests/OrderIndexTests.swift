@@ -1,13 +1,12 @@
+import Market
 import FIXTestSupport
 import Testing
-@testable import Exchange
-
 /// The order book's id -> slot table against a Dictionary, through growth and many removals
 /// (with and without the removed value).
 struct OrderIndexTests {
     @Test func matchesADictionary() {
         var rng = SplitMix64(seed: 5)
-        var index = OrderIndex()
+        var index = UInt64Map<Int32>()
         var reference: [OrderID: Int32] = [:]
         var next: OrderID = 1
         var live: [OrderID] = []

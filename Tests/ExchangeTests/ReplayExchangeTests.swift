@@ -1,7 +1,8 @@
+@testable import Exchange
+import Market
+@testable import MarketData
 import FIXTestSupport
 import Testing
-@testable import Exchange
-
 /// Our orders inside a recorded market: queue position, fills by trades and by crossing, the
 /// queue models, trades-only and level-1 recordings.
 struct ReplayExchangeTests {

@@ -1,7 +1,5 @@
 import FIXTestSupport
 import Testing
-@testable import Exchange
-
 /// `roundedToInt64` is `Int64(rounded())` for every value that fits.
 struct RoundedToIntegerTests {
     @Test func agreesWithRounded() {

@@ -1,6 +1,6 @@
+import Market
+@testable import MarketData
 import Testing
-@testable import Exchange
-
 /// The synthetic market: determinism, days and sessions, consistent quotes and trades, and
 /// that its spells trend and mean-revert.
 struct SyntheticMarketTests {

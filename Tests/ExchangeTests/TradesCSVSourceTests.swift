@@ -1,6 +1,6 @@
+import Market
+@testable import MarketData
 import Testing
-@testable import Exchange
-
 /// Trades CSV: timestamps, optional side, header, gzip, bad records.
 struct TradesCSVSourceTests {
     static let instrument = Instrument(symbol: "IF2408", tickSize: DecimalStep("0.2")!, lotSize: DecimalStep("1")!)

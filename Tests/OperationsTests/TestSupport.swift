@@ -1,4 +1,7 @@
+import MakerCore
+import MakerFIX
 import Exchange
+import MarketData
 import ExchangeGateway
 import FIXSession
 import FIXTransport
@@ -10,8 +13,6 @@ import Operations
 import Risk
 import Synchronization
 import Testing
-import Engine
-
 /// Log records kept in memory, for checking what was logged.
 final class LogCapture: Sendable {
     struct Record: Sendable {

@@ -1,4 +1,4 @@
-import Exchange
+import Market
 import FIXTestSupport
 import Testing
 @testable import Quoting

@@ -1,4 +1,4 @@
-import Exchange
+import Market
 @testable import Quoting
 
 /// A tiny venue for the quoter's tests: it handles requests in the order sent, as a FIX venue

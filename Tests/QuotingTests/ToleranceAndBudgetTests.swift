@@ -1,4 +1,3 @@
-import Exchange
 import FIXTestSupport
 import Testing
 @testable import Quoting

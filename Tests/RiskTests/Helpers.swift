@@ -1,4 +1,3 @@
-import Exchange
 @testable import Risk
 
 /// A context for policy tests: reference 1,000 ticks worth 1 each (one lot is worth 1,000),

@@ -1,4 +1,4 @@
-import Exchange
+import Market
 import Testing
 @testable import Risk
 

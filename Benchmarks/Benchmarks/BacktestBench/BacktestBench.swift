@@ -19,11 +19,12 @@
 // - The study's sweep (4 Rc x with and without the stop) over 200,000 rows on 1 and on 2
 //   threads: the wall clock per event of all runs shows the speed-up.
 
+import MakerCore
+import Market
+import MarketData
 import Backtest
 import Benchmark
 import BenchmarkSupport
-import Engine
-import Exchange
 import Foundation
 import Risk
 

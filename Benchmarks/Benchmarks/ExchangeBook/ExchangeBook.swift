@@ -6,10 +6,11 @@
 // in setup from a seeded generator; the setup also checks that they do what they claim
 // (the mix of events the book reports, the fills in the replay).
 
+import Exchange
+import Market
+import MarketData
 import Benchmark
 import BenchmarkSupport
-import Exchange
-
 /// A small seeded generator for the workloads (not measured).
 struct Generator {
     var state: UInt64

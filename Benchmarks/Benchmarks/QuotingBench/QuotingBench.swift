@@ -11,7 +11,6 @@
 
 import Benchmark
 import BenchmarkSupport
-import Exchange
 import Quoting
 
 /// A small deterministic generator for the price path (xorshift64*).

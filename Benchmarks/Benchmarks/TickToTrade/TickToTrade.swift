@@ -5,10 +5,11 @@
 // market-data message; the best bid and ask move by one tick every message, up and down, so
 // every message leads to replaces.
 
+import MakerCore
+import MakerFIX
+import Market
 import Benchmark
 import BenchmarkSupport
-import Engine
-import Exchange
 import FIX
 import ExchangeFIX
 import FIXSession
@@ -47,7 +48,8 @@ struct TickToTrade {
         /// The changes are encoded into the journal's buffer on the path; handed to the system
         /// after the clock is read (as the session's store writes are not counted either).
         case encode
-        /// Encoded and handed to the system (write(2)) on the path.
+        /// Encoded and handed to the system on the path (a copy into the shared mapping of the
+        /// journal file's end, ``RecordJournal/flush()``).
         case write
     }
 
@@ -171,7 +173,7 @@ let benchmarks: @Sendable () -> Void = {
     // no harness bookkeeping runs between two messages.
     let mdToOrderOut = BenchmarkMetric.custom("md in -> order bytes out (ns)", polarity: .prefersSmaller, useScalingFactor: false)
     // The same path with the market maker's journal: its records encoded on the path (and
-    // written after), or encoded and written (one write(2) a message) on the path.
+    // written after), or encoded and written (copied into the file's mapped end) on the path.
     for (name, journal) in [("Market data in -> cancel/replace bytes out", TickToTrade.Journal.none),
                             ("Market data in -> cancel/replace bytes out, journal encoded", .encode),
                             ("Market data in -> cancel/replace bytes out, journal encoded and written", .write)] {

@@ -1,3 +1,5 @@
+import Market
+
 /// Why a new order was refused. ``fixOrdRejReason`` gives FIX's OrdRejReason (103).
 public enum OrderRejectReason: UInt8, Hashable, Sendable, CustomStringConvertible {
     /// No such instrument.

@@ -1,3 +1,6 @@
+import Market
+import MarketData
+
 /// Where orders go: the exchange's own books (``MatchingEngine``), or our orders inside a
 /// recorded market (``ReplayVenue``). The FIX gateway and the backtest drive either through this.
 public protocol Venue {

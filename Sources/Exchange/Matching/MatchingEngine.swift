@@ -1,3 +1,5 @@
+import Market
+
 /// The order books of every instrument an exchange lists, and the order ids it hands out.
 ///
 /// Orders are addressed by the index of their book (``bookIndex(symbol:)``) and the id the

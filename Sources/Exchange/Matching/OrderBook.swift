@@ -1,3 +1,5 @@
+import Market
+
 /// The order book of one instrument: limit orders resting at integer-tick prices, matched with
 /// price-time priority.
 ///
@@ -40,7 +42,7 @@ public struct OrderBook: Sendable {
 
     private var slots: ContiguousArray<Slot> = []
     private var freeSlots: ContiguousArray<Int32> = []
-    private var slotOf = OrderIndex()
+    private var slotOf = UInt64Map<Int32>()
     /// Ascending prices: the best bid is last.
     private var bids: ContiguousArray<Level> = []
     /// Descending prices: the best ask is last.

@@ -1,3 +1,5 @@
+import Market
+
 /// The market's book as a recording shows it: visible size per price level on each side.
 ///
 /// Depth events set levels one by one; a level-1 quote sets the best level of each side and

@@ -1,3 +1,6 @@
+import Market
+import MarketData
+
 /// An exchange for one instrument driven by a recording: the rest of the market is the
 /// recorded book and trades, and only our orders are simulated inside it, with a queue
 /// position.
