@@ -18,7 +18,7 @@ let package = Package(
         .library(name: "Risk", targets: ["Risk"]),
         .library(name: "MakerCore", targets: ["MakerCore"]),
         .library(name: "MakerFIX", targets: ["MakerFIX"]),
-        .library(name: "ExchangeFIX", targets: ["ExchangeFIX"]),
+        .library(name: "MarketFIX", targets: ["MarketFIX"]),
         .library(name: "Backtest", targets: ["Backtest"]),
         .library(name: "LogReplay", targets: ["LogReplay"]),
         .library(name: "Operations", targets: ["Operations"]),
@@ -70,10 +70,10 @@ let package = Package(
         .target(name: "Exchange", dependencies: ["Market", "MarketData"]),
         // The system zlib: gzip streams (through Gzip) and PNG's deflate.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // FIX decimals <-> the exchange's ticks and lots.
-        .target(name: "ExchangeFIX", dependencies: ["Market", "Exchange", "FIX"]),
+        // FIX <-> the market's terms: FIX decimals <-> ticks and lots, sides and times in force.
+        .target(name: "MarketFIX", dependencies: ["Market", "FIX"]),
         // The simulated exchange's FIX application: order entry and market data over a Venue.
-        .target(name: "ExchangeGateway", dependencies: ["Market", "MarketData", "Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport",
+        .target(name: "ExchangeGateway", dependencies: ["Market", "MarketData", "Exchange", "MarketFIX", "FIX", "FIXSession", "FIXTransport",
                                                  .product(name: "Logging", package: "swift-log")]),
         // The ladder: market state in, order intents out. Pure.
         .target(name: "Quoting", dependencies: ["Market"]),
@@ -85,14 +85,14 @@ let package = Package(
         .target(name: "MakerCore", dependencies: ["Market", "Quoting", "Risk", "FIXSession"]),
         // The market maker on a FIX session: market data and execution reports in, orders out,
         // the reconciliation's requests.
-        .target(name: "MakerFIX", dependencies: ["MakerCore", "Market", "Exchange", "ExchangeFIX", "Quoting", "Risk", "FIX",
+        .target(name: "MakerFIX", dependencies: ["MakerCore", "Market", "MarketFIX", "Quoting", "Risk", "FIX",
                                                 "FIXSession", "FIXTransport", .product(name: "NIOCore", package: "swift-nio")]),
         // The in-process backtest over recorded data (the market maker against the replay
         // exchange in one process): the study's sweep over Rc, accounting, reports and charts.
         // Pure: no NIO, no FIX session.
         .target(name: "Backtest", dependencies: ["MakerCore", "Market", "MarketData", "Exchange", "Quoting", "Risk", "CZlib", "Gzip"]),
         // FIX message logs read back: sessions, orders, fills and positions reconstructed; resent into a live session.
-        .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Market", "Exchange", "ExchangeFIX", "MakerCore", "Gzip"]),
+        .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Market", "Exchange", "MarketFIX", "MakerCore", "Gzip"]),
         // Running the engine: the Prometheus metrics endpoint and its collectors, graceful shutdown
         // through swift-service-lifecycle, session events in the log.
         .target(

@@ -64,7 +64,7 @@ let package = Package(
         // The risk gate with every check on.
         benchmarkTarget("RiskGateBench", ["Risk", "Market"]),
         // Market data in -> cancel/replace bytes out, in process.
-        benchmarkTarget("TickToTrade", ["MakerCore", "MakerFIX", "Market", "Exchange", "ExchangeFIX", "FIX", "FIXSession", "FIXTransport", "Quoting"]),
+        benchmarkTarget("TickToTrade", ["MakerCore", "MakerFIX", "Market", "Exchange", "MarketFIX", "FIX", "FIXSession", "FIXTransport", "Quoting"]),
         // Market events through the whole backtest (one run, the source alone, the sweep on 1 and 2 threads).
         benchmarkTarget("BacktestBench", ["Backtest", "MakerCore", "Market", "MarketData", "Exchange", "Risk"]),
     ]

@@ -1,5 +1,5 @@
 import Market
-import ExchangeFIX
+import MarketFIX
 import FIX
 import FIXSession
 

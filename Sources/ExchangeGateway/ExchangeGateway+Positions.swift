@@ -1,5 +1,5 @@
 import Market
-import ExchangeFIX
+import MarketFIX
 import FIX
 
 /// RequestForPositions (AN): a participant's net position in each instrument it has traded.

@@ -1,6 +1,6 @@
 import Exchange
 import Market
-import ExchangeFIX
+import MarketFIX
 import FIX
 import FIXSession
 import FIXTransport
@@ -274,13 +274,13 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         }
         p.book = book
         let instrument = venue.instruments[book]
-        guard let side = Self.side(o.side) else {
+        guard let side = Market.Side(o.side) else {
             return rejectOrder(p, symbol: o.symbol, .unsupportedOrderCharacteristic, "Side must be buy (1) or sell (2)")
         }
-        guard let kind = Self.kind(o.ordType) else {
+        guard let kind = OrderKind(o.ordType) else {
             return rejectOrder(p, symbol: o.symbol, .unsupportedOrderCharacteristic, "OrdType must be market (1) or limit (2)")
         }
-        guard let tif = Self.timeInForce(o.timeInForce) else {
+        guard let tif = Market.TimeInForce(o.timeInForce) else {
             return rejectOrder(p, symbol: o.symbol, .unsupportedOrderCharacteristic, "TimeInForce must be day, GTC, IOC or FOK")
         }
         guard let lots = instrument.lots(o.orderQty), lots > 0 else {
@@ -671,33 +671,6 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
 
     private func marketData(_ r: MarketDataRequest, session: FIXSession) {
         publisher.request(r, session: session, venue: venue)
-    }
-
-    // MARK: - FIX <-> exchange values
-
-    static func side(_ side: FIX.Side) -> Market.Side? {
-        switch side {
-        case .buy: .buy
-        case .sell: .sell
-        default: nil
-        }
-    }
-
-    static func kind(_ type: OrdType) -> OrderKind? {
-        switch type {
-        case .limit: .limit
-        case .market: .market
-        default: nil
-        }
-    }
-
-    static func timeInForce(_ tif: FIX.TimeInForce?) -> Market.TimeInForce? {
-        switch tif {
-        case nil, .day?, .goodTillCancel?: .day
-        case .immediateOrCancel?: .immediateOrCancel
-        case .fillOrKill?: .fillOrKill
-        default: nil
-        }
     }
 }
 

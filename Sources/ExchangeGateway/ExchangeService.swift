@@ -1,7 +1,7 @@
 import Exchange
 import Market
 import MarketData
-import ExchangeFIX
+import MarketFIX
 import FIX
 import Foundation
 import FIXSession

@@ -1,5 +1,5 @@
 import Exchange
-import ExchangeFIX
+import MarketFIX
 import FIX
 import FIXSession
 import FIXTransport

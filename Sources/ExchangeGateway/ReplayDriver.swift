@@ -1,6 +1,6 @@
 import Exchange
 import MarketData
-import ExchangeFIX
+import MarketFIX
 import FIXTransport
 import NIOCore
 

@@ -1,6 +1,6 @@
 import MakerCore
 import Market
-import ExchangeFIX
+import MarketFIX
 import FIX
 
 /// Rebuilds what happened in FIX sessions from their messages, fed in time order: per session

@@ -1,6 +1,6 @@
 import MakerCore
 import Market
-import ExchangeFIX
+import MarketFIX
 import FIX
 import FIXSession
 import FIXTransport

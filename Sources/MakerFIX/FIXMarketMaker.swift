@@ -1,7 +1,6 @@
 import MakerCore
-import Exchange
 import Market
-import ExchangeFIX
+import MarketFIX
 import FIX
 import FIXSession
 import FIXTransport
@@ -477,7 +476,7 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
                     clOrdID: Self.clOrdID(key), handlInst: .automatedPrivate, symbol: instrument.symbol,
                     side: side == .buy ? .buy : .sell, transactTime: now, orderQty: instrument.quantity(quantity),
                     ordType: kind == .market ? .market : .limit, price: kind == .market ? nil : instrument.price(price),
-                    timeInForce: Self.timeInForce(timeInForce)))
+                    timeInForce: timeInForce.fix))
             case let .replace(key, newKey, side, price, quantity):
                 replace(OrderCancelReplaceRequest(
                     origClOrdID: Self.clOrdID(key), clOrdID: Self.clOrdID(newKey), symbol: instrument.symbol,
@@ -498,14 +497,6 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
     static func clOrdID(_ key: OrderKey) -> String { FIXOrderWriter.clOrdID(key) }
 
     static func key(_ clOrdID: String?) -> OrderKey? { FIXOrderWriter.key(clOrdID) }
-
-    static func timeInForce(_ tif: Market.TimeInForce) -> FIX.TimeInForce? {
-        switch tif {
-        case .day: nil
-        case .immediateOrCancel: .immediateOrCancel
-        case .fillOrKill: .fillOrKill
-        }
-    }
 
     /// An execution report as an update; nil for one that is not about our orders.
     static func update(_ r: ExecutionReport, instrument: Instrument) -> ExecutionUpdate? {

@@ -1,6 +1,6 @@
 import MakerCore
 import Market
-import ExchangeFIX
+import MarketFIX
 import FIX
 import Quoting
 
@@ -61,11 +61,6 @@ struct FIXOrderWriter {
         }
     }
 
-    @inline(__always)
-    static func side(_ side: Market.Side) -> UInt8 {
-        side == .buy ? UInt8(ascii: "1") : UInt8(ascii: "2")
-    }
-
     /// Writes the body of `command`'s message. `cancelQuantity`: OrderQty of a cancel (the
     /// order's total quantity), when known.
     func writeBody(_ command: VenueCommand, transactTime: UTCTimestamp, cancelQuantity: Int64?, into e: FIXEncoder) {
@@ -76,7 +71,7 @@ struct FIXOrderWriter {
             e.append(Tag.orderQty, instrument.quantity(quantity))
             e.append(Tag.ordType, char: kind == .market ? UInt8(ascii: "1") : UInt8(ascii: "2"))
             if kind != .market { e.append(Tag.price, instrument.price(price)) }
-            e.append(Tag.side, char: Self.side(side))
+            e.append(Tag.side, char: side.fixCharacter)
             e.appendEncoded(symbolField)
             switch timeInForce {
             case .day: break
@@ -90,14 +85,14 @@ struct FIXOrderWriter {
             e.append(Tag.ordType, char: UInt8(ascii: "2"))
             Self.writeID(Tag.origClOrdID, key, into: e)
             e.append(Tag.price, instrument.price(price))
-            e.append(Tag.side, char: Self.side(side))
+            e.append(Tag.side, char: side.fixCharacter)
             e.appendEncoded(symbolField)
             e.append(Tag.transactTime, transactTime, fractionDigits: transactTime.fractionDigits)
         case let .cancel(key, newKey, side):
             Self.writeID(Tag.clOrdID, newKey, into: e)
             if let cancelQuantity { e.append(Tag.orderQty, instrument.quantity(cancelQuantity)) }
             Self.writeID(Tag.origClOrdID, key, into: e)
-            e.append(Tag.side, char: Self.side(side))
+            e.append(Tag.side, char: side.fixCharacter)
             e.appendEncoded(symbolField)
             e.append(Tag.transactTime, transactTime, fractionDigits: transactTime.fractionDigits)
         }

@@ -11,7 +11,7 @@ import Market
 import Benchmark
 import BenchmarkSupport
 import FIX
-import ExchangeFIX
+import MarketFIX
 import FIXSession
 import FIXTransport
 import Foundation

@@ -1,10 +1,8 @@
-import FIX
-
 /// Exact sums and products of FIX decimals (for fees and notionals); nil when a result does not
 /// fit 18 digits after the point and a 64-bit mantissa.
 extension FIXDecimal {
     /// `self + other`, exactly.
-    func adding(_ other: FIXDecimal) -> FIXDecimal? {
+    public func adding(_ other: FIXDecimal) -> FIXDecimal? {
         let s = max(scale, other.scale)
         guard let a = rescaled(to: s), let b = other.rescaled(to: s) else { return nil }
         let (m, o) = a.mantissa.addingReportingOverflow(b.mantissa)
@@ -12,12 +10,12 @@ extension FIXDecimal {
     }
 
     /// `self - other`, exactly.
-    func subtracting(_ other: FIXDecimal) -> FIXDecimal? {
+    public func subtracting(_ other: FIXDecimal) -> FIXDecimal? {
         adding(FIXDecimal(mantissa: -other.mantissa, scale: other.scale))
     }
 
     /// `self x other`, exactly.
-    func multiplied(by other: FIXDecimal) -> FIXDecimal? {
+    public func multiplied(by other: FIXDecimal) -> FIXDecimal? {
         var m = Int128(mantissa) * Int128(other.mantissa)
         var s = Int(scale) + Int(other.scale)
         while s > 0 && m % 10 == 0 {
@@ -29,5 +27,5 @@ extension FIXDecimal {
     }
 
     /// The value with its trailing zeros dropped, as text (`1.500` -> `1.5`).
-    var plain: String { normalized.description }
+    public var plain: String { normalized.description }
 }
