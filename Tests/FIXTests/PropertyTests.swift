@@ -356,6 +356,9 @@ struct PropertyTests {
         case .bodyLengthDigit, .checkSumDigit:
             let f = fields.count - 1
             let field = parsedOriginal.fields[Bool.random(using: &rng) ? 1 : f]
+            // A message already mutated once may carry an empty BodyLength or CheckSum value:
+            // no digit to change, and no promise about its framing.
+            guard !field.valueRange.isEmpty else { return (b, false) }
             let i = Int.random(in: field.valueRange, using: &rng)
             var d = UInt8.random(in: 48...57, using: &rng)
             if d == b[i] { d = d == 57 ? 48 : d + 1 }
