@@ -90,18 +90,15 @@ public struct BacktestRun: Sendable {
             series = SeriesRecorder(capacity: capacity)
         }
 
-        static let dayLength: Int64 = 86_400_000_000_000
-
         @inline(__always)
         mutating func apply(_ event: MarketEvent) {
             let now = event.time
             if now < dayStart || now > dayEnd {
-                let today = now >= 0 ? now / Self.dayLength : (now + 1) / Self.dayLength - 1
+                let today = Period.day(of: now)
                 if today != day { newDay(today, at: now) }
                 // The day's times, so that the next events of the day need no division.
-                let (start, o1) = today.multipliedReportingOverflow(by: Self.dayLength)
-                let (end, o2) = start.addingReportingOverflow(Self.dayLength - 1)
-                (dayStart, dayEnd) = o1 || o2 ? (.max, .min) : (start, end)
+                let times = Period.times(of: today, length: Period.day)
+                (dayStart, dayEnd) = times.map { ($0.lowerBound, $0.upperBound) } ?? (.max, .min)
             }
             run.apply(event)
             events += 1

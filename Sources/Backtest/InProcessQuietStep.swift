@@ -1,3 +1,4 @@
+import Market
 import MakerCore
 import Risk
 
@@ -14,10 +15,9 @@ extension MarketMaker {
     /// margin model's safe mode is the same at both times, and the ladder has no budget.
     public func reactsTheSame(at now: Int64, as previous: Int64) -> Bool {
         guard quoter.configuration.messageBudget == nil else { return false }
-        let day: Int64 = 86_400_000_000_000
-        guard Self.floorDivide(now, day) == Self.floorDivide(previous, day) else { return false }
+        guard Period.day(of: now) == Period.day(of: previous) else { return false }
         let bar = configuration.margin.barInterval
-        guard Self.floorDivide(now, bar) == Self.floorDivide(previous, bar) else { return false }
+        guard Period.index(of: now, length: bar) == Period.index(of: previous, length: bar) else { return false }
         let margin = gate.margins[0]
         return !margin.isWarm || margin.report(at: now).isInSafeMode == margin.report(at: previous).isInSafeMode
     }
@@ -33,8 +33,8 @@ extension MarketMaker {
     @inline(__always)
     public func quietSpan(around previous: Int64) -> ClosedRange<Int64>? {
         guard quoter.configuration.messageBudget == nil else { return nil }
-        guard let day = Self.period(containing: previous, length: 86_400_000_000_000),
-              let bar = Self.period(containing: previous, length: configuration.margin.barInterval) else { return nil }
+        guard let day = Period.times(containing: previous, length: Period.day),
+              let bar = Period.times(containing: previous, length: configuration.margin.barInterval) else { return nil }
         var span = day.clamped(to: bar)
         // The margin model is read where it is (a copy of it, or of the market maker, costs
         // more than the rest).
@@ -43,20 +43,5 @@ extension MarketMaker {
             span = span.clamped(to: safeMode)
         }
         return span.contains(previous) ? span : nil
-    }
-
-    /// The times `t` with `floorDivide(t, length) == floorDivide(time, length)`; nil when they
-    /// do not fit in `Int64`.
-    private static func period(containing time: Int64, length: Int64) -> ClosedRange<Int64>? {
-        guard length > 0 else { return nil }
-        let (start, o1) = floorDivide(time, length).multipliedReportingOverflow(by: length)
-        let (last, o2) = start.addingReportingOverflow(length - 1)
-        guard !o1, !o2 else { return nil }
-        return start...last
-    }
-
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 }

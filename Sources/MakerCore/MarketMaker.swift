@@ -517,20 +517,16 @@ public struct MarketMaker: Sendable {
     private mutating func trackIntradayLoss(mark: Int64, now: Int64) {
         let profit = positions.tradingProfit(at: mark)
         if now < dayFirst || now > dayLast {
-            let length: Int64 = 86_400_000_000_000
-            let today = now / length
+            let today = Period.day(of: now)
             if today != day {
                 day = today
                 if recordsChanges { riskChanged = true }
                 dayStartProfit = profit
                 statistics.maxIntradayLossToday = 0
             }
-            // The times of `today` on `now`'s side of zero, so that the next ones need no
-            // division (day 0 has times on both sides: the other side divides again).
-            let edge = today * length
-            (dayFirst, dayLast) = now >= 0
-                ? (edge, edge.addingReportingOverflow(length - 1).overflow ? .max : edge + (length - 1))
-                : (edge.subtractingReportingOverflow(length - 1).overflow ? .min : edge - (length - 1), edge)
+            // The day's times, so that the next events of the day need no division.
+            let times = Period.times(of: today, length: Period.day) ?? now...now
+            (dayFirst, dayLast) = (times.lowerBound, times.upperBound)
         }
         if recordsChanges, dayStartProfit - profit > statistics.maxIntradayLossToday { riskChanged = true }
         statistics.maxIntradayLoss = max(statistics.maxIntradayLoss, dayStartProfit - profit)

@@ -266,8 +266,7 @@ extension FIXMarketMaker {
 
     /// `YYYYMMDD` of `time` (UTC).
     static func businessDate(_ time: UTCTimestamp) -> String {
-        let days = time.nanosecondsSinceEpoch / 86_400_000_000_000
-        let date = CivilDate(daysSinceEpoch: days)
+        let date = CivilDate(daysSinceEpoch: Period.day(of: time.nanosecondsSinceEpoch))
         func digits(_ v: Int, _ n: Int) -> String {
             let text = String(v)
             return String(repeating: "0", count: max(0, n - text.count)) + text

@@ -130,7 +130,7 @@ public struct L1SnapshotCSVSource: MarketDataSource {
             return .ok(trade: row.volume - previous.volume)
         }
         if row.volume < previous.volume {
-            let newDay = TimestampText.day(of: row.time) != TimestampText.day(of: previous.time)
+            let newDay = Period.day(of: row.time) != Period.day(of: previous.time)
                 || row.time - previous.time >= newTradingDayGap
             guard newDay else { return .fellWithinDay(from: previous.volume) }
         }

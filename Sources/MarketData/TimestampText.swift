@@ -4,7 +4,6 @@ import Market
 ///   trailing `Z`; the fraction has 1 to 9 digits;
 /// - an integer: nanoseconds since the Unix epoch.
 enum TimestampText {
-    static let nanosecondsPerDay: Int64 = 86_400_000_000_000
 
     /// What the timestamp formats are, for the reason of a failure.
     static let expected = "expected YYYY-MM-DD HH:MM:SS[.fraction], YYYY-MM-DDTHH:MM:SS[.fraction] or integer nanoseconds since the epoch"
@@ -37,12 +36,6 @@ enum TimestampText {
         let (ns, o) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         let (t, o2) = ns.addingReportingOverflow(fraction)
         return o || o2 ? nil : t
-    }
-
-    /// The day (days since the epoch, UTC) of a time in nanoseconds.
-    @inline(__always)
-    static func day(of ns: Int64) -> Int64 {
-        ns >= 0 ? ns / nanosecondsPerDay : (ns + 1) / nanosecondsPerDay - 1
     }
 
     /// The digits of `f[from..<to]` as a number; nil when one is not a digit.

@@ -1,3 +1,4 @@
+import Market
 /// The dynamic initial-margin rate of one instrument, from an EWMA of the variance of log returns.
 ///
 /// **Bars.** Prices (any positive unit: ticks, or currency) come in with their times in
@@ -142,7 +143,7 @@ public struct MarginModel: Hashable, Sendable {
             currentClose = price
             return .none
         }
-        let bar = Self.floorDivide(time, configuration.barInterval)
+        let bar = Period.index(of: time, length: configuration.barInterval)
         guard let current = currentBar else {
             startBar(bar, price: price)
             return .none
@@ -297,10 +298,5 @@ public struct MarginModel: Hashable, Sendable {
         inSafeMode = false
         minRate = Swift.min(minRate, rate)
         maxRate = Swift.max(maxRate, rate)
-    }
-
-    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        let (q, r) = a.quotientAndRemainder(dividingBy: b)
-        return r < 0 ? q - 1 : q
     }
 }

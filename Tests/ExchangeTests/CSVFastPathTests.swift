@@ -194,9 +194,9 @@ struct CSVFastPathTests {
 /// ISO timestamps for the tests, written from nanoseconds since the epoch.
 enum TimestampTextTestHelper {
     static func iso(_ ns: Int64, separator: Character) -> String {
-        let days = ns / TimestampText.nanosecondsPerDay
+        let days = ns / Period.day
         let date = CivilDate(daysSinceEpoch: days)
-        let rest = ns % TimestampText.nanosecondsPerDay
+        let rest = ns % Period.day
         let seconds = rest / 1_000_000_000, fraction = rest % 1_000_000_000
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         var text = "\(date)\(separator)\(two(seconds / 3_600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"

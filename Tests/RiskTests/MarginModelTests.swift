@@ -1,3 +1,4 @@
+import Market
 import Testing
 @testable import Risk
 
@@ -88,7 +89,7 @@ import Testing
         #expect(model.record(price: -1, at: 4 * Self.second) == .ignored)
         #expect(model.record(price: 0, at: 4 * Self.second) == .ignored)
         #expect(model.report(at: 4 * Self.second).ignoredUpdates == 4)
-        #expect(MarginModel.floorDivide(-1, 10) == -1 && MarginModel.floorDivide(10, 10) == 1)
+        #expect(Period.index(of: -1, length: 10) == -1 && Period.index(of: 10, length: 10) == 1)
     }
 
     @Test func rateIsClamped() {
