@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "mm", targets: ["mm"]),
         .library(name: "FIX", targets: ["FIX"]),
-        .library(name: "FIXSession", targets: ["FIXSession"]),
+        .library(name: "FIXSessionCore", targets: ["FIXSessionCore"]),
         .library(name: "Gzip", targets: ["Gzip"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
         .library(name: "Market", targets: ["Market"]),
@@ -42,7 +42,7 @@ let package = Package(
         ),
         // Session state machine (pure), message stores, message and event logs, settings files.
         .target(
-            name: "FIXSession",
+            name: "FIXSessionCore",
             dependencies: ["FIX", "Gzip"]
         ),
         // The system zlib for the rest: gzip streams (market data, FIX message logs) and CRC-32.
@@ -52,7 +52,7 @@ let package = Package(
             name: "FIXTransport",
             dependencies: [
                 "FIX",
-                "FIXSession",
+                "FIXSessionCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -73,7 +73,7 @@ let package = Package(
         // FIX <-> the market's terms: FIX decimals <-> ticks and lots, sides and times in force.
         .target(name: "MarketFIX", dependencies: ["Market", "FIX"]),
         // The simulated exchange's FIX application: order entry and market data over a Venue.
-        .target(name: "ExchangeGateway", dependencies: ["Market", "MarketData", "Exchange", "MarketFIX", "FIX", "FIXSession", "FIXTransport",
+        .target(name: "ExchangeGateway", dependencies: ["Market", "MarketData", "Exchange", "MarketFIX", "FIX", "FIXSessionCore", "FIXTransport",
                                                  .product(name: "Logging", package: "swift-log")]),
         // The ladder: market state in, order intents out. Pure.
         .target(name: "Quoting", dependencies: ["Market"]),
@@ -81,18 +81,18 @@ let package = Package(
         .target(name: "Risk", dependencies: ["Market"]),
         // The market maker's core: Quoting -> Risk -> venue commands, order and position
         // tracking, its journal and the reconciliation's state machine, the trading summary.
-        // Pure: no NIO, no FIX (the journal's file format is FIXSession's RecordJournal).
-        .target(name: "MakerCore", dependencies: ["Market", "Quoting", "Risk", "FIXSession"]),
+        // Pure: no NIO, no FIX (the journal's file format is FIXSessionCore's RecordJournal).
+        .target(name: "MakerCore", dependencies: ["Market", "Quoting", "Risk", "FIXSessionCore"]),
         // The market maker on a FIX session: market data and execution reports in, orders out,
         // the reconciliation's requests.
         .target(name: "MakerFIX", dependencies: ["MakerCore", "Market", "MarketFIX", "Quoting", "Risk", "FIX",
-                                                "FIXSession", "FIXTransport", .product(name: "NIOCore", package: "swift-nio")]),
+                                                "FIXSessionCore", "FIXTransport", .product(name: "NIOCore", package: "swift-nio")]),
         // The in-process backtest over recorded data (the market maker against the replay
         // exchange in one process): the study's sweep over Rc, accounting, reports and charts.
         // Pure: no NIO, no FIX session.
         .target(name: "Backtest", dependencies: ["MakerCore", "Market", "MarketData", "Exchange", "Quoting", "Risk", "CZlib", "Gzip"]),
         // FIX message logs read back: sessions, orders, fills and positions reconstructed; resent into a live session.
-        .target(name: "LogReplay", dependencies: ["FIX", "FIXSession", "FIXTransport", "Market", "Exchange", "MarketFIX", "MakerCore", "Gzip"]),
+        .target(name: "LogReplay", dependencies: ["FIX", "FIXSessionCore", "FIXTransport", "Market", "Exchange", "MarketFIX", "MakerCore", "Gzip"]),
         // Running the engine: the Prometheus metrics endpoint and its collectors, graceful shutdown
         // through swift-service-lifecycle, session events in the log.
         .target(
@@ -102,7 +102,7 @@ let package = Package(
                 "MakerFIX",
                 "ExchangeGateway",
                 "FIX",
-                "FIXSession",
+                "FIXSessionCore",
                 "FIXTransport",
                 "Risk",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,16 +118,16 @@ let package = Package(
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
         .executableTarget(
             name: "fix-at",
-            dependencies: ["FIX", "FIXSession", "FIXTransport"],
+            dependencies: ["FIX", "FIXSessionCore", "FIXTransport"],
             path: "Tools/fix-at"
         ),
-        .executableTarget(name: "fix-peer", dependencies: ["FIX", "FIXSession", "FIXTransport"], path: "Tools/fix-peer"),
+        .executableTarget(name: "fix-peer", dependencies: ["FIX", "FIXSessionCore", "FIXTransport"], path: "Tools/fix-peer"),
         // The command-line tool: every mode of the engine is a subcommand. Thin.
         .executableTarget(
             name: "mm",
             dependencies: [
                 "FIX",
-                "FIXSession",
+                "FIXSessionCore",
                 "Market",
                 "MarketData",
                 "Exchange",
@@ -159,8 +159,8 @@ let package = Package(
             path: "Tests/FIXTestSupport"
         ),
         .testTarget(
-            name: "FIXSessionTests",
-            dependencies: ["FIXSession", "FIXTestSupport", "Gzip"]
+            name: "FIXSessionCoreTests",
+            dependencies: ["FIXSessionCore", "FIXTestSupport", "Gzip"]
         ),
         .testTarget(
             name: "FIXTransportTests",
@@ -198,7 +198,7 @@ let package = Package(
                 "MarketData",
                 "Exchange",
                 "ExchangeGateway",
-                "FIXSession",
+                "FIXSessionCore",
                 "FIXTransport",
                 "Risk",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -213,10 +213,10 @@ let package = Package(
         .testTarget(name: "RiskTests", dependencies: ["Risk", "Market", "FIXTestSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "MakerCore", "Market", "MarketData", "Exchange", "Quoting", "Risk",
                                                         "FIXTestSupport"]),
-        .testTarget(name: "LogReplayTests", dependencies: ["LogReplay", "FIX", "FIXSession", "FIXTestSupport", "Gzip"]),
+        .testTarget(name: "LogReplayTests", dependencies: ["LogReplay", "FIX", "FIXSessionCore", "FIXTestSupport", "Gzip"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
         .testTarget(name: "MarketMakerTests", dependencies: ["MakerCore", "MakerFIX", "Market", "MarketData", "Exchange",
-                                                          "Quoting", "Risk", "FIXTestSupport", "FIXSession", "FIXTransport",
+                                                          "Quoting", "Risk", "FIXTestSupport", "FIXSessionCore", "FIXTransport",
                                                           .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "FIXTests",

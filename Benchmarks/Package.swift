@@ -47,7 +47,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "FIX", package: engineIdentity),
-                .product(name: "FIXSession", package: engineIdentity),
+                .product(name: "FIXSessionCore", package: engineIdentity),
                 .product(name: "FIXTransport", package: engineIdentity),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -64,7 +64,7 @@ let package = Package(
         // The risk gate with every check on.
         benchmarkTarget("RiskGateBench", ["Risk", "Market"]),
         // Market data in -> cancel/replace bytes out, in process.
-        benchmarkTarget("TickToTrade", ["MakerCore", "MakerFIX", "Market", "Exchange", "MarketFIX", "FIX", "FIXSession", "FIXTransport", "Quoting"]),
+        benchmarkTarget("TickToTrade", ["MakerCore", "MakerFIX", "Market", "Exchange", "MarketFIX", "FIX", "FIXSessionCore", "FIXTransport", "Quoting"]),
         // Market events through the whole backtest (one run, the source alone, the sweep on 1 and 2 threads).
         benchmarkTarget("BacktestBench", ["Backtest", "MakerCore", "Market", "MarketData", "Exchange", "Risk"]),
     ]

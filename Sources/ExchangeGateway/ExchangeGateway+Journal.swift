@@ -1,7 +1,7 @@
 import Market
 import MarketFIX
 import FIX
-import FIXSession
+import FIXSessionCore
 
 /// The gateway's state across restarts: restored from a ``VenueState``, written to a
 /// ``VenueJournal``.

@@ -2,7 +2,7 @@ import Exchange
 import Market
 import MarketFIX
 import FIX
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 
 /// The simulated exchange's FIX 4.4 application for every session of an acceptor, over a

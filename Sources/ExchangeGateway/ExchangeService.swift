@@ -4,7 +4,7 @@ import MarketData
 import MarketFIX
 import FIX
 import Foundation
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 import Logging
 import NIOCore

@@ -1,7 +1,7 @@
 import Exchange
 import MarketFIX
 import FIX
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 
 /// Market-data subscriptions of the gateway's sessions: a MarketDataRequest gets a snapshot (W)

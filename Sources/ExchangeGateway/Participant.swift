@@ -1,6 +1,6 @@
 import Market
 import FIX
-import FIXSession
+import FIXSessionCore
 
 /// One participant of the venue: a session, known by its CompIDs (the same across restarts of
 /// the venue, unlike the run's ``OwnerID``). Holds what the venue answers about it: its net

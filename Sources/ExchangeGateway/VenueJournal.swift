@@ -1,5 +1,5 @@
 import FIX
-import FIXSession
+import FIXSessionCore
 
 /// The simulated exchange's state on disk (a ``RecordJournal`` beside its message stores): what
 /// each request changed, handed to the operating system before the reports that depend on it

@@ -1,5 +1,5 @@
 import FIX
-import FIXSession
+import FIXSessionCore
 
 /// What the venue keeps across a restart, in the values of the wire (symbols, decimals, OrderID
 /// text), so that it reads back whatever the instruments of the next run: the id prefix of the

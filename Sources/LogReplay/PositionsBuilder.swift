@@ -23,7 +23,7 @@ struct PositionsBuilder {
     private var positions: [PositionKey: Position] = [:]
 
     /// First pass.
-    mutating func scan(_ f: ReplayFill) {
+    mutating func scan(_ f: LogFill) {
         guard !f.canceled else { return }
         let k = PositionKey(session: f.session, owner: f.owner, symbol: f.symbol)
         if positions[k] == nil { order.append(k) }
@@ -49,7 +49,7 @@ struct PositionsBuilder {
     }
 
     /// Second pass: the fills in the order of the first.
-    mutating func book(_ f: ReplayFill) {
+    mutating func book(_ f: LogFill) {
         guard !f.canceled else { return }
         let k = PositionKey(session: f.session, owner: f.owner, symbol: f.symbol)
         guard var p = positions[k], let instrument = p.instrument else { return }

@@ -1,5 +1,5 @@
 import Exchange
-/// When ``ReplaySender`` sends each recorded message.
+/// When ``LogResender`` sends each recorded message.
 public enum SendPacing: Sendable, Equatable, CustomStringConvertible {
     /// Once the live session has received as many market-data messages (W, X) as had been
     /// received before the message in the recording.

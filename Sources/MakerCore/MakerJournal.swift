@@ -1,5 +1,5 @@
 import Market
-import FIXSession
+import FIXSessionCore
 import Quoting
 import Risk
 

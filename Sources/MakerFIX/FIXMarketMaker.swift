@@ -2,7 +2,7 @@ import MakerCore
 import Market
 import MarketFIX
 import FIX
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 import NIOCore
 import Quoting

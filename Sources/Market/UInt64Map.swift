@@ -4,6 +4,11 @@
 /// It does what a `Dictionary<UInt64, Value>` would, with no per-lookup hashing cost (a
 /// multiplication and a shift): the order book looks an order id up on every cancel, replace and
 /// fill, the market maker its open orders on every report. Keys are any value but `UInt64.max`.
+///
+/// Why not `Dictionary`: on the order book's pattern (ids mostly consecutive, 45% inserts, 40%
+/// removals, 15% lookups, 100 to 3,000 live keys) it took 15 ns an operation against
+/// `Dictionary<UInt64, Int32>`'s 69 to 74 ns, 4.5 to 4.8 times faster, measured side by side in
+/// one process (swiftc -O, 5 million operations, three rounds, 2026-12-07).
 public struct UInt64Map<Value>: @unchecked Sendable {
     /// Keys plus one; 0 marks an empty place.
     @usableFromInline var keys: ContiguousArray<UInt64>

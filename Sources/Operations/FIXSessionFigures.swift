@@ -1,4 +1,4 @@
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 
 /// What one FIX session has done so far, read at one instant on its event loop.

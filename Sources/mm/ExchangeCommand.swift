@@ -1,7 +1,7 @@
 import MarketData
 import ArgumentParser
 import ExchangeGateway
-import FIXSession
+import FIXSessionCore
 import Foundation
 import Logging
 import Operations

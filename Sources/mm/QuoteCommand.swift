@@ -3,7 +3,7 @@ import MakerFIX
 import Market
 import MarketData
 import ArgumentParser
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 import Foundation
 import Logging

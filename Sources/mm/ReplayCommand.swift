@@ -1,5 +1,5 @@
 import ArgumentParser
-import FIXSession
+import FIXSessionCore
 import Foundation
 import LogReplay
 
@@ -114,8 +114,8 @@ struct ReplayCommand: AsyncParsableCommand {
         let out = OutputBuffer()
         let limit = timelineLimit == 0 ? nil : timelineLimit
         var shown = 0
-        if !json { out.write(ReplayTextFormatter.timelineHeading(full: timeline)) }
-        let report: ReplayStream
+        if !json { out.write(LogReportTextFormatter.timelineHeading(full: timeline)) }
+        let report: LogStream
         do {
             // Text: the timeline is printed as it is found; the report keeps it only for JSON.
             // The orders are kept (in scratch files) only when they are printed.
@@ -124,7 +124,7 @@ struct ReplayCommand: AsyncParsableCommand {
                                           maxMessageSize: maxMessageSize) { event in
                 guard !json, limit.map({ shown < $0 }) ?? true else { return }
                 shown += 1
-                out.write(ReplayTextFormatter.line(event))
+                out.write(LogReportTextFormatter.line(event))
             }
         } catch {
             Self.fail("\(error)")
@@ -134,17 +134,17 @@ struct ReplayCommand: AsyncParsableCommand {
             Self.fail("no FIX message in " + files.joined(separator: ", "))
         }
         if json {
-            try ReplayJSONWriter.write(report) { out.write($0) }
+            try LogReportJSONWriter.write(report) { out.write($0) }
             out.write("\n")
         } else {
-            out.write(ReplayTextFormatter.omitted(report.timelineOmitted - shown))
-            out.write("\n" + ReplayTextFormatter.files(report))
-            out.write(ReplayTextFormatter.summary(report))
+            out.write(LogReportTextFormatter.omitted(report.timelineOmitted - shown))
+            out.write("\n" + LogReportTextFormatter.files(report))
+            out.write(LogReportTextFormatter.summary(report))
             if orders {
-                out.write(ReplayTextFormatter.ordersHeading)
-                try report.forEachOrder { out.write(ReplayTextFormatter.orderLine($0)) }
+                out.write(LogReportTextFormatter.ordersHeading)
+                try report.forEachOrder { out.write(LogReportTextFormatter.orderLine($0)) }
             }
-            out.write(ReplayTextFormatter.problems(report))
+            out.write(LogReportTextFormatter.problems(report))
         }
         out.flush()
         if let failure = report.scratchFailure { Self.fail("\(failure): the fills and orders above are incomplete") }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import FIXSession
+import FIXSessionCore
 import Foundation
 import LogReplay
 
@@ -15,7 +15,7 @@ extension ReplayCommand {
             Self.fail("\(error)")
         }
         // Who sent application messages in the logs.
-        let report: ReplayStream
+        let report: LogStream
         do {
             report = try LogReplay.stream(files: files, timelineLimit: 0, maxMessageSize: maxMessageSize)
         } catch {
@@ -33,20 +33,20 @@ extension ReplayCommand {
         let chosen: SettingsFile
         let flow: RecordedFlow
         do {
-            chosen = try ReplaySender.session(in: settings, selector: session.flatMap(SessionSelector.init), recordedSenders: senders)
+            chosen = try LogResender.session(in: settings, selector: session.flatMap(SessionSelector.init), recordedSenders: senders)
             let id = chosen.sessions[0].sessionID
             flow = try RecordedFlow.read(files: files, sender: id.senderCompID, target: id.targetCompID, maxMessageSize: maxMessageSize)
-        } catch let error as ReplaySendError {
+        } catch let error as LogResendError {
             Self.fail(error.description)
         } catch {
             Self.fail("\(error)")
         }
         let pacing = speed.flatMap(SendPacing.init) ?? .marketData
         let jsonOutput = json
-        let sender = ReplaySender(settings: chosen, flow: flow, pacing: pacing, timeout: .milliseconds(Int64(timeout * 1000))) { line in
+        let sender = LogResender(settings: chosen, flow: flow, pacing: pacing, timeout: .milliseconds(Int64(timeout * 1000))) { line in
             if !jsonOutput { FileHandle.standardError.write(Data("mm replay: \(line)\n".utf8)) }
         }
-        let result: ReplaySender.Result
+        let result: LogResender.Result
         do {
             result = try await sender.run()
         } catch {
@@ -62,7 +62,7 @@ extension ReplayCommand {
         if !result.succeeded || !report.diagnostics.isEmpty { throw ExitCode(1) }
     }
 
-    static func text(_ r: ReplaySender.Result) -> String {
+    static func text(_ r: LogResender.Result) -> String {
         let c = r.comparison
         var s = "Sent \(r.sent) of \(r.recorded) recorded messages of \(r.recordedSession) over \(r.session), \(r.pacing)\n"
         s += "  market data: \(r.marketDataLive) messages live, \(r.marketDataRecorded) recorded\n"

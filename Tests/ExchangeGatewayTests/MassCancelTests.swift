@@ -1,7 +1,7 @@
 import Exchange
 import Market
 import FIX
-import FIXSession
+import FIXSessionCore
 import Foundation
 import Testing
 @testable import ExchangeGateway

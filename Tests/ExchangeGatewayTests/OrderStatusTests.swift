@@ -1,6 +1,6 @@
 import Market
 import FIX
-import FIXSession
+import FIXSessionCore
 import Foundation
 import Testing
 @testable import ExchangeGateway

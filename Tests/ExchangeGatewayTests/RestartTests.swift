@@ -1,5 +1,5 @@
 import FIX
-import FIXSession
+import FIXSessionCore
 import Foundation
 import Testing
 @testable import ExchangeGateway

@@ -1,5 +1,5 @@
 import FIX
-import FIXSession
+import FIXSessionCore
 import Foundation
 import NIOCore
 import NIOPosix

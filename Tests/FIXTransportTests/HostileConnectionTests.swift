@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
-@testable import FIXSession
+@testable import FIXSessionCore
 @testable import FIXTransport
 
 /// Connections that misbehave before they log on, and the durability of what a session sends:

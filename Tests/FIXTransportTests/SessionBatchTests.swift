@@ -1,5 +1,5 @@
 import FIX
-import FIXSession
+import FIXSessionCore
 import FIXTestSupport
 import NIOCore
 import NIOPosix

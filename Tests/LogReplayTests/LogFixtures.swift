@@ -45,6 +45,6 @@ func logLine(_ time: String, _ m: String) -> String {
 }
 
 /// The report of a replay of `files`, with the whole timeline kept.
-func replay(_ files: [String], full: Bool = false) throws -> ReplayReport {
+func replay(_ files: [String], full: Bool = false) throws -> LogReport {
     try LogReplay.analyze(files: files, fullTimeline: full, timelineLimit: nil)
 }

@@ -48,7 +48,7 @@ struct SpillFileTests {
     #endif
 
     @Test func aFillComesBackAsItWas() throws {
-        let full = ReplayFill(time: "20240808-10:00:00.000", session: "FIX.4.4:M-X", owner: "M", order: "a", clOrdID: "a2",
+        let full = LogFill(time: "20240808-10:00:00.000", session: "FIX.4.4:M-X", owner: "M", order: "a", clOrdID: "a2",
                               orderID: "o1", execID: "e1", symbol: "BTCUSDT", side: "buy", lastQty: "0.5", lastPx: "61800.2",
                               commission: "0.01", commType: "3", fee: "0.01", canceled: false)
         var sparse = full
@@ -59,12 +59,12 @@ struct SpillFileTests {
         sparse.fee = nil
         sparse.execID = ""
         sparse.time = "é 時"
-        for f in [full, sparse] { #expect(ReplayFill(encoded: f.encoded) == f) }
+        for f in [full, sparse] { #expect(LogFill(encoded: f.encoded) == f) }
         // A canceled fill is kept as canceled by its number, not in its record.
         var canceled = full
         canceled.canceled = true
-        #expect(ReplayFill(encoded: canceled.encoded) == full)
-        #expect(ReplayFill(encoded: Array(full.encoded.dropLast())) == nil)
+        #expect(LogFill(encoded: canceled.encoded) == full)
+        #expect(LogFill(encoded: Array(full.encoded.dropLast())) == nil)
     }
 
     @Test func ordersComeBackInTheOrderTheyBegan() throws {

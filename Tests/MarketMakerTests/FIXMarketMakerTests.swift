@@ -2,7 +2,7 @@ import MakerCore
 import MakerFIX
 import Market
 import FIX
-import FIXSession
+import FIXSessionCore
 import FIXTestSupport
 import FIXTransport
 import Foundation

@@ -2,7 +2,7 @@
 import Market
 import Foundation
 import Testing
-import FIXSession
+import FIXSessionCore
 import Quoting
 import Risk
 /// The market maker's journal: after any sequence of market moves and venue reports, the state

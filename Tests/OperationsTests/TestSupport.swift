@@ -3,7 +3,7 @@ import MakerFIX
 import Exchange
 import MarketData
 import ExchangeGateway
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 import Foundation
 import Logging

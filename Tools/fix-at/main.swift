@@ -10,7 +10,7 @@
 // replaces their DataDictionary (default: the built-in Specs/FIX44.xml); `--settings` names
 // another settings file (default: Sessions/acceptance.cfg of this checkout).
 import FIX
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 import Foundation
 import NIOCore

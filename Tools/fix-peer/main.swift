@@ -42,7 +42,7 @@
 // connection thread, blocked in a send of the resend, stops reading, its receive buffer overflows
 // and the TCP connection stalls for many seconds (see Tools/interop/README.md).
 import FIX
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 import Foundation
 import NIOCore

@@ -23,7 +23,7 @@
 // Nothing is stepped around: the overflows found so far (README.md, "Findings") are fixed, and
 // every input reaches the session.
 import FIX
-import FIXSession
+import FIXSessionCore
 import Foundation
 
 let second: Int64 = 1_000_000_000

@@ -3,7 +3,7 @@
 #
 #   Tools/fuzz/build.sh [frame] [session]     (default: both)
 #
-# The FIX, Gzip and FIXSession modules are compiled straight from Sources/ with swiftc, instrumented
+# The FIX, Gzip and FIXSessionCore modules are compiled straight from Sources/ with swiftc, instrumented
 # for coverage (-sanitize=fuzzer) and AddressSanitizer, optimized (-O keeps Swift's overflow,
 # bounds and unwrap traps) with debug info for readable stacks; then each target is linked
 # with libFuzzer. A module is compiled again only when one of its sources is newer than its
@@ -33,7 +33,7 @@ for t in "${targets[@]}"; do
 done
 
 mkdir -p "$out/modules" "$out/obj" "$out/bin/FIX.resources" "$out/generated"
-# Sources/CZlib: the module map of the system zlib, which Gzip (under FIXSession) imports.
+# Sources/CZlib: the module map of the system zlib, which Gzip (under FIXSessionCore) imports.
 common=(-parse-as-library -swift-version 6 "$opt" -g -sanitize="$sanitizers" -I "$out/modules" -I "$repo/Sources/CZlib")
 
 # Other flags than last time (or another compiler): everything is built again.
@@ -66,7 +66,7 @@ build_module() {
 }
 
 mapfile -t fix_sources < <(find "$repo/Sources/FIX" -name '*.swift' | sort)
-mapfile -t session_sources < <(find "$repo/Sources/FIXSession" -name '*.swift' | sort)
+mapfile -t session_sources < <(find "$repo/Sources/FIXSessionCore" -name '*.swift' | sort)
 mapfile -t gzip_sources < <(find "$repo/Sources/Gzip" -name '*.swift' | sort)
 [ ${#fix_sources[@]} -gt 0 ] || { echo "build.sh: no sources in $repo/Sources/FIX" >&2; exit 2; }
 
@@ -88,9 +88,9 @@ for t in "${targets[@]}"; do
       ;;
     session)
       build_module Gzip "${gzip_sources[@]}"
-      build_module FIXSession "${session_sources[@]}"
+      build_module FIXSessionCore "${session_sources[@]}"
       sources=("$here/SessionFuzzer.swift")
-      objects=("$out/obj/FIX.o" "$out/obj/Gzip.o" "$out/obj/FIXSession.o" -lz)
+      objects=("$out/obj/FIX.o" "$out/obj/Gzip.o" "$out/obj/FIXSessionCore.o" -lz)
       ;;
   esac
   sources+=("$here/FuzzSupport.swift" "$paths")

@@ -22,7 +22,7 @@
 
 import Benchmark
 import FIX
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 import Foundation
 import NIOCore

@@ -12,7 +12,7 @@ import Benchmark
 import BenchmarkSupport
 import FIX
 import MarketFIX
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 import Foundation
 import Quoting

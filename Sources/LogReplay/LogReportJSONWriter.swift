@@ -1,11 +1,11 @@
 import Foundation
 
-/// The JSON document of a ``ReplayStream``, written a piece at a time: the same bytes as a
-/// ``ReplayReport`` of the same logs encoded whole (`JSONEncoder`, sorted keys), with the fills
+/// The JSON document of a ``LogStream``, written a piece at a time: the same bytes as a
+/// ``LogReport`` of the same logs encoded whole (`JSONEncoder`, sorted keys), with the fills
 /// and orders read back from the stream's scratch files rather than held.
-public enum ReplayJSONWriter {
+public enum LogReportJSONWriter {
     /// Writes the document, in pieces, to `write`.
-    public static func write(_ r: ReplayStream, to write: ([UInt8]) -> Void) throws {
+    public static func write(_ r: LogStream, to write: ([UInt8]) -> Void) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func value(_ v: some Encodable) throws -> [UInt8] { Array(try encoder.encode(v)) }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import FIX
 import Gzip
-@testable import FIXSession
+@testable import FIXSessionCore
 
 extension StoreTests {
     /// A file store opened on files cut short (as a crash leaves them) or damaged.

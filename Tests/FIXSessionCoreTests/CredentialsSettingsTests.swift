@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import FIXTestSupport
 
-@testable import FIXSession
+@testable import FIXSessionCore
 
 /// `Username` with `PasswordFile` or `PasswordEnv` in a settings file, and the password kept out
 /// of what the engine writes.

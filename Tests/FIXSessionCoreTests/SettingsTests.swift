@@ -2,7 +2,7 @@ import FIX
 import Foundation
 import Testing
 
-@testable import FIXSession
+@testable import FIXSessionCore
 
 @Suite("Settings files")
 struct SettingsTests {

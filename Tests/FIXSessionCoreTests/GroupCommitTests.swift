@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import FIXSession
+@testable import FIXSessionCore
 
 /// The group commit: files synced once a round whoever asked, each owner answered in the order
 /// of its requests, and nobody waiting for another owner's slow file.

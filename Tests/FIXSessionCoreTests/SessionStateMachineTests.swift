@@ -1,7 +1,7 @@
 import FIX
 import Foundation
 import Testing
-@testable import FIXSession
+@testable import FIXSessionCore
 import FIXTestSupport
 
 /// The session protocol driven with a manual clock and no sockets.

@@ -1,5 +1,5 @@
 /// A fill (an ExecutionReport with ExecType F, Trade), from the order sender's side.
-public struct ReplayFill: Sendable, Codable, Equatable {
+public struct LogFill: Sendable, Codable, Equatable {
     public var time: String
     public var session: String
     public var owner: String

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import FIX
 import Gzip
-@testable import FIXSession
+@testable import FIXSessionCore
 
 #if canImport(Glibc)
 import Glibc

@@ -2,9 +2,9 @@ import Foundation
 
 /// What a replay found, read with memory bounded by the orders working at one time rather than
 /// by the logs' size (see ``LogReplay/stream(files:fullTimeline:timelineLimit:orders:maxMessageSize:onEvent:)``):
-/// the figures of ``ReplayReport`` in memory, the fills and (when asked for) the orders in
+/// the figures of ``LogReport`` in memory, the fills and (when asked for) the orders in
 /// scratch files, handed out again in their order.
-public final class ReplayStream: ReplayFigures {
+public final class LogStream: LogFigures {
     public let files: [LogMerger.FileSummary]
     public let messages: Int
     public let duplicatesSkipped: Int
@@ -22,7 +22,7 @@ public final class ReplayStream: ReplayFigures {
     private let canceled: Set<Int>
     private let orders: OrderArchive?
 
-    init(report: ReplayReport, orderCount: Int, fillCount: Int, fills: SpillFile, canceled: Set<Int>, orders: OrderArchive?) {
+    init(report: LogReport, orderCount: Int, fillCount: Int, fills: SpillFile, canceled: Set<Int>, orders: OrderArchive?) {
         files = report.files
         messages = report.messages
         duplicatesSkipped = report.duplicatesSkipped
@@ -42,10 +42,10 @@ public final class ReplayStream: ReplayFigures {
     public var scratchFailure: String? { fills.failure ?? orders?.failure }
 
     /// Every fill, in the order booked.
-    public func forEachFill(_ body: (ReplayFill) throws -> Void) rethrows {
+    public func forEachFill(_ body: (LogFill) throws -> Void) rethrows {
         var n = 0
         try fills.forEachRecord { bytes in
-            guard var f = ReplayFill(encoded: bytes) else { return }
+            guard var f = LogFill(encoded: bytes) else { return }
             f.canceled = canceled.contains(n)
             n += 1
             try body(f)
@@ -109,7 +109,7 @@ func appendLittleEndian<T: FixedWidthInteger>(_ b: inout [UInt8], _ v: T) {
     withUnsafeBytes(of: v.littleEndian) { b.append(contentsOf: $0) }
 }
 
-extension ReplayFill {
+extension LogFill {
     /// The fill as the scratch file holds it: each text as its length and bytes (an absent one
     /// as 0xFFFFFFFF).
     var encoded: [UInt8] {

@@ -1,8 +1,8 @@
-/// The text form of a ``ReplayReport``: the files, the timeline, a summary per session, the
+/// The text form of a ``LogReport``: the files, the timeline, a summary per session, the
 /// positions, optionally every order, and the problems.
-public enum ReplayTextFormatter {
+public enum LogReportTextFormatter {
     /// The files read and what was in them.
-    public static func files(_ r: some ReplayFigures) -> String {
+    public static func files(_ r: some LogFigures) -> String {
         var s = "Files\n"
         for f in r.files {
             s += "  \(f.file): \(f.layout)" + (f.loggedBy.map { " of \($0)" } ?? "")
@@ -32,7 +32,7 @@ public enum ReplayTextFormatter {
     }
 
     /// The summary of each session and the positions.
-    public static func summary(_ r: some ReplayFigures) -> String {
+    public static func summary(_ r: some LogFigures) -> String {
         var s = ""
         if r.sessions.isEmpty { s += "No session: no message was read.\n" }
         for session in r.sessions {
@@ -80,7 +80,7 @@ public enum ReplayTextFormatter {
     }
 
     /// Every order chain: its ClOrdIDs, what it asked for and where it ended.
-    public static func orders(_ r: ReplayReport) -> String {
+    public static func orders(_ r: LogReport) -> String {
         ordersHeading + r.orders.map(orderLine).joined()
     }
 
@@ -98,7 +98,7 @@ public enum ReplayTextFormatter {
     }
 
     /// The problems, one a line.
-    public static func problems(_ r: some ReplayFigures) -> String {
+    public static func problems(_ r: some LogFigures) -> String {
         guard !r.diagnostics.isEmpty else { return "" }
         return "\nProblems\n" + r.diagnostics.map { "  \($0)\n" }.joined()
     }

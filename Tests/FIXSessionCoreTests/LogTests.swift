@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import FIX
-@testable import FIXSession
+@testable import FIXSessionCore
 
 @Suite struct LogTests {
     static let session = SessionID(senderCompID: "MAKER", targetCompID: "EXCH")

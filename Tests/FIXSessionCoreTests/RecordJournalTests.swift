@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FIXSession
+@testable import FIXSessionCore
 
 /// The record journal: records written come back in order; a record cut short at the end is
 /// dropped and named; damage followed by more records fails the open; compaction replaces the

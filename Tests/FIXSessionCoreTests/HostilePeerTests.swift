@@ -1,7 +1,7 @@
 import FIX
 import Foundation
 import Testing
-@testable import FIXSession
+@testable import FIXSessionCore
 import FIXTestSupport
 
 /// What a buggy or hostile peer sends the session layer: values out of range, messages in the

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import FIX
 import Gzip
-@testable import FIXSession
+@testable import FIXSessionCore
 
 /// The message stores: one suite of operations run against ``MemoryStore`` and ``FileStore``
 /// (under each sync policy), then what only the file store does (reopen, locking, reset on disk).

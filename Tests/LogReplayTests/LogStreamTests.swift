@@ -81,7 +81,7 @@ struct ReplayStreamTests {
         return lines.joined()
     }
 
-    static func encoded(_ r: ReplayReport) throws -> [UInt8] {
+    static func encoded(_ r: LogReport) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Array(try encoder.encode(r))
@@ -99,7 +99,7 @@ struct ReplayStreamTests {
         #expect(stream.positions == whole.positions)
         #expect(stream.timeline == whole.timeline && stream.diagnostics == whole.diagnostics)
         #expect(stream.orderCount == whole.orders.count && stream.fillCount == whole.fills.count)
-        var fills: [ReplayFill] = []
+        var fills: [LogFill] = []
         stream.forEachFill { fills.append($0) }
         #expect(fills == whole.fills)
         var orders: [OrderChain] = []
@@ -107,12 +107,12 @@ struct ReplayStreamTests {
         #expect(orders == whole.orders)
         // The JSON document written a piece at a time is the one of the whole report.
         var json: [UInt8] = []
-        try ReplayJSONWriter.write(stream) { json += $0 }
+        try LogReportJSONWriter.write(stream) { json += $0 }
         #expect(json == (try Self.encoded(whole)))
         #expect(stream.scratchFailure == nil)
         // The text summary too.
-        #expect(ReplayTextFormatter.summary(stream) == ReplayTextFormatter.summary(whole))
-        #expect(ReplayTextFormatter.files(stream) == ReplayTextFormatter.files(whole))
+        #expect(LogReportTextFormatter.summary(stream) == LogReportTextFormatter.summary(whole))
+        #expect(LogReportTextFormatter.files(stream) == LogReportTextFormatter.files(whole))
     }
 
     @Test func ordersWithoutTheirEventsOrNoneAtAll() throws {
@@ -133,7 +133,7 @@ struct ReplayStreamTests {
     @Test func heldOrdersFollowTheWorkingOnesNotTheLog() throws {
         let f = try LogFixtures()
         let path = try f.write("FIX.4.4-M-X.messages.log", Self.sessionLog(orders: 5000))
-        let analyzer = ReplayAnalyzer(finishedOrdersKept: 20, keepsOrderEvents: false)
+        let analyzer = LogAnalyzer(finishedOrdersKept: 20, keepsOrderEvents: false)
         var fills = 0, letGo = 0
         analyzer.onFill = { _, _ in fills += 1 }
         analyzer.onOrder = { _, _ in letGo += 1 }

@@ -2,7 +2,7 @@ import Foundation
 import Gzip
 import Testing
 import FIX
-@testable import FIXSession
+@testable import FIXSessionCore
 
 #if canImport(Glibc)
 import Glibc

@@ -20,7 +20,7 @@ import FIX
 /// logs. Orders still working stay, whatever their number. Fills go to ``onFill`` as they are
 /// booked, rather than being kept, when it is set. Without either, everything is kept (what
 /// ``finish()`` returns holds every order and fill).
-public final class ReplayAnalyzer {
+public final class LogAnalyzer {
     /// Gets each timeline event as it happens.
     public var onEvent: ((TimelineEvent) -> Void)?
     /// Gets each order chain, with its number (from 0, in the order the chains began), once it
@@ -28,7 +28,7 @@ public final class ReplayAnalyzer {
     public var onOrder: ((Int, OrderChain) -> Void)?
     /// Gets each fill, with its number (from 0), as it is booked; the fills are then not kept.
     /// (A later trade cancel marks it in ``canceledFills``.)
-    public var onFill: ((Int, ReplayFill) -> Void)?
+    public var onFill: ((Int, LogFill) -> Void)?
     /// Finished orders held for late messages; nil: every order is held.
     public let finishedOrdersKept: Int?
     /// Whether the requests and reports of each order are kept (``OrderChain/events``).
@@ -51,7 +51,7 @@ public final class ReplayAnalyzer {
     /// Order chains held, by number.
     private var chains: [Int: ChainState] = [:]
     /// Fills, when they are kept.
-    private var fills: [ReplayFill] = []
+    private var fills: [LogFill] = []
     /// Orders that finished, in the order they did (with the chain's round of finishing then),
     /// from `finishedHead` on.
     private var finished: [(number: Int, round: Int)] = []
@@ -179,7 +179,7 @@ public final class ReplayAnalyzer {
                 return "\(who) market data: \(n) message\(n == 1 ? "" : "s") (W/X)\(last)"
             }
         default:
-            event(.message, "\(who) -> \(r.targetCompID): \(ReplayTextFormatter.typeName(r.msgType)), MsgSeqNum \(r.msgSeqNum)")
+            event(.message, "\(who) -> \(r.targetCompID): \(LogReportTextFormatter.typeName(r.msgType)), MsgSeqNum \(r.msgSeqNum)")
         }
     }
 
@@ -197,7 +197,7 @@ public final class ReplayAnalyzer {
     /// Ends the input: flushes the last run of the timeline and returns what was found: the
     /// sessions, the orders still held (all of them without ``finishedOrdersKept``; each also
     /// goes to ``onOrder``), the fills kept (none with ``onFill``) and, from them, the positions.
-    public func finish() -> (sessions: [SessionReport], orders: [OrderChain], fills: [ReplayFill], positions: [PositionReport]) {
+    public func finish() -> (sessions: [SessionReport], orders: [OrderChain], fills: [LogFill], positions: [PositionReport]) {
         flushTimeline()
         let held = chains.keys.sorted().map { chains[$0]! }
         var live: [String: [ChainState]] = [:]
@@ -209,7 +209,7 @@ public final class ReplayAnalyzer {
 
     /// The positions of the sessions from their fills (all of them, in order; canceled ones are
     /// left out), which `fills` gives twice.
-    public func positions<S: Sequence<ReplayFill>>(_ fills: @autoclosure () -> S) -> [PositionReport] {
+    public func positions<S: Sequence<LogFill>>(_ fills: @autoclosure () -> S) -> [PositionReport] {
         var builder = PositionsBuilder()
         for f in fills() { builder.scan(f) }
         builder.fixInstruments { key in
@@ -442,7 +442,7 @@ public final class ReplayAnalyzer {
             if execID == nil { i.execIDs.append("\(number)") }
             s.fillIndexes[execID ?? "\(number)"] = number
             s.fills += 1
-            let fill = ReplayFill(time: time, session: s.name, owner: owner, order: i.chain.id, clOrdID: clOrdID,
+            let fill = LogFill(time: time, session: s.name, owner: owner, order: i.chain.id, clOrdID: clOrdID,
                                   orderID: orderID, execID: execID ?? "", symbol: symbol, side: fillSide, lastQty: lastQty.plain,
                                   lastPx: lastPx.plain, commission: commission?.plain, commType: commType, fee: fee?.plain,
                                   canceled: false)

@@ -1,5 +1,5 @@
 import FIX
-import FIXSession
+import FIXSessionCore
 import FIXTransport
 import NIOPosix
 
@@ -12,7 +12,7 @@ import NIOPosix
 /// recorded, ClOrdIDs included) when its ``SendPacing`` says. After the last one it waits for
 /// as many responses as were recorded (at most `timeout` without any new one), logs out, and
 /// compares.
-public final class ReplaySender {
+public final class LogResender {
     /// What a send did.
     public struct Result: Sendable, Codable, Equatable {
         /// The live session (`SENDER-TARGET`) and the recorded one.
@@ -59,7 +59,7 @@ public final class ReplaySender {
     }
 
     /// Runs the session, sends, waits, logs out and compares. Throws a ``FIXEngineError`` when
-    /// the session cannot be built, and ``ReplaySendError`` when it does not log on.
+    /// the session cannot be built, and ``LogResendError`` when it does not log on.
     public func run() async throws -> Result {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let live = LiveResponses()
@@ -79,7 +79,7 @@ public final class ReplaySender {
         do {
             try await engine.start()
             guard try await Self.wait(for: timeout, { live.loggedOn }) else {
-                throw ReplaySendError(description: "\(session.id.senderCompID)-\(session.id.targetCompID) did not log on within "
+                throw LogResendError(description: "\(session.id.senderCompID)-\(session.id.targetCompID) did not log on within "
                                       + "\(timeout.seconds) s")
             }
             progress?("logged on; sending \(flow.messages.count) messages \(pacing)")
@@ -190,28 +190,28 @@ public final class ReplaySender {
     }
 
     /// The one session of `settings` to send `sender`'s messages over: the one named by
-    /// `selector`, else the one whose SenderCompID is `sender`. Throws a ``ReplaySendError``
+    /// `selector`, else the one whose SenderCompID is `sender`. Throws a ``LogResendError``
     /// naming the file when there is none or more than one.
     public static func session(in settings: SettingsFile, selector: SessionSelector?,
-                               recordedSenders: [String]) throws(ReplaySendError) -> SettingsFile {
+                               recordedSenders: [String]) throws(LogResendError) -> SettingsFile {
         let candidates: [SessionSettings]
         if let selector {
             candidates = settings.sessions.filter {
                 $0.sessionID.senderCompID == selector.senderCompID && $0.sessionID.targetCompID == selector.targetCompID
             }
             guard !candidates.isEmpty else {
-                throw ReplaySendError(description: "\(settings.path): no session \(selector.senderCompID)-\(selector.targetCompID)"
+                throw LogResendError(description: "\(settings.path): no session \(selector.senderCompID)-\(selector.targetCompID)"
                                       + " (sessions: " + settings.sessions.map { "\($0.sessionID.senderCompID)-\($0.sessionID.targetCompID)" }
                                           .joined(separator: ", ") + ")")
             }
         } else {
             candidates = settings.sessions.filter { recordedSenders.contains($0.sessionID.senderCompID) }
             guard !candidates.isEmpty else {
-                throw ReplaySendError(description: "\(settings.path): no session whose SenderCompID sent messages in the logs"
+                throw LogResendError(description: "\(settings.path): no session whose SenderCompID sent messages in the logs"
                                       + " (senders in the logs: " + recordedSenders.joined(separator: ", ") + ")")
             }
             guard candidates.count == 1 else {
-                throw ReplaySendError(description: "\(settings.path): several sessions match the logs ("
+                throw LogResendError(description: "\(settings.path): several sessions match the logs ("
                                       + candidates.map { "line \($0.sourceLine): \($0.sessionID.senderCompID)-\($0.sessionID.targetCompID)" }
                                           .joined(separator: ", ") + "); choose one with --session SENDER-TARGET")
             }
@@ -223,7 +223,7 @@ public final class ReplaySender {
 }
 
 /// A send that cannot go on: why.
-public struct ReplaySendError: Error, Sendable, CustomStringConvertible {
+public struct LogResendError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
 
