@@ -7,7 +7,10 @@ import Market
 /// else (padding, quotes, a sign, a value off the step, a missing or extra field) makes the
 /// read fail, and the source reads the line again with ``CSVFields``, which gives the same
 /// values for plain fields and names the problem for bad ones. So the fast path changes no
-/// result, only how quickly a plain line is read.
+/// result, only how quickly a plain line is read: 66 ns an event for the L1 CSV source on plain
+/// lines against 347 to 541 ns when every line goes through ``CSVFields`` (the same rows with a
+/// space after each comma), 5 to 8 times faster (BacktestBench, "L1 CSV ... the source alone",
+/// side by side in one run, 2026-12-07).
 struct CSVRowScanner {
     /// A plain field's value.
     enum Value {

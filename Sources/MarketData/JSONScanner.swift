@@ -2,6 +2,11 @@
 /// place, checks that they are well-formed JSON, and hands back the raw bytes of the values the
 /// caller asks for (no `String`, no dictionaries, no Foundation). Strings are returned with their
 /// escapes as written: the keys and values the sources need never contain any.
+///
+/// Why not Foundation: the BTCUSDT capture's 93,954 lines took 80 ms through the whole capture
+/// source (reading the file, this scanner, the events made), against 765 ms for
+/// `JSONSerialization` alone to parse the same lines into objects, 9.6 times as long
+/// (BacktestBench, "Capture reading", side by side in one run, 2026-12-07).
 struct JSONScanner {
     let base: UnsafePointer<UInt8>
     let end: Int

@@ -70,6 +70,14 @@ enum L1File {
     /// ladder rests: no fill, no order after the first ones. With them, as in ``write(rows:seed:)``,
     /// the volume rises on 20% of the rows by 1 to 3 lots at the bid or the ask: a trade at the
     /// touch, which fills at most our order there, so each fill is an event of its own.
+    /// The file at `path` with a space after each comma, as a new file.
+    static func padded(_ path: String) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let out = path + ".padded.csv"
+        try? text.replacingOccurrences(of: ",", with: ", ").write(toFile: out, atomically: true, encoding: .utf8)
+        return out
+    }
+
     static func writeFixedPrices(rows: Int, seed: UInt64, trades: Bool) -> String {
         var g = Generator(state: seed)
         var time: Int64 = 1_704_186_000_000_000_000
@@ -119,6 +127,25 @@ enum L1File {
 /// data: its book tickers and trades, without the depth updates and snapshots.
 enum CaptureL1 {
     static let instrument = Instrument(symbol: "BTCUSDT", tickSize: DecimalStep(units: 1, scale: 1), lotSize: DecimalStep(units: 1, scale: 3))
+
+    /// The capture inflated to a temporary file of JSON lines (by gzip); nil when it is absent
+    /// or cannot be inflated.
+    static func inflated() -> String? {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let capture = repository.deletingLastPathComponent().appendingPathComponent("shared/data/binance/usdm_btcusdt_20240808.gz").path
+        let out = NSTemporaryDirectory() + "backtest-bench-btcusdt.jsonl"
+        guard FileManager.default.fileExists(atPath: capture), FileManager.default.createFile(atPath: out, contents: nil),
+              let handle = FileHandle(forWritingAtPath: out) else { return nil }
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-dc", capture]
+        gzip.standardOutput = handle
+        do { try gzip.run() } catch { return nil }
+        gzip.waitUntilExit()
+        try? handle.close()
+        return gzip.terminationStatus == 0 ? out : nil
+    }
 
     /// The capture's level-1 events written to a temporary event file: its path and the number
     /// of events; nil when the capture is absent or cannot be read.
@@ -188,6 +215,20 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
     runAndRead("L1 CSV") { try L1SnapshotCSVSource(path: path, instrument: L1File.instrument) }
+    // The same rows with a space after each comma: no line is plain, so every one is read by the
+    // general reading (CSVFields) instead of CSVRowScanner, with the same values. The two
+    // "source alone" figures side by side are CSVRowScanner's reason to exist.
+    let padded = L1File.padded(path)
+    Benchmark("Backtest: L1 CSV with padded fields (the general reading), the source alone (per event)",
+              configuration: perEvent(events)) { benchmark in
+        var source = try L1SnapshotCSVSource(path: padded, instrument: L1File.instrument)
+        var n = 0
+        benchmark.startMeasurement()
+        while try source.next() != nil { n += 1 }
+        benchmark.stopMeasurement()
+        precondition(n == events, "the padded file gives every event")
+        blackHole(n)
+    }
     let eventFile = (try? L1File.convert(path)) ?? ""
     runAndRead("event file") { try EventFileSource(path: eventFile, instrument: L1File.instrument) }
 
@@ -263,6 +304,40 @@ let benchmarks: @Sendable () -> Void = {
                 benchmark.measurement(perEventMetric, Int(DispatchTime.now().uptimeNanoseconds - start) / capture.events)
                 precondition(result.events == capture.events && result.figures.trades > 0, "the run trades")
                 blackHole(result)
+            }
+        }
+        // The capture's JSON lines, inflated once: read by the capture's source (JSONScanner
+        // walking each line in place), against Foundation's JSONSerialization parsing the same
+        // lines into objects (the lines split beforehand, not timed; nothing converted after):
+        // JSONScanner's reason to exist.
+        if let plain = CaptureL1.inflated() {
+            // Each line is `<receive time> <JSON object>`: the objects alone for JSONSerialization.
+            let lines = (try? Data(contentsOf: URL(fileURLWithPath: plain)))
+                .map { $0.split(separator: UInt8(ascii: "\n")).map { line in
+                    Data(line.drop { $0 != UInt8(ascii: " ") }.dropFirst())
+                } } ?? []
+            var c = configuration(lines.count)
+            c.maxIterations = 10
+            Benchmark("Capture reading: BTCUSDT JSON lines, the capture's source (per run, \(lines.count) lines)",
+                      configuration: c) { benchmark in
+                var source = try BinanceCaptureSource(path: plain, instrument: CaptureL1.instrument)
+                var n = 0
+                benchmark.startMeasurement()
+                while try source.next() != nil { n += 1 }
+                benchmark.stopMeasurement()
+                precondition(n > 0, "the capture gives events")
+                blackHole(n)
+            }
+            Benchmark("Capture reading: BTCUSDT JSON lines, JSONSerialization alone (per run, \(lines.count) lines)",
+                      configuration: c) { benchmark in
+                var n = 0
+                benchmark.startMeasurement()
+                for line in lines {
+                    if (try? JSONSerialization.jsonObject(with: line)) != nil { n += 1 }
+                }
+                benchmark.stopMeasurement()
+                precondition(n == lines.count, "every line parses")
+                blackHole(n)
             }
         }
     } else {
