@@ -119,7 +119,7 @@ struct RestartTests {
         let s = try await Setup(journal: dir.appendingPathComponent("EXCH.venue").path)
         try await s.send(0, GatewayTests.order("A1", .buy, "0.001", at: "100"))
         _ = try await s.messages(0, count: 1)
-        try await s.onExchange { s.gateway!.journal!.journal.syncFailed(StoreError(path: "EXCH.venue", "the disk is gone")) }
+        try await s.onExchange { s.gateway!.journal!.journal.syncFailed(StoreError(.cannotSync, path: "EXCH.venue", "the disk is gone")) }
         try await s.send(0, GatewayTests.order("A2", .buy, "0.001", at: "100"))
         #expect(try await s.eventually { try await s.onExchange { s.gateway!.journalFailure != nil } })
         // The session comes back (its initiator reconnects) and is refused.

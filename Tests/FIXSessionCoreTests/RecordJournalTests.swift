@@ -176,7 +176,7 @@ import Testing
         #expect {
             _ = try Self.readAll(path)
         } throws: { error in
-            "\(error)".contains("record 2 at byte 28") && "\(error)".contains("damaged")
+            "\(error)".contains("record 2 at byte 28") && "\(error)".contains("damaged") && (error as? FileError)?.code == .damaged
         }
         // A length beyond the limit, followed by more bytes, is damage too.
         bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -189,7 +189,7 @@ import Testing
         let path = try Self.path()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data("8=FIX.4.4\u{1}9=5\u{1}".utf8).write(to: URL(fileURLWithPath: path))
-        #expect { _ = try Self.readAll(path) } throws: { "\($0)".contains("is not a journal") }
+        #expect { _ = try Self.readAll(path) } throws: { "\($0)".contains("is not a journal") && ($0 as? FileError)?.code == .damaged }
     }
 
     @Test func aRecordItsReaderCannotReadFailsTheOpen() throws {
@@ -254,7 +254,9 @@ import Testing
     @Test func oneProcessAtATime() throws {
         let path = try Self.path()
         let first = try RecordJournal.open(path: path, sync: .never) { _, _ in }
-        #expect { _ = try RecordJournal.open(path: path, sync: .never) { _, _ in } } throws: { "\($0)".contains("in use") }
+        #expect { _ = try RecordJournal.open(path: path, sync: .never) { _, _ in } } throws: {
+            "\($0)".contains("in use") && ($0 as? FileError)?.code == .inUse
+        }
         first.journal.close()
         _ = try Self.readAll(path)
     }

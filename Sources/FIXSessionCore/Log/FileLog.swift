@@ -82,13 +82,13 @@ public final class FileLog: SessionLog, SyncSource {
             try POSIXFile.makeDirectories(directory)
             messages = try POSIXFile(path: messagesPath, flags: flags)
         } catch {
-            throw LogError(error)
+            throw error
         }
         do throws(StoreError) {
             events = try POSIXFile(path: eventPath, flags: flags)
         } catch {
             messages.close()
-            throw LogError(error)
+            throw error
         }
         if compression == .gzip {
             do throws(LogError) {
@@ -192,12 +192,12 @@ public final class FileLog: SessionLog, SyncSource {
             }
             // The event log is for people: written with the rest, not synced (a sync less a round).
         } catch {
-            ownError = LogError(error)
+            ownError = error
         }
     }
 
     public func syncFailed(_ error: StoreError) {
-        ownError = LogError(error)
+        ownError = error
     }
 
     private func write(_ buffer: inout [UInt8], to file: POSIXFile) {
@@ -205,7 +205,7 @@ public final class FileLog: SessionLog, SyncSource {
         if file.fd == messages.fd { messagesWritten = true }
         let result = buffer.withUnsafeBytes { b in Result { () throws(StoreError) in try file.append(b) } }
         if case .failure(let error) = result {
-            ownError = LogError(error)
+            ownError = error
             ownDropped += buffer.count
         }
         buffer.removeAll(keepingCapacity: true)

@@ -30,7 +30,7 @@ final class LogCompressor: @unchecked Sendable {
         do {
             deflater = try GzipDeflater(level: level)
         } catch {
-            throw LogError(path: file.path, error.reason)
+            throw LogError(.unusable, path: file.path, error.reason)
         }
         self.file = file
         queue = DispatchQueue(label: "fix.log-compressor")
@@ -65,7 +65,7 @@ final class LogCompressor: @unchecked Sendable {
         guard !output.isEmpty else { return }
         let result = output.withUnsafeBytes { b in Result { () throws(StoreError) in try file.append(b) } }
         if case .failure(let error) = result {
-            failure = LogError(error)
+            failure = error
             dropped += block.count
         }
     }

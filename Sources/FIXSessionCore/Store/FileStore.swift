@@ -189,7 +189,7 @@ public final class FileStore: MessageStore, SyncSource {
         try checkSequenceNumber(seqNum, path: bodyPath)
         let count = message.count
         guard count <= Self.maxPayload else {
-            throw StoreError(path: bodyPath, "message \(seqNum) is \(count) bytes, more than \(Self.maxPayload)")
+            throw StoreError(.unusable, path: bodyPath, "message \(seqNum) is \(count) bytes, more than \(Self.maxPayload)")
         }
         let offset = bodyEnd
         try appendRecord(kind: Self.kindMessage, seqNum: UInt64(seqNum), payload: message)
@@ -303,7 +303,7 @@ public final class FileStore: MessageStore, SyncSource {
             do throws(StoreError) {
                 try body.truncate(to: bodyEnd)
             } catch let undo {
-                failure = StoreError(path: bodyPath, "\(error.reason); then \(undo.reason)")
+                failure = StoreError(error.code, path: bodyPath, "\(error.reason); then \(undo.reason)")
             }
             throw error
         }
@@ -433,8 +433,8 @@ public final class FileStore: MessageStore, SyncSource {
     }
 
     private func checkUsable() throws(StoreError) {
-        if let failure { throw StoreError(path: failure.path, "unusable after an earlier failure: \(failure.reason)") }
-        if closed { throw StoreError(path: bodyPath, "the store is closed") }
+        if let failure { throw StoreError(.unusable, path: failure.path, "unusable after an earlier failure: \(failure.reason)") }
+        if closed { throw StoreError(.unusable, path: bodyPath, "the store is closed") }
     }
 
     /// Adds a message to the index; a store whose index cannot be written is no longer usable.
@@ -459,7 +459,7 @@ public final class FileStore: MessageStore, SyncSource {
             return rec.kind == Self.kindMessage && rec.seqNum == UInt64(e.seqNum) && rec.length == Int(e.length)
         }
         guard intact else {
-            throw StoreError(path: bodyPath, "message \(e.seqNum) at byte \(e.offset) no longer reads back intact")
+            throw StoreError(.damaged, path: bodyPath, "message \(e.seqNum) at byte \(e.offset) no longer reads back intact")
         }
         return Array(readBuffer[Self.recordHeaderSize..<total])
     }
@@ -501,7 +501,7 @@ public final class FileStore: MessageStore, SyncSource {
         // One damaged slot is a write torn by a crash (the other holds the value before it);
         // two cannot be.
         if damaged == 2 {
-            throw StoreError(path: seqNumsPath, "both sequence-number slots are corrupt")
+            throw StoreError(.damaged, path: seqNumsPath, "both sequence-number slots are corrupt")
         }
         if let best { slotSerial = best.serial }
         return best
@@ -536,7 +536,7 @@ public final class FileStore: MessageStore, SyncSource {
             guard let rec = try reader.record(at: offset) else {
                 let reason = try reader.defect(at: offset)
                 if let later = try reader.nextGoodRecord(after: offset) {
-                    throw StoreError(path: bodyPath, "record \(recordNumber) at byte \(offset) \(reason)"
+                    throw StoreError(.damaged, path: bodyPath, "record \(recordNumber) at byte \(offset) \(reason)"
                         + " (a good record follows at byte \(later))")
                 }
                 // A torn tail: nothing good after it. Cut it off for good.
@@ -548,7 +548,7 @@ public final class FileStore: MessageStore, SyncSource {
             let payloadOffset = offset + Int64(Self.recordHeaderSize)
             if recordNumber == 0 {
                 guard rec.kind == Self.kindHeader else {
-                    throw StoreError(path: bodyPath, "record 0 at byte 0 is not a store header")
+                    throw StoreError(.damaged, path: bodyPath, "record 0 at byte 0 is not a store header")
                 }
                 let payload = try reader.bytes(at: payloadOffset, count: rec.length)
                 try readHeader(version: rec.seqNum, payload: payload)
@@ -561,10 +561,10 @@ public final class FileStore: MessageStore, SyncSource {
                 }
             } else {
                 guard rec.kind == Self.kindMessage else {
-                    throw StoreError(path: bodyPath, "record \(recordNumber) at byte \(offset) is a second header")
+                    throw StoreError(.damaged, path: bodyPath, "record \(recordNumber) at byte \(offset) is a second header")
                 }
                 guard rec.seqNum >= 1, rec.seqNum < UInt64(Int.max) else {
-                    throw StoreError(path: bodyPath, "record \(recordNumber) at byte \(offset) has sequence number \(rec.seqNum)")
+                    throw StoreError(.damaged, path: bodyPath, "record \(recordNumber) at byte \(offset) has sequence number \(rec.seqNum)")
                 }
                 let seqNum = Int(rec.seqNum)
                 try insert(IndexEntry(seqNum: seqNum, offset: offset, length: UInt32(rec.length)))
@@ -588,14 +588,14 @@ public final class FileStore: MessageStore, SyncSource {
 
     private func readHeader(version: UInt64, payload: [UInt8]) throws(StoreError) {
         guard version == Self.formatVersion else {
-            throw StoreError(path: bodyPath, "format version \(version) is not supported (this reads \(Self.formatVersion))")
+            throw StoreError(.damaged, path: bodyPath, "format version \(version) is not supported (this reads \(Self.formatVersion))")
         }
         guard payload.count >= 25, Array(payload[0..<8]) == Self.magic else {
-            throw StoreError(path: bodyPath, "is not a FileStore body (bad header)")
+            throw StoreError(.damaged, path: bodyPath, "is not a FileStore body (bad header)")
         }
         let owner = String(decoding: payload[25...], as: UTF8.self)
         guard owner == sessionID.description else {
-            throw StoreError(path: bodyPath, "belongs to session \(owner), not \(sessionID)")
+            throw StoreError(.damaged, path: bodyPath, "belongs to session \(owner), not \(sessionID)")
         }
         payload.withUnsafeBytes { b in
             generation = loadLE(b, 8, as: UInt64.self)

@@ -100,7 +100,7 @@ public final class MemoryStore: MessageStore {
 
 /// Rejects a sequence number below 1.
 func checkSequenceNumber(_ value: Int, path: String? = nil) throws(StoreError) {
-    guard value >= 1 else { throw StoreError(path: path, "sequence number \(value) is below 1") }
+    guard value >= 1 else { throw StoreError(.unusable, path: path, "sequence number \(value) is below 1") }
 }
 
 /// The first index in `0..<count` whose key is at least `target` (keys ascending), or `count`.

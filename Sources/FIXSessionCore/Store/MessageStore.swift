@@ -32,23 +32,3 @@ public protocol MessageStore: AnyObject {
     func flush() throws(StoreError)
 }
 
-/// A store operation that failed, with the file (if any) and the reason.
-public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String?
-    public var reason: String
-    public var file: StaticString
-    public var line: UInt
-
-    public init(path: String? = nil, _ reason: String, file: StaticString = #fileID, line: UInt = #line) {
-        self.path = path
-        self.reason = reason
-        self.file = file
-        self.line = line
-    }
-
-    public static func == (lhs: StoreError, rhs: StoreError) -> Bool {
-        lhs.path == rhs.path && lhs.reason == rhs.reason
-    }
-
-    public var description: String { path.map { "\($0): \(reason)" } ?? reason }
-}

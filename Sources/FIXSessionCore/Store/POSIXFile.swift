@@ -16,7 +16,7 @@ struct POSIXFile {
     /// Opens `path` (`flags` as for open(2); close-on-exec is always added).
     init(path: String, flags: Int32, mode: mode_t = 0o644) throws(StoreError) {
         let fd = retryingEINTR { open(path, flags | O_CLOEXEC, mode) }
-        guard fd >= 0 else { throw StoreError(path: path, "cannot open: \(errnoText())") }
+        guard fd >= 0 else { throw StoreError(.cannotOpen, path: path, "cannot open: \(errnoText())") }
         self.fd = fd
         self.path = path
     }
@@ -26,7 +26,7 @@ struct POSIXFile {
         let fd = retryingEINTR { open(path, flags | O_CLOEXEC) }
         if fd >= 0 { return POSIXFile(fd: fd, path: path) }
         if errno == ENOENT { return nil }
-        throw StoreError(path: path, "cannot open: \(errnoText())")
+        throw StoreError(.cannotOpen, path: path, "cannot open: \(errnoText())")
     }
 
     private init(fd: Int32, path: String) {
@@ -37,7 +37,7 @@ struct POSIXFile {
     /// The file's size in bytes.
     func size() throws(StoreError) -> Int64 {
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError(path: path, "cannot stat: \(errnoText())") }
+        guard fstat(fd, &st) == 0 else { throw StoreError(.cannotRead, path: path, "cannot stat: \(errnoText())") }
         return Int64(st.st_size)
     }
 
@@ -48,7 +48,7 @@ struct POSIXFile {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw StoreError(path: path, "cannot write \(bytes.count) bytes at byte \(offset): \(errnoText())")
+                throw StoreError(.cannotWrite, path: path, "cannot write \(bytes.count) bytes at byte \(offset): \(errnoText())")
             }
             done += n
         }
@@ -78,7 +78,7 @@ struct POSIXFile {
             let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw StoreError(path: path, "cannot write: \(errnoText())")
+                throw StoreError(.cannotWrite, path: path, "cannot write: \(errnoText())")
             }
             done += n
         }
@@ -91,7 +91,7 @@ struct POSIXFile {
             let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw StoreError(path: path, "cannot read at byte \(offset): \(errnoText())")
+                throw StoreError(.cannotRead, path: path, "cannot read at byte \(offset): \(errnoText())")
             }
             if n == 0 { break }
             done += n
@@ -106,7 +106,7 @@ struct POSIXFile {
         #else
         let rc = retryingEINTR { fsync(fd) }
         #endif
-        guard rc == 0 else { throw StoreError(path: path, "cannot sync to disk: \(errnoText())") }
+        guard rc == 0 else { throw StoreError(.cannotSync, path: path, "cannot sync to disk: \(errnoText())") }
     }
 
     /// Reserves the file's blocks for `[offset, offset + length)`, extending the file with zeros
@@ -115,7 +115,7 @@ struct POSIXFile {
     func preallocate(offset: Int64, length: Int) throws(StoreError) {
         #if os(Linux)
         let rc = posix_fallocate(fd, off_t(offset), off_t(length))
-        guard rc == 0 else { throw StoreError(path: path, "cannot reserve \(length) bytes at byte \(offset): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw StoreError(.cannotWrite, path: path, "cannot reserve \(length) bytes at byte \(offset): \(String(cString: strerror(rc)))") }
         #else
         if try size() < offset + Int64(length) { try truncate(to: offset + Int64(length)) }
         #endif
@@ -127,7 +127,7 @@ struct POSIXFile {
     func map(offset: Int64, length: Int) throws(StoreError) -> UnsafeMutableRawPointer {
         let p = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off_t(offset))
         guard let p, p != MAP_FAILED else {
-            throw StoreError(path: path, "cannot map \(length) bytes at byte \(offset): \(errnoText())")
+            throw StoreError(.cannotWrite, path: path, "cannot map \(length) bytes at byte \(offset): \(errnoText())")
         }
         return p
     }
@@ -135,7 +135,7 @@ struct POSIXFile {
     /// Cuts the file to `length` bytes.
     func truncate(to length: Int64) throws(StoreError) {
         let rc = retryingEINTR { ftruncate(fd, off_t(length)) }
-        guard rc == 0 else { throw StoreError(path: path, "cannot truncate to \(length) bytes: \(errnoText())") }
+        guard rc == 0 else { throw StoreError(.cannotWrite, path: path, "cannot truncate to \(length) bytes: \(errnoText())") }
     }
 
     /// Takes an exclusive advisory lock (flock), failing when another open file holds it
@@ -145,9 +145,9 @@ struct POSIXFile {
         let deadline = ContinuousClock.now + patience
         while true {
             if retryingEINTR({ flock(fd, LOCK_EX | LOCK_NB) }) == 0 { return }
-            guard errno == EWOULDBLOCK else { throw StoreError(path: path, "cannot lock: \(errnoText())") }
+            guard errno == EWOULDBLOCK else { throw StoreError(.cannotOpen, path: path, "cannot lock: \(errnoText())") }
             guard ContinuousClock.now < deadline else {
-                throw StoreError(path: path, "is in use by another store (locked)")
+                throw StoreError(.inUse, path: path, "is in use by another store (locked)")
             }
             usleep(2000)
         }
@@ -168,7 +168,7 @@ struct POSIXFile {
         let dir = try POSIXFile(path: path, flags: O_RDONLY | O_DIRECTORY)
         defer { dir.close() }
         let rc = retryingEINTR { fsync(dir.fd) }
-        guard rc == 0 else { throw StoreError(path: path, "cannot sync directory: \(errnoText())") }
+        guard rc == 0 else { throw StoreError(.cannotSync, path: path, "cannot sync directory: \(errnoText())") }
     }
 
     /// Renames `from` to `to`, replacing `to` atomically.
@@ -180,7 +180,7 @@ struct POSIXFile {
         #else
         let rc = Darwin.rename(from, to)
         #endif
-        guard rc == 0 else { throw StoreError(path: to, "cannot rename \(from) to it: \(errnoText())") }
+        guard rc == 0 else { throw StoreError(.cannotWrite, path: to, "cannot rename \(from) to it: \(errnoText())") }
     }
 
     /// Removes `path`; true when it existed.
@@ -188,7 +188,7 @@ struct POSIXFile {
     static func remove(_ path: String) throws(StoreError) -> Bool {
         if unlink(path) == 0 { return true }
         if errno == ENOENT { return false }
-        throw StoreError(path: path, "cannot remove: \(errnoText())")
+        throw StoreError(.cannotWrite, path: path, "cannot remove: \(errnoText())")
     }
 
     /// Creates directory `path` and any missing parents.
@@ -197,13 +197,13 @@ struct POSIXFile {
         for part in path.split(separator: "/") {
             prefix += part
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw StoreError(path: path, "cannot create directory \(prefix): \(errnoText())")
+                throw StoreError(.cannotOpen, path: path, "cannot create directory \(prefix): \(errnoText())")
             }
             prefix += "/"
         }
         var st = stat()
         guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
-            throw StoreError(path: path, "is not a directory")
+            throw StoreError(.cannotOpen, path: path, "is not a directory")
         }
     }
 }

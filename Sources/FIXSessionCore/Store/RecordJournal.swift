@@ -152,7 +152,7 @@ public final class RecordJournal: SyncSource {
         var head = [UInt8](repeating: 0, count: magic.count)
         let n = try head.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
         guard n == magic.count, head == magic else {
-            throw StoreError(path: path, "is not a journal (it does not start with \(String(decoding: magic, as: UTF8.self)))")
+            throw StoreError(.damaged, path: path, "is not a journal (it does not start with \(String(decoding: magic, as: UTF8.self)))")
         }
         // Read in chunks; a record never spans more than one refill.
         let chunk = 1 << 20
@@ -193,7 +193,7 @@ public final class RecordJournal: SyncSource {
                 if try zeros(file, from: offset, to: size) { return (offset, false) }
                 if end >= size { return (offset, true) }
                 if try zeros(file, from: end, to: size) { return (offset, true) }
-                throw StoreError(path: path, "record \(count + 1) at byte \(offset): \(why), and \(size - offset) bytes follow it; the journal is damaged")
+                throw StoreError(.damaged, path: path, "record \(count + 1) at byte \(offset): \(why), and \(size - offset) bytes follow it; the journal is damaged")
             }
             if remaining < 9 { return try bad("cut short", end: size) }
             let (length, kind, crcOK): (Int, UInt8, Bool) = buffer.withUnsafeBytes { b in
@@ -213,7 +213,7 @@ public final class RecordJournal: SyncSource {
                     try record(kind, &reader)
                 }
             } catch {
-                throw StoreError(path: path, "record \(count) (kind \(kind)) at byte \(offset): \(error)")
+                throw StoreError(.damaged, path: path, "record \(count) (kind \(kind)) at byte \(offset): \(error)")
             }
             at += 9 + length
         }

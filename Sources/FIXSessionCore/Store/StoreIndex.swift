@@ -115,7 +115,7 @@ struct StoreIndex {
         var b = [UInt8](repeating: 0, count: Self.recordSize)
         let n = try file.read(into: &b, 0..<Self.recordSize, at: Int64(i * Self.recordSize))
         guard n == Self.recordSize else {
-            throw StoreError(path: file.path, "index entry \(i) cannot be read back (\(n) bytes)")
+            throw StoreError(.damaged, path: file.path, "index entry \(i) cannot be read back (\(n) bytes)")
         }
         return Self.decode(b, at: 0)
     }
