@@ -12,7 +12,7 @@ import NIOSSL
 /// address and port, shared by the acceptor sessions on it; one ``FIXInitiator`` per initiator
 /// session.
 ///
-/// Everything that can fail is opened in `init`, which throws an ``FIXEngineError`` naming the
+/// Everything that can fail is opened in `init`, which throws an ``SettingsError`` naming the
 /// settings file and the line of the session concerned.
 public final class FIXEngine: @unchecked Sendable {
     /// The settings the engine was built from.
@@ -42,7 +42,7 @@ public final class FIXEngine: @unchecked Sendable {
                 configure: (SessionSettings, inout SessionStateMachine) -> Void = { _, _ in },
                 logger: Logger = Logger(label: "fix.engine", factory: { _ in SwiftLogNoOpLogHandler() }),
                 committer: GroupCommit = .shared,
-                now: UTCTimestamp = systemNow()) throws(FIXEngineError) {
+                now: UTCTimestamp = systemNow()) throws(SettingsError) {
         self.settings = settings
         var dictionaries: [String: DataDictionary] = [:]
         var sessions: [FIXSession] = []
@@ -53,10 +53,10 @@ public final class FIXEngine: @unchecked Sendable {
         var listeners: [(address: String, port: Int, tls: TLSSettings?, line: Int, noDelay: Bool, reuseAddress: Bool,
                          logonTimeout: Int, sessions: [FIXSession])] = []
 
-        func failure(_ s: SessionSettings, _ key: String?, _ reason: String) -> FIXEngineError {
-            FIXEngineError(path: settings.path, line: s.sourceLine, sessionID: s.sessionID, key: key, reason: reason)
+        func failure(_ s: SessionSettings, _ key: String?, _ reason: String) -> SettingsError {
+            SettingsError(path: settings.path, line: s.sourceLine, sessionID: s.sessionID, key: key, reason: reason)
         }
-        do throws(FIXEngineError) {
+        do throws(SettingsError) {
             for s in settings.sessions {
                 let dictionary: DataDictionary
                 do {
@@ -144,7 +144,7 @@ public final class FIXEngine: @unchecked Sendable {
                     do {
                         tls = try FIXTLS.serverContext(t)
                     } catch {
-                        throw FIXEngineError(path: settings.path, line: listener.line, sessionID: nil,
+                        throw SettingsError(path: settings.path, line: listener.line, sessionID: nil,
                                              key: "SocketUseSSL", reason: "\(error)")
                     }
                 }
@@ -172,14 +172,14 @@ public final class FIXEngine: @unchecked Sendable {
     }
 
     /// Starts listening (acceptors) and connecting (initiators).
-    /// A port that cannot be listened on fails with a ``FIXEngineError`` naming the settings
+    /// A port that cannot be listened on fails with a ``SettingsError`` naming the settings
     /// file, the line of the first session on it, the address and the reason.
     public func start() async throws {
         for (acceptor, line) in zip(acceptors, acceptorLines) {
             do {
                 try await acceptor.start()
             } catch let error as FIXAcceptorError {
-                throw FIXEngineError(path: settings.path, line: line, sessionID: nil, key: "SocketAcceptPort",
+                throw SettingsError(path: settings.path, line: line, sessionID: nil, key: "SocketAcceptPort",
                                      reason: error.description)
             }
         }
@@ -212,31 +212,5 @@ public final class FIXEngine: @unchecked Sendable {
                 (log as? FileLog)?.close()
             }.get()
         }
-    }
-}
-
-/// Sessions that cannot be built from their settings: the settings file, the line of the
-/// session's `[SESSION]` header, the session, the key concerned and the reason.
-public struct FIXEngineError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var line: Int
-    public var sessionID: SessionID?
-    public var key: String?
-    public var reason: String
-
-    public init(path: String, line: Int, sessionID: SessionID?, key: String?, reason: String) {
-        self.path = path
-        self.line = line
-        self.sessionID = sessionID
-        self.key = key
-        self.reason = reason
-    }
-
-    /// `PATH:LINE: session S->T: key 'K': reason`.
-    public var description: String {
-        var s = line > 0 ? "\(path):\(line): " : "\(path): "
-        if let sessionID { s += "session \(sessionID.senderCompID)->\(sessionID.targetCompID): " }
-        if let key { s += "key '\(key)': " }
-        return s + reason
     }
 }

@@ -58,7 +58,7 @@ public final class LogResender {
         self.progress = progress
     }
 
-    /// Runs the session, sends, waits, logs out and compares. Throws a ``FIXEngineError`` when
+    /// Runs the session, sends, waits, logs out and compares. Throws a ``SettingsError`` when
     /// the session cannot be built, and ``LogResendError`` when it does not log on.
     public func run() async throws -> Result {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

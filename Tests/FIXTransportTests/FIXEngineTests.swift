@@ -120,7 +120,7 @@ struct FIXEngineTests {
             TargetCompID=OTHER
             DataDictionary=broken.xml
             """, in: dir, name: "dictionary.cfg")
-        let e1 = #expect(throws: FIXEngineError.self) {
+        let e1 = #expect(throws: SettingsError.self) {
             _ = try FIXEngine(settings: badDictionary, application: app, group: group)
         }
         #expect(e1?.line == 9)
@@ -137,7 +137,7 @@ struct FIXEngineTests {
             SocketConnectPort=9880
             FileStorePath=occupied/store
             """, in: dir, name: "store.cfg")
-        let e2 = #expect(throws: FIXEngineError.self) {
+        let e2 = #expect(throws: SettingsError.self) {
             _ = try FIXEngine(settings: badStore, application: app, group: group)
         }
         #expect(e2?.line == 1 && e2?.key == "FileStorePath")
