@@ -27,6 +27,17 @@ public struct DecimalStep: Hashable, Sendable, CustomStringConvertible {
         // The usual case on a feed: the value written at the step's own scale, in whole units
         // of one (a tick of 0.1 and a price of 61800.1): the mantissa is the count, no division.
         if units == 1 && valueScale == scale { return mantissa }
+        // A step of one unit and a value written with fewer decimals (a CSV price of 61800 on a
+        // tick of 0.1): the mantissa scaled up is the count, no division either.
+        if units == 1 && valueScale < scale {
+            var m = mantissa
+            for _ in 0..<(scale - valueScale) {
+                let (r, o) = m.multipliedReportingOverflow(by: 10)
+                if o { return nil }
+                m = r
+            }
+            return m
+        }
         // Bring both to the larger scale, then divide.
         var m = mantissa
         var u = units

@@ -67,7 +67,7 @@ struct CSVRowScanner {
         guard digits > 0 else { return point ? nil : .empty }
         // 18 digits always fit; the general reader takes the longer ones.
         guard digits <= 18 else { return nil }
-        return Self.steps(mantissa, scale: fraction, of: step).map { .steps($0) }
+        return step.steps(mantissa: mantissa, scale: Int8(fraction)).map { .steps($0) }
     }
 
     /// The next field as a timestamp (``TimestampText``); nil when it is not one, or padded.
@@ -149,24 +149,5 @@ struct CSVRowScanner {
     @inline(__always)
     private static func isPadding(_ c: UInt8) -> Bool {
         c == 0x20 || c == 0x09 || c == UInt8(ascii: "\"")
-    }
-
-    /// `mantissa x 10^-scale` in whole steps of `step`, as ``DecimalStep/steps(mantissa:scale:)``
-    /// gives it, without a division when the step is one unit of its scale.
-    @inline(__always)
-    static func steps(_ mantissa: Int64, scale: Int, of step: DecimalStep) -> Int64? {
-        let stepScale = Int(step.scale)
-        if step.units == 1 && scale <= stepScale {
-            var m = mantissa
-            var k = scale
-            while k < stepScale {
-                let (r, o) = m.multipliedReportingOverflow(by: 10)
-                if o { return nil }
-                m = r
-                k += 1
-            }
-            return m
-        }
-        return step.steps(mantissa: mantissa, scale: Int8(scale))
     }
 }

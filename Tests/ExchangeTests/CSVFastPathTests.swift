@@ -176,8 +176,24 @@ struct CSVFastPathTests {
         }
     }
 
-    /// Whole steps from plain decimals, as ``DecimalStep/steps(mantissa:scale:)`` gives them.
-    @Test func stepsAgreeWithDecimalStep() {
+    /// Whole steps from decimals (``DecimalStep/steps(mantissa:scale:)``, the one conversion the
+    /// CSV fast path, the general reading and the FIX side share) against exact 128-bit
+    /// arithmetic: nil when the value is off the step, or when it does not fit 64 bits at the
+    /// finer of the two scales.
+    @Test func stepsAgreeWithExactArithmetic() {
+        func reference(_ m: Int64, _ s: Int, _ step: DecimalStep) -> Int64? {
+            var number = Int128(m), divisor = Int128(step.units)
+            let stepScale = Int(step.scale)
+            if stepScale >= s {
+                for _ in 0..<(stepScale - s) { number *= 10 }
+                guard Int64(exactly: number) != nil else { return nil }
+            } else {
+                for _ in 0..<(s - stepScale) { divisor *= 10 }
+                guard Int64(exactly: divisor) != nil else { return nil }
+            }
+            guard number % divisor == 0 else { return nil }
+            return Int64(exactly: number / divisor)
+        }
         let steps = [DecimalStep(units: 1, scale: 2), DecimalStep(units: 5, scale: 1), DecimalStep(units: 1, scale: 0),
                      DecimalStep(units: 25, scale: 3), DecimalStep(units: 1, scale: 8)]
         var rng = SplitMix64(seed: 9)
@@ -185,7 +201,8 @@ struct CSVFastPathTests {
             let mantissa = Int64(rng.below(1 << 40)) * Int64(rng.below(3) == 0 ? 1_000_000 : 1)
             let scale = rng.below(12)
             for step in steps {
-                #expect(CSVRowScanner.steps(mantissa, scale: scale, of: step) == step.steps(mantissa: mantissa, scale: Int8(scale)))
+                #expect(step.steps(mantissa: mantissa, scale: Int8(scale)) == reference(mantissa, scale, step),
+                        "\(mantissa)e-\(scale) in steps of \(step)")
             }
         }
     }
