@@ -202,6 +202,43 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The journal's cost without the machine's mode in it: the same path without the journal
+    // and with it written, one message each in turn, each timed into its own metric. Run one after
+    // the other, the three benchmarks above can land in different modes of the machine (1.4 times
+    // apart); interleaved, both see the same.
+    let plainPath = BenchmarkMetric.custom("md in -> order bytes out, no journal (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    let journaledPath = BenchmarkMetric.custom("md in -> order bytes out, journal written (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    let pair = Box<(TickToTrade, TickToTrade)>()
+    let pairSamples = Samples()
+    Benchmark("Market data in -> cancel/replace bytes out, without and with the journal written, interleaved",
+              configuration: .init(metrics: [.mallocCountTotal, plainPath, journaledPath], timeUnits: .nanoseconds,
+                                   warmupIterations: 2, scalingFactor: .kilo, maxDuration: .seconds(4), maxIterations: 200)) { benchmark in
+        let count = benchmark.scaledIterations.count
+        pairSamples.nanoseconds.withUnsafeMutableBufferPointer { buffer in
+            var bytes = 0
+            for i in 0..<count {
+                let (a, t1) = pair.value!.0.once()
+                let (b, t2) = pair.value!.1.once()
+                bytes &+= a &+ b
+                buffer[2 * i] = t1
+                buffer[2 * i + 1] = t2
+            }
+            blackHole(bytes)
+        }
+        for i in 0..<count {
+            benchmark.measurement(plainPath, Int(pairSamples.nanoseconds[2 * i]))
+            benchmark.measurement(journaledPath, Int(pairSamples.nanoseconds[2 * i + 1]))
+        }
+    } setup: {
+        var plain = TickToTrade(journal: .none)
+        var journaled = TickToTrade(journal: .write)
+        for _ in 0..<10 {
+            precondition(plain.once().bytes > 0 && journaled.once().bytes > 0, "a market move produced no order message")
+        }
+        pair.value = (plain, journaled)
+        pairSamples.nanoseconds = [Int64](repeating: 0, count: 2000)
+    }
+
     // Recovery: a journal of 1,000,000 orders (new orders and replaces, each a key of its own,
     // with their acknowledgements and some fills, as the market maker journals them, one record
     // an event, never compacted) read back into the market maker's state.
