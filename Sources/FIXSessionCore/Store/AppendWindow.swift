@@ -59,7 +59,7 @@ final class AppendWindow {
     /// holding `[end, end + count)`, moved on first if needed.
     func place(end: Int64, count: Int) throws(StoreError) -> UnsafeMutableRawPointer {
         if let w = current, end >= w.start, end + Int64(count) <= w.end {
-            if !preparing && (end - w.start) * 2 > Int64(w.length) { prepare(from: end) }
+            if !preparing && (end - w.start) * 2 > Int64(w.length) { prepare(from: nextStart(end, after: w)) }
             return w.base + Int(end - w.start)
         }
         // The window is used up: the prepared one if it holds the bytes, else one mapped here.
@@ -75,7 +75,7 @@ final class AppendWindow {
         if next == nil { next = try Self.map(file, from: floor(end), length: max(size, Int(end - floor(end)) + count), page: page) }
         if let old = current { unmapLater(old) }
         current = next
-        if let w = current, (end - w.start) * 2 > Int64(w.length) { prepare(from: end) }
+        if let w = current, (end - w.start) * 2 > Int64(w.length) { prepare(from: nextStart(end, after: w)) }
         return next!.base + Int(end - next!.start)
     }
 
@@ -94,7 +94,14 @@ final class AppendWindow {
 
     private func floor(_ offset: Int64) -> Int64 { offset / page * page }
 
-    /// Starts mapping the window that follows: from the page holding `end`, which only grows.
+    /// Where the window after `w` starts: a quarter of a window before `w`'s end (a flush of up
+    /// to that much that outruns `w` lands in it), and never after the file's `end`.
+    private func nextStart(_ end: Int64, after w: Mapping) -> Int64 {
+        min(end, max(w.start, w.end - Int64(size / 4)))
+    }
+
+    /// Starts mapping the window that follows, from the page holding `end` (the file's end only
+    /// grows past it).
     /// Its blocks are reserved from the current window's end only: the part the two share is
     /// reserved already, and is being written (where the file system has no fallocate, the C
     /// library reserves by writing bytes, which must not meet the records).
