@@ -114,6 +114,23 @@ import Testing
         #expect { _ = try Self.readAll(copy) } throws: { "\($0)".contains("record 2 at byte 28") }
     }
 
+    /// Windows follow each other every three quarters of a window: about 12 MiB of records take
+    /// four windows (from 0, 3, 6 and 9 MiB), not the six a window every half would.
+    @Test func windowsFollowEveryThreeQuarters() throws {
+        let path = try Self.path()
+        let opened = try RecordJournal.open(path: path, sync: .never) { _, _ in }
+        let text = String(repeating: "w", count: 1000)
+        let count = 3 * RecordJournal.windowSize / 1000
+        for i in 0..<count {
+            opened.journal.append(kind: 3) { w in w.int64(Int64(i)); w.string(text) }
+            if i % 10 == 9 { try opened.journal.flush() }
+        }
+        try opened.journal.flush()
+        #expect(opened.journal.size > Int64(3 * RecordJournal.windowSize))
+        #expect(opened.journal.windowsUsed == 4)
+        opened.journal.close()
+    }
+
     /// More records than one window holds: the window moves on, and every record comes back.
     @Test func theWindowMovesOn() throws {
         let count = 3 * RecordJournal.windowSize / 1000

@@ -37,6 +37,8 @@ final class AppendWindow {
     private let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
     /// The window stores go to.
     private var current: Mapping?
+    /// Windows used so far (for tests).
+    private(set) var windowsUsed = 0
     /// The preparation of the next window: whether one was asked for, and its result.
     private var preparing = false
     private let prepared = Slot()
@@ -75,6 +77,7 @@ final class AppendWindow {
         if next == nil { next = try Self.map(file, from: floor(end), length: max(size, Int(end - floor(end)) + count), page: page) }
         if let old = current { unmapLater(old) }
         current = next
+        windowsUsed += 1
         if let w = current, (end - w.start) * 2 > Int64(w.length) { prepare(from: nextStart(end, after: w)) }
         return next!.base + Int(end - next!.start)
     }
@@ -94,20 +97,21 @@ final class AppendWindow {
 
     private func floor(_ offset: Int64) -> Int64 { offset / page * page }
 
-    /// Where the window after `w` starts: a quarter of a window before `w`'s end (a flush of up
-    /// to that much that outruns `w` lands in it), and never after the file's `end`.
+    /// Where the window after `w` starts: a quarter of a window before `w`'s end, or the file's
+    /// `end` if that is later. The file's end will have passed it when `w` is used up by a flush
+    /// of up to a quarter window (a larger one maps a window of its own), so windows follow each
+    /// other every three quarters of a window.
     private func nextStart(_ end: Int64, after w: Mapping) -> Int64 {
-        min(end, max(w.start, w.end - Int64(size / 4)))
+        max(end, w.end - Int64(size / 4))
     }
 
-    /// Starts mapping the window that follows, from the page holding `end` (the file's end only
-    /// grows past it).
+    /// Starts mapping the window that follows, from the page holding `offset`.
     /// Its blocks are reserved from the current window's end only: the part the two share is
     /// reserved already, and is being written (where the file system has no fallocate, the C
     /// library reserves by writing bytes, which must not meet the records).
-    private func prepare(from end: Int64) {
+    private func prepare(from offset: Int64) {
         preparing = true
-        let file = self.file, start = floor(end), length = size, page = self.page
+        let file = self.file, start = floor(offset), length = size, page = self.page
         let reserveFrom = max(start, current?.end ?? start)
         let prepared = self.prepared
         queue.async(group: done) {

@@ -265,6 +265,9 @@ public final class RecordJournal: SyncSource {
         compacting = c
     }
 
+    /// Windows of the file mapped for appending so far (for tests).
+    var windowsUsed: Int { window.windowsUsed }
+
     /// Whether records wait for ``flush()``.
     public var hasPending: Bool { writer.count > 0 }
 
