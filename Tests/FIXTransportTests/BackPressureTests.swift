@@ -28,7 +28,9 @@ struct BackPressureTests {
             .channelOption(.socketOption(.so_rcvbuf), value: 16 * 1024)
             .connect(host: "127.0.0.1", port: port).get()
         try await peer.setOption(.autoRead, value: false).get()
-        let logon = fix("35=A|34=1|49=MAKER|52=\(systemNow())|56=EXCH|98=0|108=30|")
+        // HeartBtInt 600 s: no Heartbeat or TestRequest comes between the orders in the store
+        // below, however long a loaded machine takes to send them.
+        let logon = fix("35=A|34=1|49=MAKER|52=\(systemNow())|56=EXCH|98=0|108=600|")
         try await peer.writeAndFlush(ByteBuffer(bytes: logon)).get()
         #expect(try await LoopbackSessionTests.eventually { recorder.logons == 1 })
 
