@@ -184,6 +184,7 @@ let package = Package(
                 "MarketData",
                 "Exchange",
                 "FIXTransport",
+                "FIXTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

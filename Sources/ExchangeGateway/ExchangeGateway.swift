@@ -211,6 +211,10 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             businessReject(message, owner: owner, reason: .applicationNotAvailable, text: "The venue cannot save its state")
             return deliver()
         }
+        if isResentRequestAlreadyTaken(message, owner: owner) {
+            session.logEvent("ClOrdID \(message.string(Tag.clOrdID) ?? "") came again with PossDupFlag=Y and was taken before: ignored")
+            return deliver()
+        }
         do {
             switch message.msgType {
             case "D": newOrder(try NewOrderSingle(message), owner: owner)
@@ -228,6 +232,18 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             businessReject(message, owner: owner, reason: .other, text: "\(error)")
         }
         deliver()
+    }
+
+    /// Whether `message` is an order request sent again (PossDupFlag=Y, as a resend after a
+    /// restart brings it) whose ClOrdID the venue has already taken from this participant: it was
+    /// handled, and answered, the first time. (A request without the flag that repeats a
+    /// ClOrdID is refused as a duplicate.) The ClOrdID of a resent request can be known while
+    /// the session asks for it again when the venue stopped after journaling the request and
+    /// before its store counted the message.
+    private func isResentRequestAlreadyTaken(_ message: FIXMessage, owner: OwnerID) -> Bool {
+        guard message.msgType == "D" || message.msgType == "F" || message.msgType == "G",
+              message.value(Tag.possDupFlag, equals: "Y"), let id = message.string(Tag.clOrdID) else { return false }
+        return participants[index(owner)].clOrdIDs[id] != nil
     }
 
     /// Lets the caller change the venue (a replay applying recorded events); what it reports is

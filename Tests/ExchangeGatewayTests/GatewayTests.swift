@@ -1,6 +1,7 @@
 import Exchange
 import Market
 import FIX
+import FIXTestSupport
 import FIXSessionCore
 import Foundation
 import NIOCore
@@ -36,6 +37,8 @@ struct GatewayTests {
         let acceptor: FIXAcceptor
         let clients = [Client(), Client()]
         let sessions: [FIXSession]
+        /// The exchange's sessions of C1 and C2.
+        let exchangeSessions: [FIXSession]
         let initiators: [FIXInitiator]
 
         /// `cancelOnDisconnect`: the clients (C1, C2) whose sessions have `CancelOnDisconnect=Y`.
@@ -69,7 +72,7 @@ struct GatewayTests {
                 application = g
             }
             let now = systemNow()
-            let exchangeSessions = ["C1", "C2"].map { client in
+            exchangeSessions = ["C1", "C2"].map { client in
                 FIXSession(machine: SessionStateMachine(
                     configuration: SessionConfiguration(sessionID: SessionID(senderCompID: "EXCH", targetCompID: client), role: .acceptor,
                                                         supportedMessageTypes: ExchangeGateway<MatchingEngine>.supportedMessageTypes),
@@ -218,6 +221,31 @@ struct GatewayTests {
         #expect(r.map { $0.ordRejReason?.rawValue } == [1, 99, 13, nil, 6, 11, 99])
         #expect(r.allSatisfy { $0.execType == .new || ($0.ordStatus == .rejected && $0.text != nil) })
         #expect(r[6].text == "No liquidity for a market order")
+        try await s.shutdown()
+    }
+
+    /// An order sent again with PossDupFlag=Y (a resend after the venue restarted, when its
+    /// journal had the order and its store had not counted the message) was handled the first
+    /// time: it is ignored, not refused as a duplicate. Without the flag, a repeated ClOrdID is
+    /// still refused.
+    @Test func aResentOrderTheVenueHasIsIgnored() async throws {
+        let s = try await Setup()
+        try await s.send(0, Self.order("P1", .buy, "0.001", at: "100"))
+        let first = try Self.reports(try await s.messages(0, count: 1))
+        #expect(first.map(\.execType) == [.new])
+        let resent = try parsed("35=D|34=99|43=Y|49=C1|52=20240808-12:00:01.000|56=EXCH|122=20240808-12:00:00.000|11=P1|21=1|"
+                                + "38=0.001|40=2|44=100|54=1|55=BTCUSDT|60=20240808-12:00:00.000|")
+        let exchangeSession = s.exchangeSessions[0]
+        let gateway = try #require(s.gateway)
+        try await s.onExchange { gateway.fromApp(resent, session: exchangeSession) }
+        // The next report is P2's: nothing answered the resend.
+        try await s.send(0, Self.order("P2", .buy, "0.001", at: "100"))
+        let second = try Self.reports(try await s.messages(0, count: 2, after: 1))
+        #expect(second.map(\.clOrdID) == ["P2"] && second.map(\.execType) == [.new])
+        // The same ClOrdID without the flag: a duplicate.
+        try await s.send(0, Self.order("P1", .buy, "0.001", at: "100"))
+        let third = try Self.reports(try await s.messages(0, count: 3, after: 2))
+        #expect(third.map(\.clOrdID) == ["P1"] && third.map(\.execType) == [.rejected] && third.first?.ordRejReason?.rawValue == 6)
         try await s.shutdown()
     }
 
