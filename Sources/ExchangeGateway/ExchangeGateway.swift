@@ -211,12 +211,13 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
             businessReject(message, owner: owner, reason: .applicationNotAvailable, text: "The venue cannot save its state")
             return deliver()
         }
-        if isResentRequestAlreadyTaken(message, owner: owner) {
+        let msgType = message.msgType
+        if msgType == "D" || msgType == "F" || msgType == "G", isResentRequestAlreadyTaken(message, owner: owner) {
             session.logEvent("ClOrdID \(message.string(Tag.clOrdID) ?? "") came again with PossDupFlag=Y and was taken before: ignored")
             return deliver()
         }
         do {
-            switch message.msgType {
+            switch msgType {
             case "D": newOrder(try NewOrderSingle(message), owner: owner)
             case "F": cancel(try OrderCancelRequest(message), owner: owner)
             case "G": replace(try OrderCancelReplaceRequest(message), owner: owner)
@@ -234,15 +235,14 @@ public final class ExchangeGateway<V: Venue>: FIXApplication, @unchecked Sendabl
         deliver()
     }
 
-    /// Whether `message` is an order request sent again (PossDupFlag=Y, as a resend after a
+    /// Whether `message`, an order request, was sent again (PossDupFlag=Y, as a resend after a
     /// restart brings it) whose ClOrdID the venue has already taken from this participant: it was
     /// handled, and answered, the first time. (A request without the flag that repeats a
     /// ClOrdID is refused as a duplicate.) The ClOrdID of a resent request can be known while
     /// the session asks for it again when the venue stopped after journaling the request and
     /// before its store counted the message.
     private func isResentRequestAlreadyTaken(_ message: FIXMessage, owner: OwnerID) -> Bool {
-        guard message.msgType == "D" || message.msgType == "F" || message.msgType == "G",
-              message.value(Tag.possDupFlag, equals: "Y"), let id = message.string(Tag.clOrdID) else { return false }
+        guard message.value(Tag.possDupFlag, equals: "Y"), let id = message.string(Tag.clOrdID) else { return false }
         return participants[index(owner)].clOrdIDs[id] != nil
     }
 
