@@ -36,8 +36,10 @@ let package = Package(
     ],
     targets: [
         // Message model, framer, parser, encoder, data dictionary, validation. Pure: no NIO.
+        // Decimals and dates are read with the vocabulary's one reader and calendar.
         .target(
             name: "FIX",
+            dependencies: ["Market"],
             resources: [.copy("Resources/FIX44.xml")]
         ),
         // Session state machine (pure), message stores, message and event logs, settings files.
@@ -223,6 +225,7 @@ let package = Package(
             name: "FIXTests",
             dependencies: [
                 "FIX",
+                "Market",
                 "FIXTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

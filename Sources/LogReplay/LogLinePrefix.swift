@@ -1,4 +1,5 @@
 import FIX
+import Market
 
 /// The timestamp a log line starts with, if any.
 ///
@@ -102,18 +103,9 @@ enum LogLinePrefix: Equatable {
         return ((y, mo, d, h, mi, s, nano, digits), end)
     }
 
-    /// `YYYY-MM-DD[ T]HH:MM:SS[.,f][Z]`.
+    /// `YYYY-MM-DD[ T]HH:MM:SS[.,f][Z]` (``ISODateTime``).
     private static func isoShape(_ b: [UInt8]) -> (Fields, Int)? {
-        guard b.count >= 19, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-              b[10] == UInt8(ascii: " ") || b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-              let y = number(b, 0, 4), let mo = number(b, 5, 2), let d = number(b, 8, 2),
-              let h = number(b, 11, 2), let mi = number(b, 14, 2), let s = number(b, 17, 2) else { return nil }
-        var end = 19
-        var nano = 0, digits = 0
-        if end < b.count, b[end] == UInt8(ascii: ".") || b[end] == UInt8(ascii: ",") {
-            (nano, digits, end) = fraction(b, end + 1)
-        }
-        if end < b.count, b[end] == UInt8(ascii: "Z") { end += 1 }
-        return ((y, mo, d, h, mi, s, nano, digits), end)
+        guard let t = b.withUnsafeBytes({ ISODateTime.read($0) }) else { return nil }
+        return ((t.year, t.month, t.day, t.hour, t.minute, t.second, t.nanosecond, t.fractionDigits), t.length)
     }
 }

@@ -13,54 +13,24 @@ struct MarketDataView {
     /// The last trade seen, as `PRICE SYMBOL`.
     private(set) var lastTradeText: String?
 
-    private struct Entry {
-        var action = "0"
-        var type: String?
-        var symbol: String?
-        var price: FIXDecimal?
-        var size: FIXDecimal?
-    }
-
     /// Applies a snapshot (W) or an incremental refresh (X).
     mutating func apply(_ m: FIXMessage) {
-        let snapshot = m.msgType == "W"
         let top = m.string(Tag.symbol)
-        var entries: [Entry] = []
-        var inEntries = false
-        for f in m.fields {
-            let tag = Int(f.tag)
-            let value = { m.withValue(f) { String(decoding: $0, as: UTF8.self) } }
-            switch tag {
-            case Tag.noMDEntries:
-                inEntries = true
-            case Tag.mdUpdateAction where inEntries && !snapshot:
-                entries.append(Entry(action: value()))
-            case Tag.mdEntryType where inEntries:
-                if snapshot || entries.isEmpty { entries.append(Entry()) }
-                entries[entries.count - 1].type = value()
-            case Tag.symbol where inEntries && !entries.isEmpty:
-                entries[entries.count - 1].symbol = value()
-            case Tag.mdEntryPx where !entries.isEmpty:
-                entries[entries.count - 1].price = FIXDecimal(value())
-            case Tag.mdEntrySize where !entries.isEmpty:
-                entries[entries.count - 1].size = FIXDecimal(value())
-            default:
-                break
-            }
-        }
-        if snapshot, let top {
+        if m.msgType == "W", let top {
             let last = books[top]?.lastTrade
             books[top] = Book(lastTrade: last)
         }
-        for e in entries {
-            guard let symbol = e.symbol ?? top, let price = e.price else { continue }
+        m.forEachMarketDataEntry { e, raw in
+            let own = e.symbol.map { String(decoding: raw[$0.valueRange], as: UTF8.self) }
+            guard let symbol = own ?? top, let price = e.price else { return }
             var book = books[symbol] ?? Book()
+            let delete = e.action == UInt8(ascii: "2")
             switch e.type {
-            case "0":
-                book.bids[price] = e.action == "2" ? nil : (e.size ?? 0)
-            case "1":
-                book.offers[price] = e.action == "2" ? nil : (e.size ?? 0)
-            case "2" where e.action != "2":
+            case UInt8(ascii: "0"):
+                book.bids[price] = delete ? nil : (e.size ?? 0)
+            case UInt8(ascii: "1"):
+                book.offers[price] = delete ? nil : (e.size ?? 0)
+            case UInt8(ascii: "2") where !delete:
                 book.lastTrade = price
                 lastTradeText = "\(price.plain) \(symbol)"
             default:

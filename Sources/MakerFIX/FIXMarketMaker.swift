@@ -256,20 +256,6 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
 
     // MARK: - Market data
 
-    private func apply(_ type: MDEntryType?, action: MDUpdateAction, price: FIXDecimal?, size: FIXDecimal?) {
-        guard let type, let price, let ticks = instrument.ticks(price) else { return }
-        let lots = size.flatMap { instrument.lots($0) } ?? 0
-        switch type {
-        case .bid, .offer:
-            let side: Market.Side = type == .bid ? .buy : .sell
-            if action == .delete { book.remove(side, price: ticks) } else { book.set(side, price: ticks, size: lots) }
-        case .trade:
-            book.trade(price: ticks, size: lots)
-        default:
-            break
-        }
-    }
-
     /// Applies a market-data message (W or X) for the instrument to the book and lets the market
     /// maker react; true when it has orders to send (``writePendingMessages(_:)``).
     /// The session-free hot path, from market data in to orders out.
@@ -278,47 +264,34 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         guard journalFailure == nil, !quotingRefused else { return false }
         marketDataMessages += 1
         readClock()
-        if message.value(Tag.msgType, equals: "W") {
+        let isSnapshot = message.value(Tag.msgType, equals: "W")
+        if isSnapshot {
+            // A snapshot is checked in full (it replaces the book), then read like a refresh.
             let snapshot = try MarketDataSnapshotFullRefresh(message)
             guard snapshot.symbol == instrument.symbol else { return false }
             book.clear()
-            for e in snapshot.entries { apply(e.type, action: .new, price: e.price, size: e.size) }
-        } else {
-            applyIncrement(message)
         }
+        applyEntries(message, takingTime: !isSnapshot)
         commands.removeAll(keepingCapacity: true)
         maker.marketChanged(bestBid: book.bestBid, bestAsk: book.bestAsk, now: now, into: &commands)
         return !commands.isEmpty
     }
 
-    /// Applies the entries of an incremental refresh (X) read straight from the message's
-    /// fields: no typed message, no string, no allocation. Each entry starts with its
-    /// MDUpdateAction (279); entries of another symbol are skipped; the market's time is the last
-    /// entry's MDEntryDate (272) and MDEntryTime (273).
-    private func applyIncrement(_ message: FIXMessage) {
-        var entry = RawEntry()
-        var started = false
+    /// Applies the entries of a snapshot or an incremental refresh read straight from the
+    /// message's fields (``FIXMessage/forEachMarketDataEntry(_:)``): no typed message, no string,
+    /// no allocation. Entries of another symbol are skipped; with `takingTime`, the market's
+    /// time is the last entry's MDEntryDate (272) and MDEntryTime (273).
+    private func applyEntries(_ message: FIXMessage, takingTime: Bool) {
         var date: FIXField?
         var time: FIXField?
-        message.withUnsafeFields { fields, raw in
-            for field in fields {
-                let value = UnsafeRawBufferPointer(start: raw.baseAddress! + Int(field.valueOffset), count: Int(field.valueLength))
-                switch field.tag {
-                case Int32(Tag.mdUpdateAction):
-                    if started { apply(entry) }
-                    started = true
-                    entry = RawEntry(action: value.first ?? 0)
-                case Int32(Tag.mdEntryType): entry.type = value.first ?? 0
-                case Int32(Tag.symbol): entry.otherSymbol = !Self.equal(value, symbolBytes)
-                case Int32(Tag.mdEntryPx): entry.price = FIXDecimal(ascii: value)
-                case Int32(Tag.mdEntrySize): entry.size = FIXDecimal(ascii: value)
-                case Int32(Tag.mdEntryDate) where started: date = field
-                case Int32(Tag.mdEntryTime) where started: time = field
-                default: break
-                }
-            }
-            if started { apply(entry) }
-            if let date, let time, date.valueLength == 8, time.valueLength <= 18 {
+        message.forEachMarketDataEntry { e, raw in
+            if let d = e.date { date = d }
+            if let t = e.time { time = t }
+            if let symbol = e.symbol, !Self.equal(UnsafeRawBufferPointer(rebasing: raw[symbol.valueRange]), symbolBytes) { return }
+            apply(e)
+        }
+        if takingTime, let date, let time, date.valueLength == 8, time.valueLength <= 18 {
+            message.withUnsafeFields { _, raw in
                 // `YYYYMMDD` + `-` + `HH:MM:SS[.f...]`, joined on the stack.
                 withUnsafeTemporaryAllocation(byteCount: 32, alignment: 1) { buffer in
                     buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[date.valueRange]))
@@ -341,17 +314,9 @@ public final class FIXMarketMaker: FIXApplication, @unchecked Sendable {
         }
     }
 
-    /// One entry of an incremental refresh as read from its fields.
-    private struct RawEntry {
-        var action: UInt8 = 0
-        var type: UInt8 = 0
-        var otherSymbol = false
-        var price: FIXDecimal?
-        var size: FIXDecimal?
-    }
-
-    private func apply(_ e: RawEntry) {
-        guard !e.otherSymbol, let price = e.price, let ticks = tickSize.steps(mantissa: price.mantissa, scale: price.scale)
+    /// Applies one entry to the book.
+    private func apply(_ e: MarketDataEntryFields) {
+        guard let price = e.price, let ticks = tickSize.steps(mantissa: price.mantissa, scale: price.scale)
         else { return }
         let lots = e.size.flatMap { lotSize.steps(mantissa: $0.mantissa, scale: $0.scale) } ?? 0
         switch e.type {

@@ -16,7 +16,7 @@ public struct DecimalStep: Hashable, Sendable, CustomStringConvertible {
 
     /// The step written as decimal text, such as `0.01` or `5`.
     public init?(_ text: String) {
-        guard let (mantissa, scale) = Self.parse(text), mantissa > 0 else { return nil }
+        guard let (mantissa, scale) = DecimalText.read(text), mantissa > 0 else { return nil }
         self.init(units: mantissa, scale: scale)
     }
 
@@ -58,10 +58,10 @@ public struct DecimalStep: Hashable, Sendable, CustomStringConvertible {
         return r == 0 ? q : nil
     }
 
-    /// The whole number of steps in decimal text (`-`, digits, `.`, digits); nil when the text
-    /// is not a decimal or not a multiple of the step.
+    /// The whole number of steps in decimal text (``DecimalText``); nil when the text is not a
+    /// decimal or not a multiple of the step.
     public func steps(_ text: some StringProtocol) -> Int64? {
-        guard let (m, s) = Self.parse(text) else { return nil }
+        guard let (m, s) = DecimalText.read(text) else { return nil }
         return steps(mantissa: m, scale: s)
     }
 
@@ -82,35 +82,4 @@ public struct DecimalStep: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { text(ofSteps: 1) }
-
-    /// Decimal text as (mantissa, scale): an optional `-`, digits, an optional `.` and digits.
-    static func parse(_ text: some StringProtocol) -> (Int64, Int8)? {
-        var mantissa: Int64 = 0
-        var scale: Int8 = 0
-        var negative = false
-        var point = false
-        var digits = 0
-        for (i, c) in text.utf8.enumerated() {
-            switch c {
-            case UInt8(ascii: "-") where i == 0:
-                negative = true
-            case UInt8(ascii: ".") where !point:
-                point = true
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                let (r, o) = mantissa.multipliedReportingOverflow(by: 10)
-                let (s, o2) = r.addingReportingOverflow(Int64(c - UInt8(ascii: "0")))
-                if o || o2 { return nil }
-                mantissa = s
-                digits += 1
-                if point {
-                    scale += 1
-                    if scale > 18 { return nil }
-                }
-            default:
-                return nil
-            }
-        }
-        guard digits > 0 else { return nil }
-        return (negative ? -mantissa : mantissa, scale)
-    }
 }

@@ -67,56 +67,15 @@ struct ByteField {
         return true
     }
 
-    /// Decimal text: an optional sign, digits with an optional `.` (at least one digit), as
-    /// (mantissa, scale). Trailing zeros after the point are dropped (`1.500` is 15 x 10^-1), so
-    /// that any exact value fits the 18 digits a scale allows. Nil when it is not a decimal or does
-    /// not fit 64 bits.
+    /// Decimal text (``DecimalText``, and a leading `+` allowed in data files), as (mantissa,
+    /// scale); nil when it is not a decimal or does not fit.
     func decimal() -> (mantissa: Int64, scale: Int8)? {
-        var i = 0
-        var negative = false
-        if count > 0 && (base[0] == UInt8(ascii: "-") || base[0] == UInt8(ascii: "+")) {
-            negative = base[0] == UInt8(ascii: "-")
-            i = 1
+        let bytes = UnsafeRawBufferPointer(start: base, count: count)
+        if count > 1 && base[0] == UInt8(ascii: "+") {
+            guard base[1] != UInt8(ascii: "-") else { return nil }
+            return DecimalText.read(UnsafeRawBufferPointer(rebasing: bytes[1...]))
         }
-        var mantissa: Int64 = 0
-        var scale: Int8 = 0
-        var digits = 0
-        var point = false
-        var pendingZeros = 0  // zeros after the point not yet known to be significant
-        while i < count {
-            let c = base[i]
-            i += 1
-            if c == UInt8(ascii: ".") {
-                guard !point else { return nil }
-                point = true
-                continue
-            }
-            let d = c &- UInt8(ascii: "0")
-            guard d < 10 else { return nil }
-            digits += 1
-            if point {
-                if d == 0 {
-                    pendingZeros += 1
-                    continue
-                }
-                // The zeros before this digit count after all.
-                for _ in 0..<pendingZeros {
-                    let (r, o) = mantissa.multipliedReportingOverflow(by: 10)
-                    guard !o, scale < 18 else { return nil }
-                    mantissa = r
-                    scale += 1
-                }
-                pendingZeros = 0
-                guard scale < 18 else { return nil }
-                scale += 1
-            }
-            let (r, o) = mantissa.multipliedReportingOverflow(by: 10)
-            let (s, o2) = r.addingReportingOverflow(Int64(d))
-            guard !o, !o2 else { return nil }
-            mantissa = s
-        }
-        guard digits > 0 else { return nil }
-        return (negative ? -mantissa : mantissa, scale)
+        return DecimalText.read(bytes)
     }
 
     /// Digits only, as a non-negative integer; nil when empty, not all digits, or too large.

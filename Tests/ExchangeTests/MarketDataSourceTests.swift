@@ -242,14 +242,18 @@ struct MarketDataSourceTests {
                 ByteField(base: UnsafePointer(b.baseAddress!), count: b.count - 1).decimal().map { ($0.mantissa, $0.scale) }
             }
         }
-        #expect(dec("61800.30")! == (618003, 1))
-        #expect(dec("0.000")! == (0, 0))
+        // The scale as written; trailing zeros dropped only when the digits would not fit.
+        #expect(dec("61800.30")! == (6180030, 2))
+        #expect(dec("0.000")! == (0, 3))
         #expect(dec("-1.05")! == (-105, 2))
         #expect(dec("+7")! == (7, 0))
+        #expect(dec("+.5")! == (5, 1))
         #expect(dec(".5")! == (5, 1))
         #expect(dec("1.000000000000000000000000")! == (1, 0))
-        #expect(dec("9223372036854775807")! == (Int64.max, 0))
-        for bad in ["", "-", ".", "1.2.3", "1e5", "abc", " 1", "9223372036854775808", "0.0000000000000000001"] {
+        #expect(dec("999999999999999999")! == (999_999_999_999_999_999, 0))
+        // 19 significant digits are more than the reader keeps, even when they would fit 64 bits.
+        for bad in ["", "-", "+", ".", "+-1", "-+1", "1.2.3", "1e5", "abc", " 1", "9223372036854775807",
+                    "9223372036854775808", "0.0000000000000000001"] {
             #expect(dec(bad) == nil, "\(bad)")
         }
     }

@@ -2,11 +2,22 @@ import FIX
 import PropertyBased
 import Testing
 
-/// FIXDecimal's reader against a plain statement of the rule: an optional `-`, digits with at
-/// most one `.`, at least one digit, at most 18 digits after the point and 18 significant digits.
+/// FIXDecimal's reader (the vocabulary's DecimalText) against a plain statement of the rule: an
+/// optional `-`, digits with at most one `.`, at least one digit, at most 18 digits after the
+/// point and 18 significant digits; when there are more, the fraction's trailing zeros are
+/// dropped and the rule applied again.
 struct DecimalPropertyTests {
     /// The rule, spelled out on characters.
     static func expected(_ text: String) -> (mantissa: Int64, scale: Int8)? {
+        if let v = strict(text) { return v }
+        guard text.contains("."), text.hasSuffix("0") else { return nil }
+        var trimmed = Substring(text)
+        while trimmed.hasSuffix("0") { trimmed = trimmed.dropLast() }
+        return strict(String(trimmed))
+    }
+
+    /// The rule without dropping zeros.
+    static func strict(_ text: String) -> (mantissa: Int64, scale: Int8)? {
         var body = Substring(text)
         let negative = body.first == "-"
         if negative { body = body.dropFirst() }

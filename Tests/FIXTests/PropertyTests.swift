@@ -1,3 +1,4 @@
+import Market
 import Foundation
 import PropertyBased
 import Testing
@@ -136,7 +137,7 @@ private struct MessageGenerator {
 
     mutating func date() -> String {
         let y = int(1900...2100), m = int(1...12)
-        return "\(y)\(two(m))\(two(int(1...daysInMonth(y, m))))"
+        return "\(y)\(two(m))\(two(int(1...CivilDate.daysIn(month: m, year: y))))"
     }
 
     mutating func time() -> String { "\(two(int(0...23))):\(two(int(0...59))):\(two(int(0...59)))" }

@@ -1,3 +1,5 @@
+import Market
+
 /// An exact fixed-point decimal as FIX writes prices and quantities: `mantissa x 10^-scale`.
 ///
 /// `"101.250"` reads as mantissa 101250, scale 3, and writes back as `101.250`. Equality and
@@ -19,8 +21,9 @@ public struct FIXDecimal: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     public init(_ value: Int) { self.init(mantissa: Int64(value), scale: 0) }
 
-    /// Reads a FIX decimal: an optional `-`, digits, an optional `.` and digits. At least one
-    /// digit. Returns nil for anything else, or when the value does not fit in 18 significant digits.
+    /// Reads a FIX decimal with ``DecimalText``'s rules: an optional `-`, digits, an optional `.`
+    /// and digits, at least one digit. Returns nil for anything else, or when the value does not
+    /// fit in 18 significant digits.
     public init?(_ text: some StringProtocol) {
         var s = String(text)
         guard let v = s.withUTF8({ FIXDecimal(ascii: UnsafeRawBufferPointer($0)) }) else { return nil }
@@ -30,41 +33,9 @@ public struct FIXDecimal: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// Reads a FIX decimal from ASCII bytes (see ``init(_:)``).
     @inlinable
     public init?(ascii bytes: UnsafeRawBufferPointer) {
-        let n = bytes.count
-        guard n > 0 else { return nil }
-        let negative = bytes[0] == UInt8(ascii: "-")
-        var i = negative ? 1 : 0
-        var mantissa: Int64 = 0
-        var significant = 0
-        // The integer part, then the fraction: two loops, so no digit asks whether the point
-        // was seen. A digit is significant once the mantissa or the digit is not zero.
-        while i < n {
-            let d = bytes[i] &- 48
-            guard d < 10 else { break }
-            significant &+= mantissa | Int64(d) != 0 ? 1 : 0
-            mantissa = mantissa &* 10 &+ Int64(d)
-            i &+= 1
-        }
-        let integerDigits = i - (negative ? 1 : 0)
-        var scale = 0
-        if i < n {
-            guard bytes[i] == UInt8(ascii: ".") else { return nil }
-            i &+= 1
-            scale = n - i
-            guard scale <= Int(FIXDecimal.maxScale) else { return nil }
-            while i < n {
-                let d = bytes[i] &- 48
-                guard d < 10 else { return nil }
-                significant &+= mantissa | Int64(d) != 0 ? 1 : 0
-                mantissa = mantissa &* 10 &+ Int64(d)
-                i &+= 1
-            }
-        }
-        // At least one digit, and no more than 18 significant ones (checked once: a longer
-        // run of digits may have wrapped the mantissa, which is then not used).
-        guard integerDigits + scale > 0, significant <= 18 else { return nil }
-        self.mantissa = negative ? -mantissa : mantissa
-        self.scale = Int8(scale)
+        guard let (mantissa, scale) = DecimalText.read(bytes) else { return nil }
+        self.mantissa = mantissa
+        self.scale = scale
     }
 
     /// Zero.

@@ -1,3 +1,5 @@
+import Market
+
 /// A FIX UTCTimestamp: `YYYYMMDD-HH:MM:SS`, optionally with milliseconds (`.sss`), microseconds
 /// (`.ssssss`) or nanoseconds (`.sssssssss`).
 ///
@@ -24,11 +26,11 @@ public struct UTCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
     public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0,
                  nanosecond: Int = 0, fractionDigits: Int8 = 3) {
         guard Self.representableYears.contains(year), (1...12).contains(month),
-              (1...daysInMonth(year, month)).contains(day),
+              (1...CivilDate.daysIn(month: month, year: year)).contains(day),
               (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
               (0..<1_000_000_000).contains(nanosecond)
         else { return nil }
-        let days = daysFromCivil(year, month, day)
+        let days = CivilDate.daysSinceEpoch(year: Int64(year), month: Int64(month), day: Int64(day))
         let secs = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         self.nanosecondsSinceEpoch = secs * 1_000_000_000 + Int64(nanosecond)
         self.fractionDigits = fractionDigits
@@ -76,7 +78,8 @@ public struct UTCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
             rem += 86_400
             days -= 1
         }
-        let (y, m, d) = civilFromDays(Int(days))
+        let date = CivilDate(daysSinceEpoch: days)
+        let (y, m, d) = (date.year, date.month, date.day)
         return (y, m, d, Int(rem / 3600), Int(rem % 3600 / 60), Int(rem % 60), Int(nano))
     }
 
@@ -140,42 +143,4 @@ func appendDigits(_ buffer: inout [UInt8], _ value: Int, _ width: Int) {
         v %= div
         div /= 10
     }
-}
-
-@usableFromInline
-func isLeapYear(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
-
-@usableFromInline
-func daysInMonth(_ y: Int, _ m: Int) -> Int {
-    switch m {
-    case 2: return isLeapYear(y) ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-@usableFromInline
-func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-    let y = m <= 2 ? y0 - 1 : y0
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (m + 9) % 12
-    let doy = (153 * mp + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01.
-@usableFromInline
-func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
-    let z = z0 + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
 }

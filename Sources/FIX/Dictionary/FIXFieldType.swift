@@ -1,3 +1,4 @@
+import Market
 /// The value types of FIX fields, as data dictionaries name them.
 public enum FIXFieldType: String, Sendable, CaseIterable {
     case int = "INT", length = "LENGTH", numInGroup = "NUMINGROUP", seqNum = "SEQNUM", tagNum = "TAGNUM"
@@ -77,7 +78,7 @@ private func isDigits(_ v: UnsafeRawBufferPointer) -> Bool {
 
 private func isDate(_ v: UnsafeRawBufferPointer, _ at: Int) -> Bool {
     guard let y = digits(v, at, 4), let m = digits(v, at + 4, 2), let d = digits(v, at + 6, 2) else { return false }
-    return (1...12).contains(m) && d >= 1 && d <= daysInMonth(y, m)
+    return (1...12).contains(m) && d >= 1 && d <= CivilDate.daysIn(month: m, year: y)
 }
 
 /// `YYYYMMDD-HH:MM:SS` with an optional fraction of 3, 6 or 9 digits, every part in range and
@@ -90,7 +91,7 @@ private func isUTCTimestamp(_ v: UnsafeRawBufferPointer) -> Bool {
     let h = twoDigits(v, 9), mi = twoDigits(v, 12), s = twoDigits(v, 15)
     guard c >= 0, y >= 0, m >= 1, m <= 12, d >= 1, h >= 0, h < 24, mi >= 0, mi < 60, s >= 0, s <= 60 else { return false }
     let year = c * 100 + y
-    guard UTCTimestamp.representableYears.contains(year), d <= daysInMonth(year, m) else { return false }
+    guard UTCTimestamp.representableYears.contains(year), d <= CivilDate.daysIn(month: m, year: year) else { return false }
     if n > 17 {
         guard v[17] == UInt8(ascii: ".") else { return false }
         for i in 18..<n where v[i] &- 48 >= 10 { return false }
@@ -125,5 +126,5 @@ private func isMonthYear(_ v: UnsafeRawBufferPointer) -> Bool {
     if n == 6 { return true }
     if v[6] == UInt8(ascii: "w") { return v[7] >= UInt8(ascii: "1") && v[7] <= UInt8(ascii: "5") }
     guard let d = digits(v, 6, 2) else { return false }
-    return d >= 1 && d <= daysInMonth(y, m)
+    return d >= 1 && d <= CivilDate.daysIn(month: m, year: y)
 }
