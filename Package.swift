@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // Message model, framer, parser, encoder, data dictionary, validation. Pure: no NIO.
@@ -45,10 +46,11 @@ let package = Package(
         // Session state machine (pure), message stores, message and event logs, settings files.
         .target(
             name: "FIXSessionCore",
-            dependencies: ["FIX", "Gzip"]
+            dependencies: ["FIX", "Gzip", .product(name: "SystemPackage", package: "swift-system")]
         ),
         // The system zlib for the rest: gzip streams (market data, FIX message logs) and CRC-32.
-        .target(name: "Gzip", dependencies: ["CZlib"]),
+        // File descriptors are read through swift-system (which retries interrupted calls).
+        .target(name: "Gzip", dependencies: ["CZlib", .product(name: "SystemPackage", package: "swift-system")]),
         // SwiftNIO initiator and acceptor, thin channel handlers around the session state machine.
         .target(
             name: "FIXTransport",
@@ -67,7 +69,7 @@ let package = Package(
         .target(name: "Market"),
         // Every market-data source: recorded files (CSV, JSON captures, gzip, the event file),
         // the synthetic market, and sources built on others. Pure: no NIO, no FIX.
-        .target(name: "MarketData", dependencies: ["Market", "Gzip"]),
+        .target(name: "MarketData", dependencies: ["Market", "Gzip", .product(name: "SystemPackage", package: "swift-system")]),
         // Order books, matching, queue-position replay. Pure: no NIO, no FIX.
         .target(name: "Exchange", dependencies: ["Market", "MarketData"]),
         // The system zlib: gzip streams (through Gzip) and PNG's deflate.
@@ -94,7 +96,8 @@ let package = Package(
         // Pure: no NIO, no FIX session.
         .target(name: "Backtest", dependencies: ["MakerCore", "Market", "MarketData", "Exchange", "Quoting", "Risk", "CZlib", "Gzip"]),
         // FIX message logs read back: sessions, orders, fills and positions reconstructed; resent into a live session.
-        .target(name: "LogReplay", dependencies: ["FIX", "FIXSessionCore", "FIXTransport", "Market", "Exchange", "MarketFIX", "MakerCore", "Gzip"]),
+        .target(name: "LogReplay", dependencies: ["FIX", "FIXSessionCore", "FIXTransport", "Market", "Exchange", "MarketFIX", "MakerCore", "Gzip",
+                                                 .product(name: "SystemPackage", package: "swift-system")]),
         // Running the engine: the Prometheus metrics endpoint and its collectors, graceful shutdown
         // through swift-service-lifecycle, session events in the log.
         .target(

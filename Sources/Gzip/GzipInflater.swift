@@ -1,4 +1,5 @@
 import CZlib
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -104,17 +105,10 @@ public final class GzipInflater {
     /// bytes written, 0 only at the end of the data.
     public func read(from fd: Int32, into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws(GzipError) -> Int {
         try read(into: buffer, capacity: capacity) { (p, n) throws(GzipError) in
-            while true {
-                #if canImport(Glibc)
-                let r = Glibc.read(fd, p, n)
-                #elseif canImport(Musl)
-                let r = Musl.read(fd, p, n)
-                #else
-                let r = Darwin.read(fd, p, n)
-                #endif
-                if r >= 0 { return r }
-                if errno == EINTR { continue }
-                throw GzipError(path: path, "cannot read: \(String(cString: strerror(errno)))")
+            do {
+                return try FileDescriptor(rawValue: fd).read(into: UnsafeMutableRawBufferPointer(start: p, count: n))
+            } catch {
+                throw GzipError(path: path, "cannot read: \(error)")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -78,9 +79,10 @@ final class SpillFile {
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
+            let n = out.withUnsafeMutableBytes { b in
+                try? FileDescriptor(rawValue: fd).read(fromAbsoluteOffset: offset + Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: b[done...]))
+            }
+            guard let n, n > 0 else { break }
             done += n
         }
         return out
@@ -121,15 +123,10 @@ final class SpillFile {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int64) {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                if failure == nil { failure = "cannot write a scratch file: \(String(cString: strerror(errno)))" }
-                return
-            }
-            done += n
+        do {
+            try FileDescriptor(rawValue: fd).writeAll(toAbsoluteOffset: offset, bytes)
+        } catch {
+            if failure == nil { failure = "cannot write a scratch file: \(error)" }
         }
     }
 }

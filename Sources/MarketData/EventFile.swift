@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Market
+import SystemPackage
 import Glibc
 #elseif canImport(Musl)
 import Musl
@@ -109,20 +110,17 @@ public enum EventFile {
     static func readFully(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int) -> Int {
         var done = 0
         while done < count {
-            let n = read(fd, into + done, count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
+            let n: Int
+            do {
+                n = try FileDescriptor(rawValue: fd).read(into: UnsafeMutableRawBufferPointer(start: into + done, count: count - done))
+            } catch {
+                errno = (error as? Errno)?.rawValue ?? EIO
                 return -1
             }
             if n == 0 { break }
             done += n
         }
         return done
-    }
-
-    /// `write(2)`, out of the way of the writer's own `write`.
-    static func writeSome(_ fd: Int32, _ from: UnsafeRawPointer, _ count: Int) -> Int {
-        write(fd, from, count)
     }
 
     /// Whether two steps are the same value (`0.01` and `0.010`).
@@ -269,14 +267,11 @@ public final class EventFileWriter {
     }
 
     private func flush() throws(MarketDataError) {
-        var done = 0
-        while done < used {
-            let n = EventFile.writeSome(fd, buffer + done, used - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                try fail("cannot write")
-            }
-            done += n
+        do {
+            try FileDescriptor(rawValue: fd).writeAll(UnsafeRawBufferPointer(start: buffer, count: used))
+        } catch {
+            errno = (error as? Errno)?.rawValue ?? EIO
+            try fail("cannot write")
         }
         used = 0
     }

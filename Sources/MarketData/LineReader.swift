@@ -1,4 +1,5 @@
 import Gzip
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -138,11 +139,10 @@ final class LineReader {
     }
 
     private func readFile(into p: UnsafeMutablePointer<UInt8>, capacity: Int) throws(MarketDataError) -> Int {
-        while true {
-            let n = read(fd, p, capacity)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw MarketDataError(path: path, line: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
+        do {
+            return try FileDescriptor(rawValue: fd).read(into: UnsafeMutableRawBufferPointer(start: p, count: capacity))
+        } catch {
+            throw MarketDataError(path: path, line: 0, reason: "cannot read: \(error)")
         }
     }
 }

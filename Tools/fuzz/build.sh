@@ -3,7 +3,8 @@
 #
 #   Tools/fuzz/build.sh [frame] [session]     (default: both)
 #
-# The FIX, Gzip and FIXSessionCore modules are compiled straight from Sources/ with swiftc, instrumented
+# The Market, FIX, Gzip and FIXSessionCore modules (and swift-system's SystemPackage, from the
+# checkout `swift build` made in .build/checkouts) are compiled straight from their sources with swiftc, instrumented
 # for coverage (-sanitize=fuzzer) and AddressSanitizer, optimized (-O keeps Swift's overflow,
 # bounds and unwrap traps) with debug info for readable stacks; then each target is linked
 # with libFuzzer. A module is compiled again only when one of its sources is newer than its
@@ -65,6 +66,7 @@ build_module() {
   fi
 }
 
+mapfile -t market_sources < <(find "$repo/Sources/Market" -name '*.swift' | sort)
 mapfile -t fix_sources < <(find "$repo/Sources/FIX" -name '*.swift' | sort)
 mapfile -t session_sources < <(find "$repo/Sources/FIXSessionCore" -name '*.swift' | sort)
 mapfile -t gzip_sources < <(find "$repo/Sources/Gzip" -name '*.swift' | sort)
@@ -78,19 +80,47 @@ new_paths="// Written by build.sh.
 let fuzzDictionaryPath = \"$dictionary_literal\""
 if [ ! -e "$paths" ] || [ "$(cat "$paths")" != "$new_paths" ]; then printf '%s\n' "$new_paths" >"$paths"; fi
 
+build_module Market "${market_sources[@]}"
+
+# swift-system (Gzip and FIXSessionCore read and write files through it): its Swift sources as
+# one module with the settings of its Package.swift (its availability names, its defines), and
+# its C shims compiled by the toolchain's clang.
+system_package() {
+  local checkout="$repo/.build/checkouts/swift-system"
+  [ -d "$checkout/Sources/System" ] || { echo "build.sh: no swift-system checkout in $checkout (run swift build first)" >&2; exit 2; }
+  local include="$checkout/Sources/CSystem/include"
+  common+=(-I "$include")
+  if needs_build "$out/obj/CSystem.o" "$checkout/Sources/CSystem/shims.c"; then
+    "$(dirname "$(command -v "$swiftc")")/clang" -O2 -fPIC -I "$include" -c "$checkout/Sources/CSystem/shims.c" -o "$out/obj/CSystem.o"
+  fi
+  local sources flags=() v
+  mapfile -t sources < <(find "$checkout/Sources/System" -name '*.swift' | sort)
+  for v in $(grep -o 'Available("[0-9.]*"' "$checkout/Package.swift" | grep -o '[0-9][0-9.]*'); do
+    flags+=(-enable-experimental-feature "AvailabilityMacro=System $v:macOS 10.10, iOS 8.0, watchOS 2.0, tvOS 9.0, visionOS 1.0")
+  done
+  if needs_build "$out/obj/SystemPackage.o" "${sources[@]}"; then
+    echo "build.sh: compiling module SystemPackage (${#sources[@]} files)"
+    "$swiftc" -parse-as-library -swift-version 5 "$opt" -g -sanitize="$sanitizers" -I "$include" -module-name SystemPackage -wmo \
+      -emit-module -emit-module-path "$out/modules/SystemPackage.swiftmodule" -D SYSTEM_PACKAGE \
+      -enable-experimental-feature Lifetimes "${flags[@]}" -c -o "$out/obj/SystemPackage.o.tmp" "${sources[@]}"
+    mv "$out/obj/SystemPackage.o.tmp" "$out/obj/SystemPackage.o"
+  fi
+}
 build_module FIX "${fix_sources[@]}" "$here/BundleModule.swift"
 
 for t in "${targets[@]}"; do
   case "$t" in
     frame)
       sources=("$here/FrameFuzzer.swift")
-      objects=("$out/obj/FIX.o")
+      objects=("$out/obj/Market.o" "$out/obj/FIX.o")
       ;;
     session)
+      system_package
       build_module Gzip "${gzip_sources[@]}"
       build_module FIXSessionCore "${session_sources[@]}"
       sources=("$here/SessionFuzzer.swift")
-      objects=("$out/obj/FIX.o" "$out/obj/Gzip.o" "$out/obj/FIXSessionCore.o" -lz)
+      objects=("$out/obj/Market.o" "$out/obj/FIX.o" "$out/obj/CSystem.o" "$out/obj/SystemPackage.o" "$out/obj/Gzip.o"
+               "$out/obj/FIXSessionCore.o" -lz)
       ;;
   esac
   sources+=("$here/FuzzSupport.swift" "$paths")

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
 
 /// An open file descriptor with its path, and the few system calls the stores and logs make,
 /// each failing with a ``StoreError`` that names the path and the system's reason.
@@ -43,14 +44,10 @@ struct POSIXFile {
 
     /// Writes all of `bytes` at `offset`.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(StoreError) {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StoreError(.cannotWrite, path: path, "cannot write \(bytes.count) bytes at byte \(offset): \(errnoText())")
-            }
-            done += n
+        do {
+            try FileDescriptor(rawValue: fd).writeAll(toAbsoluteOffset: offset, bytes)
+        } catch {
+            throw StoreError(.cannotWrite, path: path, "cannot write \(bytes.count) bytes at byte \(offset): \(error)")
         }
     }
 
@@ -73,14 +70,10 @@ struct POSIXFile {
 
     /// Appends all of `bytes` at the current position (for files opened with `O_APPEND`).
     func append(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
-        var done = 0
-        while done < bytes.count {
-            let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StoreError(.cannotWrite, path: path, "cannot write: \(errnoText())")
-            }
-            done += n
+        do {
+            try FileDescriptor(rawValue: fd).writeAll(bytes)
+        } catch {
+            throw StoreError(.cannotWrite, path: path, "cannot write: \(error)")
         }
     }
 
@@ -88,10 +81,12 @@ struct POSIXFile {
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(StoreError) -> Int {
         var done = 0
         while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StoreError(.cannotRead, path: path, "cannot read at byte \(offset): \(errnoText())")
+            let n: Int
+            do {
+                n = try FileDescriptor(rawValue: fd).read(fromAbsoluteOffset: offset + Int64(done),
+                                                          into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+            } catch {
+                throw StoreError(.cannotRead, path: path, "cannot read at byte \(offset): \(error)")
             }
             if n == 0 { break }
             done += n
@@ -208,18 +203,8 @@ struct POSIXFile {
     }
 }
 
-/// write(2), named apart from the methods above.
-@inline(__always)
-private func systemWrite(_ fd: Int32, _ buf: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.write(fd, buf, count)
-    #elseif canImport(Musl)
-    return Musl.write(fd, buf, count)
-    #else
-    return Darwin.write(fd, buf, count)
-    #endif
-}
-
+/// Calls `call` again while it fails with EINTR: for the system calls swift-system's
+/// FileDescriptor does not offer (open with raw flags, fsync, fdatasync, ftruncate, flock).
 @inline(__always)
 func retryingEINTR(_ call: () -> Int32) -> Int32 {
     while true {
