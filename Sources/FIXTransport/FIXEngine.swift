@@ -53,8 +53,8 @@ public final class FIXEngine: @unchecked Sendable {
         var listeners: [(address: String, port: Int, tls: TLSSettings?, line: Int, noDelay: Bool, reuseAddress: Bool,
                          logonTimeout: Int, sessions: [FIXSession])] = []
 
-        func failure(_ s: SessionSettings, _ key: String?, _ reason: String) -> SettingsError {
-            SettingsError(path: settings.path, line: s.sourceLine, sessionID: s.sessionID, key: key, reason: reason)
+        func failure(_ code: SettingsError.Code, _ s: SessionSettings, _ key: String?, _ reason: String) -> SettingsError {
+            SettingsError(code, path: settings.path, line: s.sourceLine, sessionID: s.sessionID, key: key, reason: reason)
         }
         do throws(SettingsError) {
             for s in settings.sessions {
@@ -71,14 +71,14 @@ public final class FIXEngine: @unchecked Sendable {
                         dictionary = try DataDictionary.fix44()
                     }
                 } catch {
-                    throw failure(s, "DataDictionary", "\(error)")
+                    throw failure(.cannotStart, s, "DataDictionary", "\(error)")
                 }
                 let store: any MessageStore
                 if let directory = s.fileStorePath {
                     do {
                         store = try FileStore(directory: directory, sessionID: s.sessionID, sync: s.fsync, now: now)
                     } catch {
-                        throw failure(s, "FileStorePath", "\(error)")
+                        throw failure(.cannotStart, s, "FileStorePath", "\(error)")
                     }
                 } else {
                     store = MemoryStore(now: now, capacity: s.memoryStoreSize)
@@ -89,7 +89,7 @@ public final class FIXEngine: @unchecked Sendable {
                     do {
                         log = try FileLog(directory: directory, sessionID: s.sessionID, compression: s.fileLogCompression)
                     } catch {
-                        throw failure(s, "FileLogPath", "\(error)")
+                        throw failure(.cannotStart, s, "FileLogPath", "\(error)")
                     }
                 } else {
                     log = NullLog()
@@ -106,27 +106,27 @@ public final class FIXEngine: @unchecked Sendable {
                 switch s.connectionType {
                 case .initiator:
                     guard let port = s.socketConnectPort else {
-                        throw failure(s, "SocketConnectPort", "an initiator needs the port to connect to")
+                        throw failure(.missing, s, "SocketConnectPort", "an initiator needs the port to connect to")
                     }
                     var tls: NIOSSLContext?
                     if let t = s.tls {
-                        do { tls = try FIXTLS.clientContext(t) } catch { throw failure(s, "SocketUseSSL", "\(error)") }
+                        do { tls = try FIXTLS.clientContext(t) } catch { throw failure(.cannotStart, s, "SocketUseSSL", "\(error)") }
                     }
                     initiators.append(FIXInitiator(session: session, group: group, host: s.socketConnectHost, port: port,
                                                    reconnectInterval: .seconds(Int64(s.reconnectInterval)), tls: tls,
                                                    noDelay: s.socketNodelay))
                 case .acceptor:
                     guard let port = s.socketAcceptPort else {
-                        throw failure(s, "SocketAcceptPort", "an acceptor needs the port to listen on")
+                        throw failure(.missing, s, "SocketAcceptPort", "an acceptor needs the port to listen on")
                     }
                     // Port 0 (any free port) is a listener of its own for each session.
                     if port != 0, let i = listeners.firstIndex(where: { $0.address == s.socketAcceptAddress && $0.port == port }) {
                         guard listeners[i].tls == s.tls else {
-                            throw failure(s, "SocketUseSSL", "sessions on \(s.socketAcceptAddress):\(port) must share their TLS "
+                            throw failure(.conflict, s, "SocketUseSSL", "sessions on \(s.socketAcceptAddress):\(port) must share their TLS "
                                           + "settings (as the session at line \(listeners[i].line) has them)")
                         }
                         guard listeners[i].noDelay == s.socketNodelay, listeners[i].reuseAddress == s.socketReuseAddress else {
-                            throw failure(s, "SocketNodelay", "sessions on \(s.socketAcceptAddress):\(port) must share SocketNodelay and "
+                            throw failure(.conflict, s, "SocketNodelay", "sessions on \(s.socketAcceptAddress):\(port) must share SocketNodelay and "
                                           + "SocketReuseAddress (as the session at line \(listeners[i].line) has them)")
                         }
                         listeners[i].sessions.append(session)
@@ -144,7 +144,7 @@ public final class FIXEngine: @unchecked Sendable {
                     do {
                         tls = try FIXTLS.serverContext(t)
                     } catch {
-                        throw SettingsError(path: settings.path, line: listener.line, sessionID: nil,
+                        throw SettingsError(.cannotStart, path: settings.path, line: listener.line, sessionID: nil,
                                              key: "SocketUseSSL", reason: "\(error)")
                     }
                 }
@@ -179,7 +179,7 @@ public final class FIXEngine: @unchecked Sendable {
             do {
                 try await acceptor.start()
             } catch let error as FIXAcceptorError {
-                throw SettingsError(path: settings.path, line: line, sessionID: nil, key: "SocketAcceptPort",
+                throw SettingsError(.cannotStart, path: settings.path, line: line, sessionID: nil, key: "SocketAcceptPort",
                                      reason: error.description)
             }
         }

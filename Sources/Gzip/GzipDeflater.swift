@@ -39,7 +39,7 @@ public final class GzipDeflater {
         guard rc == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
-            throw GzipError("cannot start gzip compression (zlib error \(rc))")
+            throw GzipError(.cannotStart, "cannot start gzip compression (zlib error \(rc))")
         }
     }
 

@@ -84,7 +84,7 @@ public final class GzipInflater {
             stream.deinitialize(count: 1)
             stream.deallocate()
             input.deallocate()
-            throw GzipError(path: path, "cannot start gzip decompression (zlib error \(rc))")
+            throw GzipError(.cannotStart, path: path, "cannot start gzip decompression (zlib error \(rc))")
         }
     }
 
@@ -108,7 +108,7 @@ public final class GzipInflater {
             do {
                 return try FileDescriptor(rawValue: fd).read(into: UnsafeMutableRawBufferPointer(start: p, count: n))
             } catch {
-                throw GzipError(path: path, "cannot read: \(error)")
+                throw GzipError(.cannotRead, path: path, "cannot read: \(error)")
             }
         }
     }
@@ -227,7 +227,7 @@ public final class GzipInflater {
 
     /// Starts a new member at `input[at]`.
     private func restart(at: Int) throws(GzipError) {
-        guard inflateReset(stream) == Z_OK else { throw failure("cannot restart gzip decompression") }
+        guard inflateReset(stream) == Z_OK else { throw failure("cannot restart gzip decompression", code: .cannotStart) }
         start = at
         memberStart = inputBase + Int64(at)
         scanned = max(scanned, memberStart + 1)
@@ -311,7 +311,7 @@ public final class GzipInflater {
         }
     }
 
-    private func failure(_ reason: String) -> GzipError {
-        GzipError(path: path, reason)
+    private func failure(_ reason: String, code: GzipError.Code = .damaged) -> GzipError {
+        GzipError(code, path: path, reason)
     }
 }

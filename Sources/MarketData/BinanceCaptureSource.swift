@@ -106,7 +106,7 @@ public struct BinanceCaptureSource: MarketDataSource {
                     skipped += 1
                     continue
                 }
-                throw MarketDataError(path: reader.path, line: reader.lineNumber, reason: error.reason)
+                throw MarketDataError(.badRecord, path: reader.path, line: reader.lineNumber, reason: error.reason)
             }
         }
     }

@@ -48,7 +48,7 @@ struct CSVRecords {
     /// The current record is bad: with `skipBad` it is counted, else this throws the error
     /// naming the file and the line.
     mutating func reject(_ bad: BadRecord) throws(MarketDataError) {
-        guard skipBad else { throw MarketDataError(path: reader.path, line: reader.lineNumber, reason: bad.reason) }
+        guard skipBad else { throw MarketDataError(.badRecord, path: reader.path, line: reader.lineNumber, reason: bad.reason) }
         skipped += 1
     }
 }

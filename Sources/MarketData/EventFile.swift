@@ -98,10 +98,10 @@ public enum EventFile {
     /// ``headerSize`` bytes); the instrument it names, or a ``MarketDataError`` naming `path`.
     static func readHeader(_ fd: Int32, path: String, into buffer: UnsafeMutableRawPointer) throws(MarketDataError) -> Instrument {
         let n = readFully(fd, buffer, headerSize)
-        guard n >= 0 else { throw MarketDataError(path: path, line: 0, reason: "cannot read: \(String(cString: strerror(errno)))") }
+        guard n >= 0 else { throw MarketDataError(.cannotRead, path: path, line: 0, reason: "cannot read: \(String(cString: strerror(errno)))") }
         switch instrument(header: UnsafeRawBufferPointer(start: buffer, count: n)) {
         case .success(let instrument): return instrument
-        case .failure(let bad): throw MarketDataError(path: path, line: 0, reason: bad.reason)
+        case .failure(let bad): throw MarketDataError(.damaged, path: path, line: 0, reason: bad.reason)
         }
     }
 
@@ -222,7 +222,7 @@ public final class EventFileWriter {
     /// Throws a ``MarketDataError`` naming the path when it cannot be written.
     public init(path: String, instrument: Instrument) throws(MarketDataError) {
         guard let header = EventFile.header(instrument) else {
-            throw MarketDataError(path: path, line: 0,
+            throw MarketDataError(.wrongInstrument, path: path, line: 0,
                                   reason: "the symbol \(instrument.symbol) is longer than \(EventFile.maxSymbolLength) bytes")
         }
         self.path = path
@@ -230,7 +230,7 @@ public final class EventFileWriter {
         partialPath = path + ".partial"
         fd = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw MarketDataError(path: partialPath, line: 0, reason: "cannot create: \(String(cString: strerror(errno)))")
+            throw MarketDataError(.cannotOpen, path: partialPath, line: 0, reason: "cannot create: \(String(cString: strerror(errno)))")
         }
         buffer = .allocate(byteCount: capacity, alignment: 8)
         header.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: EventFile.headerSize) }
@@ -262,7 +262,7 @@ public final class EventFileWriter {
         guard rename(partialPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             _ = unlink(partialPath)
-            throw MarketDataError(path: path, line: 0, reason: "cannot rename \(partialPath): \(reason)")
+            throw MarketDataError(.cannotWrite, path: path, line: 0, reason: "cannot rename \(partialPath): \(reason)")
         }
     }
 
@@ -281,7 +281,7 @@ public final class EventFileWriter {
         if fd >= 0 { _ = close(fd) }
         fd = -1
         _ = unlink(partialPath)
-        throw MarketDataError(path: partialPath, line: 0, reason: "\(what): \(reason)")
+        throw MarketDataError(.cannotWrite, path: partialPath, line: 0, reason: "\(what): \(reason)")
     }
 }
 
@@ -301,7 +301,7 @@ public struct EventFileSource: MarketDataSource {
         reader = try Reader(path: path, skipBad: skipBad)
         let recorded = reader.instrument
         guard EventFile.sameValue(recorded.tickSize, instrument.tickSize), EventFile.sameValue(recorded.lotSize, instrument.lotSize) else {
-            throw MarketDataError(path: path, line: 0, reason: "written for \(recorded.symbol) in ticks of \(recorded.tickSize) and lots of \(recorded.lotSize), "
+            throw MarketDataError(.wrongInstrument, path: path, line: 0, reason: "written for \(recorded.symbol) in ticks of \(recorded.tickSize) and lots of \(recorded.lotSize), "
                                   + "not ticks of \(instrument.tickSize) and lots of \(instrument.lotSize)")
         }
         self.instrument = instrument
@@ -371,7 +371,7 @@ public struct EventFileSource: MarketDataSource {
         }
 
         private func reject(_ bad: BadRecord) throws(MarketDataError) {
-            guard skipBad else { throw MarketDataError(path: path, line: 0, reason: "record \(record): \(bad.reason)") }
+            guard skipBad else { throw MarketDataError(.badRecord, path: path, line: 0, reason: "record \(record): \(bad.reason)") }
             skipped += 1
         }
 
@@ -392,7 +392,7 @@ public struct EventFileSource: MarketDataSource {
             end = left
             let n = EventFile.readFully(fd, buffer + end, capacity - end)
             if n < 0 {
-                let error = MarketDataError(path: path, line: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
+                let error = MarketDataError(.cannotRead, path: path, line: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
                 failure = error
                 throw error
             }

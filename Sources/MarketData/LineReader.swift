@@ -44,7 +44,7 @@ final class LineReader {
                 inflater = try GzipInflater(path: path, chunkSize: chunkSize)
             } catch {
                 _ = close(fd)
-                throw MarketDataError(path: path, line: 0, reason: error.reason)
+                throw MarketDataError(.cannotRead, path: path, line: 0, reason: error.reason)
             }
         } else {
             inflater = nil
@@ -60,16 +60,16 @@ final class LineReader {
     }
 
     /// Opens a data file for reading; a file that cannot be opened (or is a directory) throws
-    /// `MarketDataError(path, line 0, "cannot open: <reason>")`. Every source opens its file so.
+    /// `MarketDataError(.cannotOpen, path, line 0, "cannot open: <reason>")`. Every source opens its file so.
     static func openFile(_ path: String) throws(MarketDataError) -> Int32 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw MarketDataError(path: path, line: 0, reason: "cannot open: \(String(cString: strerror(errno)))")
+            throw MarketDataError(.cannotOpen, path: path, line: 0, reason: "cannot open: \(String(cString: strerror(errno)))")
         }
         var st = stat()
         if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
             _ = close(fd)
-            throw MarketDataError(path: path, line: 0, reason: "cannot open: is a directory")
+            throw MarketDataError(.cannotOpen, path: path, line: 0, reason: "cannot open: is a directory")
         }
         return fd
     }
@@ -117,7 +117,7 @@ final class LineReader {
         }
         if end == capacity {
             guard capacity < Self.maxLineLength else {
-                throw MarketDataError(path: path, line: lineNumber + 1, reason: "line longer than \(Self.maxLineLength) bytes")
+                throw MarketDataError(.badRecord, path: path, line: lineNumber + 1, reason: "line longer than \(Self.maxLineLength) bytes")
             }
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
             bigger.update(from: buffer, count: end)
@@ -130,7 +130,7 @@ final class LineReader {
             do {
                 n = try inflater.read(from: fd, into: buffer + end, capacity: capacity - end)
             } catch {
-                throw MarketDataError(path: path, line: 0, reason: error.reason)
+                throw MarketDataError(error.code == .damaged ? .damaged : .cannotRead, path: path, line: 0, reason: error.reason)
             }
         } else {
             n = try readFile(into: buffer + end, capacity: capacity - end)
@@ -142,7 +142,7 @@ final class LineReader {
         do {
             return try FileDescriptor(rawValue: fd).read(into: UnsafeMutableRawBufferPointer(start: p, count: capacity))
         } catch {
-            throw MarketDataError(path: path, line: 0, reason: "cannot read: \(error)")
+            throw MarketDataError(.cannotRead, path: path, line: 0, reason: "cannot read: \(error)")
         }
     }
 }

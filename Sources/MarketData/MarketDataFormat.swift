@@ -22,7 +22,7 @@ public enum MarketDataFormat: String, CaseIterable, Sendable {
 /// prices and sizes in ticks and lots of `instrument`; with `skipBad` bad records are skipped
 /// and counted rather than thrown. `.synthetic` ignores `path` and `skipBad` and generates
 /// ``SyntheticMarket/Parameters`` defaults for `instrument`. A file that cannot be opened throws
-/// `MarketDataError(path, line 0, "cannot open: <reason>")`.
+/// `MarketDataError(.cannotOpen, path, line 0, "cannot open: <reason>")`.
 public func makeMarketDataSource(format: MarketDataFormat, path: String, instrument: Instrument,
                                  skipBad: Bool = false) throws(MarketDataError) -> any MarketDataSource {
     switch format {

@@ -31,11 +31,30 @@ public protocol MarketDataSource {
 /// A record a source cannot read: the file, the line (1-based; 0 for the file as a whole) and
 /// why.
 public struct MarketDataError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: Sendable, Hashable {
+        /// The file could not be opened or created (missing, a directory, no permission).
+        case cannotOpen
+        /// Reading it failed, or its compression could not be set up.
+        case cannotRead
+        /// Writing, closing or renaming it failed.
+        case cannotWrite
+        /// Its compressed data is damaged or cut short, or its header is not an event file's.
+        case damaged
+        /// A line or record is not in the format (the line or record is named).
+        case badRecord
+        /// It is for another instrument than the one asked for, or the instrument cannot be
+        /// written in it.
+        case wrongInstrument
+    }
+
+    public var code: Code
     public var path: String
     public var line: Int
     public var reason: String
 
-    public init(path: String, line: Int, reason: String) {
+    public init(_ code: Code, path: String, line: Int, reason: String) {
+        self.code = code
         self.path = path
         self.line = line
         self.reason = reason

@@ -92,7 +92,7 @@ struct SweepTests {
 
     @Test func aBadRecordStopsTheSweepWithItsError() throws {
         let settings = TestData.feeSettings(stop: nil, rcs: [0.5, 0.9])
-        let error = MarketDataError(path: "data.csv", line: 3, reason: "field 2 (price): expected a decimal, got 'x'")
+        let error = MarketDataError(.badRecord, path: "data.csv", line: 3, reason: "field 2 (price): expected a decimal, got 'x'")
         #expect(throws: error) {
             _ = try BacktestSweep(settings: settings, jobs: 2).run { () throws(MarketDataError) -> any MarketDataSource in throw error }
         }

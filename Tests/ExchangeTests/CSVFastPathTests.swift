@@ -104,7 +104,7 @@ struct CSVFastPathTests {
             let path = SourceTestFiles.write(Self.text(rows, padded: padded), name: name)
             var source = try open(path, skipBad)
             let (events, error) = Self.drain(&source)
-            results.append((events, error.map { MarketDataError(path: "", line: $0.line, reason: $0.reason) }, source.skipped))
+            results.append((events, error.map { MarketDataError($0.code, path: "", line: $0.line, reason: $0.reason) }, source.skipped))
         }
         #expect(results[0].events == results[1].events)
         #expect(results[0].error == results[1].error)

@@ -96,7 +96,7 @@ struct L1SnapshotCSVSourceTests {
         var source = try L1SnapshotCSVSource(path: path, instrument: Self.instrument)
         #expect(try source.next() == .quote(time: Self.t0, bid: 17500, bidSize: 1, ask: 17501, askSize: 1))
         let e = SourceTestFiles.error { _ = try source.next() }
-        #expect(e == MarketDataError(path: path, line: 3, reason: reason))
+        #expect(e == MarketDataError(.badRecord, path: path, line: 3, reason: reason))
         #expect(e?.description == "\(path):3: \(reason)")
         // Reading goes on after the bad record.
         #expect(try source.next() == .quote(time: Self.t0 + 2_000_000_000, bid: 17500, bidSize: 2, ask: 17501, askSize: 1))

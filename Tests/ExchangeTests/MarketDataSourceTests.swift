@@ -105,7 +105,7 @@ struct MarketDataSourceTests {
         let path = "/nonexistent/dir/trades.csv"
         for format in MarketDataFormat.allCases where format != .synthetic {
             let e = SourceTestFiles.error { _ = try makeMarketDataSource(format: format, path: path, instrument: Self.instrument) }
-            #expect(e == MarketDataError(path: path, line: 0, reason: "cannot open: No such file or directory"))
+            #expect(e == MarketDataError(.cannotOpen, path: path, line: 0, reason: "cannot open: No such file or directory"))
         }
         let dir = FileManager.default.temporaryDirectory.path
         let e = SourceTestFiles.error { _ = try TradesCSVSource(path: dir, instrument: Self.instrument) }
@@ -184,7 +184,7 @@ struct MarketDataSourceTests {
         var count = 0
         let e2 = SourceTestFiles.error { while try source.next() != nil { count += 1 } }
         #expect(count == 3)
-        #expect(e2 == MarketDataError(path: bad, line: 0, reason: "corrupt gzip data after 24 uncompressed bytes: incorrect data check"))
+        #expect(e2 == MarketDataError(.damaged, path: bad, line: 0, reason: "corrupt gzip data after 24 uncompressed bytes: incorrect data check"))
 
         let notGzip = SourceTestFiles.write("1,100,1\n", name: "plain.csv.gz")
         source = try TradesCSVSource(path: notGzip, instrument: Self.instrument)

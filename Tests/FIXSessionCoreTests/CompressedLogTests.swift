@@ -18,7 +18,7 @@ import Glibc
     /// cut short read up to their cut, a line cut short ended there, as `mm replay` reads).
     static func inflate(_ path: String, tolerant: Bool = false) throws -> (bytes: [UInt8], cuts: Int) {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw GzipError(path: path, "cannot open") }
+        guard fd >= 0 else { throw GzipError(.cannotRead, path: path, "cannot open") }
         defer { close(fd) }
         let inflater = try GzipInflater(path: path, tolerant: tolerant)
         var out: [UInt8] = []

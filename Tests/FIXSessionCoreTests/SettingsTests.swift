@@ -367,22 +367,22 @@ struct SettingsTests {
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
 
         #expect(Self.failure(Self.acceptor + "SocketUseSSL=Y\n", directory: dir) == SettingsError(
-            path: "t.cfg", line: 6, key: "SSLCertificate",
+            .missing, path: "t.cfg", line: 6, key: "SSLCertificate",
             reason: "missing for this session (set it here or under [DEFAULT]); an acceptor with SocketUseSSL=Y needs its certificate"))
         #expect(Self.failure(Self.acceptor + "SocketUseSSL=Y\nSSLCertificate=server.pem\n", directory: dir) == SettingsError(
-            path: "t.cfg", line: 6, key: "SSLPrivateKey",
+            .missing, path: "t.cfg", line: 6, key: "SSLPrivateKey",
             reason: "missing for this session (set it here or under [DEFAULT]); an acceptor with SocketUseSSL=Y needs its private key"))
         #expect(Self.failure(Self.acceptor + "SocketUseSSL=Y\nSSLCertificate=server.pem\nSSLPrivateKey=server.key\n",
                              directory: dir) == SettingsError(
-            path: "t.cfg", line: 9, key: "SSLPrivateKey", reason: "file not found: \(dir)/server.key"))
+            .unusableReference, path: "t.cfg", line: 9, key: "SSLPrivateKey", reason: "file not found: \(dir)/server.key"))
         #expect(Self.failure(Self.acceptor + "SocketUseSSL=Y\nSSLCertificate=sub\nSSLPrivateKey=server.pem\n",
                              directory: dir) == SettingsError(
-            path: "t.cfg", line: 8, key: "SSLCertificate", reason: "\(dir)/sub is a directory; expected a file"))
+            .unusableReference, path: "t.cfg", line: 8, key: "SSLCertificate", reason: "\(dir)/sub is a directory; expected a file"))
         #expect(Self.failure(Self.acceptor + "SocketUseSSL=Y\nSSLCertificate=server.pem\nSSLPrivateKey=server.pem\n"
                              + "SSLCACertificate=ca.pem\n", directory: dir) == SettingsError(
-            path: "t.cfg", line: 10, key: "SSLCACertificate", reason: "file not found: \(dir)/ca.pem"))
+            .unusableReference, path: "t.cfg", line: 10, key: "SSLCACertificate", reason: "file not found: \(dir)/ca.pem"))
         #expect(Self.failure(Self.initiator + "SocketUseSSL=Y\nSSLCertificate=server.pem\n", directory: dir) == SettingsError(
-            path: "t.cfg", line: 6, key: "SSLPrivateKey",
+            .missing, path: "t.cfg", line: 6, key: "SSLPrivateKey",
             reason: "missing for this session (set it here or under [DEFAULT]); SSLCertificate needs its private key"))
     }
 
@@ -405,7 +405,7 @@ struct SettingsTests {
         let s = try Self.only(Self.initiator + "DataDictionary=Specs/FIX44.xml\n", directory: root)
         #expect(s.dataDictionary == root + "/Specs/FIX44.xml")
         #expect(Self.failure(Self.initiator + "DataDictionary=Specs/nope.xml\n", directory: root) == SettingsError(
-            path: "t.cfg", line: 7, key: "DataDictionary", reason: "file not found: \(root)/Specs/nope.xml"))
+            .unusableReference, path: "t.cfg", line: 7, key: "DataDictionary", reason: "file not found: \(root)/Specs/nope.xml"))
     }
 
     @Test func loadResolvesAgainstTheFilesDirectory() throws {
@@ -418,11 +418,11 @@ struct SettingsTests {
         #expect(file.directory == dir)
         #expect(file.sessions[0].fileStorePath == dir + "/store")
 
-        #expect(throws: SettingsError(path: dir + "/missing.cfg", line: 0, reason: "cannot read the file")) {
+        #expect(throws: SettingsError(.cannotRead, path: dir + "/missing.cfg", line: 0, reason: "cannot read the file")) {
             try SettingsFile.load(path: dir + "/missing.cfg")
         }
         try Data([0x5B, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: dir + "/bad.cfg"))
-        #expect(throws: SettingsError(path: dir + "/bad.cfg", line: 0, reason: "not UTF-8 text")) {
+        #expect(throws: SettingsError(.malformed, path: dir + "/bad.cfg", line: 0, reason: "not UTF-8 text")) {
             try SettingsFile.load(path: dir + "/bad.cfg")
         }
     }
@@ -430,26 +430,26 @@ struct SettingsTests {
     // MARK: Errors
 
     @Test func errorDescription() {
-        #expect(SettingsError(path: "a.cfg", line: 3, key: "HeartBtInt", reason: "bad").description
+        #expect(SettingsError(.badValue, path: "a.cfg", line: 3, key: "HeartBtInt", reason: "bad").description
                 == "a.cfg:3: key 'HeartBtInt': bad")
-        #expect(SettingsError(path: "a.cfg", line: 3, reason: "bad").description == "a.cfg:3: bad")
-        #expect(SettingsError(path: "a.cfg", line: 0, reason: "bad").description == "a.cfg: bad")
+        #expect(SettingsError(.badValue, path: "a.cfg", line: 3, reason: "bad").description == "a.cfg:3: bad")
+        #expect(SettingsError(.badValue, path: "a.cfg", line: 0, reason: "bad").description == "a.cfg: bad")
     }
 
     @Test func unknownKey() {
         #expect(Self.failure(Self.initiator + "HeartBeatInt=30\n")
-                == SettingsError(path: "t.cfg", line: 7, key: "HeartBeatInt", reason: "unknown key"))
+                == SettingsError(.unknownKey, path: "t.cfg", line: 7, key: "HeartBeatInt", reason: "unknown key"))
         #expect(Self.failure(Self.initiator + "heartbtint=30\n") == SettingsError(
-            path: "t.cfg", line: 7, key: "heartbtint",
+            .unknownKey, path: "t.cfg", line: 7, key: "heartbtint",
             reason: "unknown key; did you mean 'HeartBtInt'? (keys are case-sensitive)"))
         // Unknown keys are errors in [DEFAULT] too.
         #expect(Self.failure("[DEFAULT]\nConnectionType=initiator\nFoo=1\n" + "[SESSION]\n")
-                == SettingsError(path: "t.cfg", line: 3, key: "Foo", reason: "unknown key"))
+                == SettingsError(.unknownKey, path: "t.cfg", line: 3, key: "Foo", reason: "unknown key"))
     }
 
     @Test func timeZoneIsNotSupported() {
         #expect(Self.failure(Self.initiator + "TimeZone=America/New_York\n") == SettingsError(
-            path: "t.cfg", line: 7, key: "TimeZone", reason: "not supported: every time in the settings is UTC"))
+            .unknownKey, path: "t.cfg", line: 7, key: "TimeZone", reason: "not supported: every time in the settings is UTC"))
     }
 
     @Test(arguments: [
@@ -498,46 +498,46 @@ struct SettingsTests {
         let shown = value.isEmpty ? "an empty value" : "'\(value)'"
         // In a session...
         #expect(Self.failure(Self.initiator + "\(key)=\(value)\n")
-                == SettingsError(path: "t.cfg", line: 7, key: key, reason: "bad value \(shown); expected \(expected)"))
+                == SettingsError(.badValue, path: "t.cfg", line: 7, key: key, reason: "bad value \(shown); expected \(expected)"))
         // ...and in [DEFAULT], even with no session using it.
         #expect(Self.failure("[DEFAULT]\n\(key) = \(value)\n")
-                == SettingsError(path: "t.cfg", line: 2, key: key, reason: "bad value \(shown); expected \(expected)"))
+                == SettingsError(.badValue, path: "t.cfg", line: 2, key: key, reason: "bad value \(shown); expected \(expected)"))
     }
 
     @Test func duplicateKeyInOneSection() {
         #expect(Self.failure(Self.initiator + "HeartBtInt=30\n\nHeartBtInt=31\n") == SettingsError(
-            path: "t.cfg", line: 9, key: "HeartBtInt", reason: "given twice in this section (first on line 7)"))
+            .duplicate, path: "t.cfg", line: 9, key: "HeartBtInt", reason: "given twice in this section (first on line 7)"))
         #expect(Self.failure("[DEFAULT]\nSenderCompID=A\nSenderCompID=A\n[SESSION]\n") == SettingsError(
-            path: "t.cfg", line: 3, key: "SenderCompID", reason: "given twice in this section (first on line 2)"))
+            .duplicate, path: "t.cfg", line: 3, key: "SenderCompID", reason: "given twice in this section (first on line 2)"))
         #expect(Self.failure(Self.initiator + "MaxLatency=30\nSendingTimeAccuracy=31\n") == SettingsError(
-            path: "t.cfg", line: 8, key: "SendingTimeAccuracy",
+            .duplicate, path: "t.cfg", line: 8, key: "SendingTimeAccuracy",
             reason: "given twice in this section (first as 'MaxLatency' on line 7)"))
     }
 
     @Test func lineOutsideAnySection() {
         #expect(Self.failure("# settings\n\nConnectionType=initiator\n[SESSION]\n") == SettingsError(
-            path: "t.cfg", line: 3, key: "ConnectionType", reason: "outside any section; put it under [DEFAULT] or [SESSION]"))
+            .malformed, path: "t.cfg", line: 3, key: "ConnectionType", reason: "outside any section; put it under [DEFAULT] or [SESSION]"))
     }
 
     @Test func malformedLines() {
         #expect(Self.failure(Self.initiator + "HeartBtInt 30\n") == SettingsError(
-            path: "t.cfg", line: 7,
+            .malformed, path: "t.cfg", line: 7,
             reason: "malformed line; expected Key=Value, a [DEFAULT] or [SESSION] header, or a comment"))
         #expect(Self.failure(Self.initiator + " = 30\n") == SettingsError(
-            path: "t.cfg", line: 7, reason: "malformed line; the key before '=' is empty"))
+            .malformed, path: "t.cfg", line: 7, reason: "malformed line; the key before '=' is empty"))
         #expect(Self.failure(Self.initiator + "[SESSION\n") == SettingsError(
-            path: "t.cfg", line: 7, reason: "malformed section header; expected [DEFAULT] or [SESSION]"))
+            .malformed, path: "t.cfg", line: 7, reason: "malformed section header; expected [DEFAULT] or [SESSION]"))
         #expect(Self.failure(Self.initiator + "[SESSION] # two\n") == SettingsError(
-            path: "t.cfg", line: 7, reason: "malformed section header; expected [DEFAULT] or [SESSION]"))
+            .malformed, path: "t.cfg", line: 7, reason: "malformed section header; expected [DEFAULT] or [SESSION]"))
     }
 
     @Test func unknownSection() {
         #expect(Self.failure(Self.initiator + "\n[SESSIONS]\n") == SettingsError(
-            path: "t.cfg", line: 8, reason: "unknown section [SESSIONS]; expected [DEFAULT] or [SESSION]"))
+            .malformed, path: "t.cfg", line: 8, reason: "unknown section [SESSIONS]; expected [DEFAULT] or [SESSION]"))
         #expect(Self.failure("[session]\n") == SettingsError(
-            path: "t.cfg", line: 1, reason: "unknown section [session]; expected [DEFAULT] or [SESSION]"))
+            .malformed, path: "t.cfg", line: 1, reason: "unknown section [session]; expected [DEFAULT] or [SESSION]"))
         #expect(Self.failure(Self.initiator + "[DEFAULT]\n") == SettingsError(
-            path: "t.cfg", line: 7, reason: "a second [DEFAULT] section (the first is on line 1)"))
+            .duplicate, path: "t.cfg", line: 7, reason: "a second [DEFAULT] section (the first is on line 1)"))
     }
 
     @Test(arguments: [
@@ -550,14 +550,14 @@ struct SettingsTests {
         let text = Self.initiator.split(separator: "\n").filter { !$0.hasPrefix(key + "=") }.joined(separator: "\n")
         let shorter = "# first\n" + text + "\nHeartBtInt=5\n"
         #expect(Self.failure(shorter) == SettingsError(
-            path: "t.cfg", line: 6, key: key,
+            .missing, path: "t.cfg", line: 6, key: key,
             reason: "missing for this session (set it here or under [DEFAULT]); \(why)"))
     }
 
     @Test func acceptorNeedsItsPort() {
         let text = Self.acceptor.replacingOccurrences(of: "SocketAcceptPort=6001\n", with: "SocketConnectPort=6001\n")
         #expect(Self.failure(text) == SettingsError(
-            path: "t.cfg", line: 6, key: "SocketAcceptPort",
+            .missing, path: "t.cfg", line: 6, key: "SocketAcceptPort",
             reason: "missing for this session (set it here or under [DEFAULT]); an acceptor needs the port to listen on"))
     }
 
@@ -591,24 +591,24 @@ struct SettingsTests {
             SocketAcceptPort=2
             """
         #expect(Self.failure(text) == SettingsError(
-            path: "t.cfg", line: 9, reason: "session FIX.4.4:EX->A is already defined by the [SESSION] on line 5"))
+            .duplicate, path: "t.cfg", line: 9, reason: "session FIX.4.4:EX->A is already defined by the [SESSION] on line 5"))
     }
 
     @Test func noSession() {
         #expect(Self.failure("[DEFAULT]\nConnectionType=initiator\n") == SettingsError(
-            path: "t.cfg", line: 0, reason: "no [SESSION] section; a settings file needs at least one session"))
+            .malformed, path: "t.cfg", line: 0, reason: "no [SESSION] section; a settings file needs at least one session"))
         #expect(Self.failure("") != nil)
     }
 
     @Test func scheduleKeysComeInPairs() {
         #expect(Self.failure(Self.initiator + "StartTime=08:00:00\n") == SettingsError(
-            path: "t.cfg", line: 7, key: "StartTime",
+            .missing, path: "t.cfg", line: 7, key: "StartTime",
             reason: "EndTime is missing; give both StartTime and EndTime, or neither"))
         #expect(Self.failure(Self.initiator + "StartTime=08:00:00\nEndTime=09:00:00\nEndDay=Fri\n") == SettingsError(
-            path: "t.cfg", line: 9, key: "EndDay",
+            .missing, path: "t.cfg", line: 9, key: "EndDay",
             reason: "StartDay is missing; give both StartDay and EndDay, or neither"))
         #expect(Self.failure(Self.initiator + "StartDay=Mon\nEndDay=Fri\n") == SettingsError(
-            path: "t.cfg", line: 7, key: "StartDay", reason: "a weekly schedule needs StartTime and EndTime as well"))
+            .missing, path: "t.cfg", line: 7, key: "StartDay", reason: "a weekly schedule needs StartTime and EndTime as well"))
     }
 
     @Test func endTimeInDefaultWithoutStartTime() {
@@ -622,7 +622,7 @@ struct SettingsTests {
             [SESSION]
             """
         #expect(Self.failure(text) == SettingsError(
-            path: "t.cfg", line: 2, key: "EndTime",
+            .missing, path: "t.cfg", line: 2, key: "EndTime",
             reason: "StartTime is missing; give both StartTime and EndTime, or neither"))
         // A session supplying the other half is fine.
         #expect(Self.failure(text + "\nStartTime=07:00:00\n") == nil)

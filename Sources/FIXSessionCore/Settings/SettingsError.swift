@@ -6,6 +6,32 @@
 /// not apply (a malformed line has no key, a file-level problem no session). Line 0 means the
 /// file as a whole (it cannot be read, or it has no session); the line part is then left out.
 public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of problem it is, for callers that act on it.
+    public enum Code: Sendable, Hashable {
+        /// The file cannot be read.
+        case cannotRead
+        /// Not settings text: not UTF-8, a malformed line or section header, a key outside any
+        /// section, no session at all.
+        case malformed
+        /// A key the engine does not know.
+        case unknownKey
+        /// A value of the wrong kind or out of range.
+        case badValue
+        /// Something given twice: a key in one section, a [DEFAULT] section, a session.
+        case duplicate
+        /// A key the session needs is not given (or the other key of a pair is not).
+        case missing
+        /// Keys that contradict each other, within a session or between sessions on one port.
+        case conflict
+        /// A file or variable a key names cannot be used (not found, a directory, unreadable, empty).
+        case unusableReference
+        /// The engine cannot build or start the session: its dictionary, store, log, TLS
+        /// context or listening port.
+        case cannotStart
+    }
+
+    /// What kind of problem it is.
+    public var code: Code
     /// The settings file, as it was named to ``SettingsFile/load(path:)`` or
     /// ``SettingsFile/parse(_:path:directory:)``.
     public var path: String
@@ -20,7 +46,8 @@ public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible
     public var sessionID: SessionID?
 
     /// An error at `line` of `path`, about `key` and `sessionID` when there are.
-    public init(path: String, line: Int, sessionID: SessionID? = nil, key: String? = nil, reason: String) {
+    public init(_ code: Code, path: String, line: Int, sessionID: SessionID? = nil, key: String? = nil, reason: String) {
+        self.code = code
         self.path = path
         self.line = line
         self.sessionID = sessionID

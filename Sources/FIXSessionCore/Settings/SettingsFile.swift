@@ -46,10 +46,10 @@ public struct SettingsFile: Sendable, Equatable {
     /// file's directory (made absolute with the working directory when `path` is relative).
     public static func load(path: String) throws(SettingsError) -> SettingsFile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SettingsError(path: path, line: 0, reason: "cannot read the file")
+            throw SettingsError(.cannotRead, path: path, line: 0, reason: "cannot read the file")
         }
         guard let text = String(validating: data, as: UTF8.self) else {
-            throw SettingsError(path: path, line: 0, reason: "not UTF-8 text")
+            throw SettingsError(.malformed, path: path, line: 0, reason: "not UTF-8 text")
         }
         let absolute = path.hasPrefix("/") ? path : resolveSettingsPath(path, against: FileManager.default.currentDirectoryPath)
         var directory = Substring(absolute)
@@ -71,7 +71,7 @@ public struct SettingsFile: Sendable, Equatable {
         }
         let sessions = try reader.sessions()
         guard !sessions.isEmpty else {
-            throw SettingsError(path: path, line: 0, reason: "no [SESSION] section; a settings file needs at least one session")
+            throw SettingsError(.malformed, path: path, line: 0, reason: "no [SESSION] section; a settings file needs at least one session")
         }
         return SettingsFile(path: path, directory: directory, defaults: reader.defaults?.written ?? [:],
                             sessions: sessions)
@@ -109,12 +109,12 @@ struct SettingsReader {
         self.directory = directory
     }
 
-    private func error(_ line: Int, _ key: String?, _ reason: String) -> SettingsError {
-        SettingsError(path: path, line: line, key: key, reason: reason)
+    private func error(_ code: SettingsError.Code, _ line: Int, _ key: String?, _ reason: String) -> SettingsError {
+        SettingsError(code, path: path, line: line, key: key, reason: reason)
     }
 
-    private func error(_ line: Int, _ reason: String) -> SettingsError {
-        SettingsError(path: path, line: line, reason: reason)
+    private func error(_ code: SettingsError.Code, _ line: Int, _ reason: String) -> SettingsError {
+        SettingsError(code, path: path, line: line, reason: reason)
     }
 
     mutating func read(line raw: Substring, number: Int) throws(SettingsError) {
@@ -123,13 +123,13 @@ struct SettingsReader {
 
         if line.hasPrefix("[") {
             guard line.hasSuffix("]"), line.count >= 2 else {
-                throw error(number, "malformed section header; expected [DEFAULT] or [SESSION]")
+                throw error(.malformed, number, "malformed section header; expected [DEFAULT] or [SESSION]")
             }
             let name = line.dropFirst().dropLast().trimmingWhitespace()
             switch name {
             case "DEFAULT":
                 if let first = defaults {
-                    throw error(number, "a second [DEFAULT] section (the first is on line \(first.line))")
+                    throw error(.duplicate, number, "a second [DEFAULT] section (the first is on line \(first.line))")
                 }
                 defaults = SettingsSection(line: number)
                 current = .defaults
@@ -137,28 +137,28 @@ struct SettingsReader {
                 sessionSections.append(SettingsSection(line: number))
                 current = .session
             default:
-                throw error(number, "unknown section [\(name)]; expected [DEFAULT] or [SESSION]")
+                throw error(.malformed, number, "unknown section [\(name)]; expected [DEFAULT] or [SESSION]")
             }
             return
         }
 
         guard let eq = line.firstIndex(of: "=") else {
-            throw error(number, "malformed line; expected Key=Value, a [DEFAULT] or [SESSION] header, or a comment")
+            throw error(.malformed, number, "malformed line; expected Key=Value, a [DEFAULT] or [SESSION] header, or a comment")
         }
         let key = String(line[..<eq].trimmingWhitespace())
         let value = String(line[line.index(after: eq)...].trimmingWhitespace())
         guard !key.isEmpty else {
-            throw error(number, "malformed line; the key before '=' is empty")
+            throw error(.malformed, number, "malformed line; the key before '=' is empty")
         }
         guard let target = current else {
-            throw error(number, key, "outside any section; put it under [DEFAULT] or [SESSION]")
+            throw error(.malformed, number, key, "outside any section; put it under [DEFAULT] or [SESSION]")
         }
         guard let settingsKey = SettingsKey(written: key) else {
-            throw error(number, key, SettingsKey.rejection(of: key))
+            throw error(.unknownKey, number, key, SettingsKey.rejection(of: key))
         }
         guard let parsed = settingsKey.kind.read(value, directory: directory) else {
             let shown = value.isEmpty ? "an empty value" : "'\(value)'"
-            throw error(number, key, "bad value \(shown); expected \(settingsKey.kind.expected)")
+            throw error(.badValue, number, key, "bad value \(shown); expected \(settingsKey.kind.expected)")
         }
         let entry = SettingEntry(key: settingsKey, writtenKey: key, value: parsed, line: number)
         switch target {
@@ -170,7 +170,7 @@ struct SettingsReader {
     private func add(_ entry: SettingEntry, raw: String, to section: inout SettingsSection) throws(SettingsError) {
         if let first = section.entries[entry.key] {
             let as_ = first.writtenKey == entry.writtenKey ? "" : " as '\(first.writtenKey)'"
-            throw error(entry.line, entry.writtenKey, "given twice in this section (first\(as_) on line \(first.line))")
+            throw error(.duplicate, entry.line, entry.writtenKey, "given twice in this section (first\(as_) on line \(first.line))")
         }
         section.entries[entry.key] = entry
         section.written[entry.writtenKey] = raw
@@ -185,7 +185,7 @@ struct SettingsReader {
             merged.merge(section.entries) { _, session in session }
             let settings = try SessionBuilder(path: path, sectionLine: section.line, entries: merged).build()
             if let first = seen[settings.sessionID] {
-                throw error(section.line, "session \(settings.sessionID) is already defined by the [SESSION] on line \(first)")
+                throw error(.duplicate, section.line, "session \(settings.sessionID) is already defined by the [SESSION] on line \(first)")
             }
             seen[settings.sessionID] = section.line
             result.append(settings)
@@ -200,12 +200,12 @@ private struct SessionBuilder {
     let sectionLine: Int
     let entries: [SettingsKey: SettingEntry]
 
-    private func error(_ line: Int, _ key: String?, _ reason: String) -> SettingsError {
-        SettingsError(path: path, line: line, key: key, reason: reason)
+    private func error(_ code: SettingsError.Code, _ line: Int, _ key: String?, _ reason: String) -> SettingsError {
+        SettingsError(code, path: path, line: line, key: key, reason: reason)
     }
 
     private func missing(_ key: SettingsKey, _ why: String = "every session needs it") -> SettingsError {
-        error(sectionLine, key.rawValue, "missing for this session (set it here or under [DEFAULT]); \(why)")
+        error(.missing, sectionLine, key.rawValue, "missing for this session (set it here or under [DEFAULT]); \(why)")
     }
 
     private func text(_ key: SettingsKey) -> String? {
@@ -237,9 +237,9 @@ private struct SessionBuilder {
     private func pair(_ a: SettingsKey, _ b: SettingsKey) throws(SettingsError) {
         switch (entries[a], entries[b]) {
         case (let x?, nil):
-            throw error(x.line, x.writtenKey, "\(b.rawValue) is missing; give both \(a.rawValue) and \(b.rawValue), or neither")
+            throw error(.missing, x.line, x.writtenKey, "\(b.rawValue) is missing; give both \(a.rawValue) and \(b.rawValue), or neither")
         case (nil, let y?):
-            throw error(y.line, y.writtenKey, "\(a.rawValue) is missing; give both \(a.rawValue) and \(b.rawValue), or neither")
+            throw error(.missing, y.line, y.writtenKey, "\(a.rawValue) is missing; give both \(a.rawValue) and \(b.rawValue), or neither")
         default: break
         }
     }
@@ -249,10 +249,10 @@ private struct SessionBuilder {
         guard let entry = entries[key], case .text(let file) = entry.value else { return }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            throw error(entry.line, entry.writtenKey, "file not found: \(file)")
+            throw error(.unusableReference, entry.line, entry.writtenKey, "file not found: \(file)")
         }
         if isDirectory.boolValue {
-            throw error(entry.line, entry.writtenKey, "\(file) is a directory; expected a file")
+            throw error(.unusableReference, entry.line, entry.writtenKey, "\(file) is a directory; expected a file")
         }
     }
 
@@ -263,33 +263,33 @@ private struct SessionBuilder {
         let file = entries[.passwordFile], env = entries[.passwordEnv]
         guard let user = entries[.username], case .text(let username) = user.value else {
             if let given = file ?? env {
-                throw error(given.line, given.writtenKey, "a password needs Username as well")
+                throw error(.missing, given.line, given.writtenKey, "a password needs Username as well")
             }
             return nil
         }
         let password: String
         switch (file, env) {
         case (nil, nil):
-            throw error(user.line, user.writtenKey, "Username needs its password: give PasswordFile or PasswordEnv")
+            throw error(.missing, user.line, user.writtenKey, "Username needs its password: give PasswordFile or PasswordEnv")
         case (let f?, let e?):
-            throw error(max(f.line, e.line), f.line > e.line ? f.writtenKey : e.writtenKey,
+            throw error(.conflict, max(f.line, e.line), f.line > e.line ? f.writtenKey : e.writtenKey,
                         "give PasswordFile or PasswordEnv, not both")
         case (let f?, nil):
             guard case .text(let path) = f.value, let data = FileManager.default.contents(atPath: path) else {
-                throw error(f.line, f.writtenKey, "cannot read the password file")
+                throw error(.unusableReference, f.line, f.writtenKey, "cannot read the password file")
             }
             let text = String(decoding: data, as: UTF8.self)
             password = String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            if password.isEmpty { throw error(f.line, f.writtenKey, "the password file's first line is empty") }
+            if password.isEmpty { throw error(.unusableReference, f.line, f.writtenKey, "the password file's first line is empty") }
         case (nil, let e?):
             guard case .text(let name) = e.value, let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-                throw error(e.line, e.writtenKey, "the environment variable is not set, or empty")
+                throw error(.unusableReference, e.line, e.writtenKey, "the environment variable is not set, or empty")
             }
             password = value
         }
         guard password.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else {
-            throw error((file ?? env)!.line, (file ?? env)!.writtenKey, "the password holds a control character")
+            throw error(.badValue, (file ?? env)!.line, (file ?? env)!.writtenKey, "the password holds a control character")
         }
         return LogonCredentials(username: username, password: password)
     }
@@ -332,7 +332,7 @@ private struct SessionBuilder {
         try pair(.startTime, .endTime)
         try pair(.startDay, .endDay)
         if let d = entries[.startDay] ?? entries[.endDay], entries[.startTime] == nil {
-            throw error(d.line, d.writtenKey, "a weekly schedule needs StartTime and EndTime as well")
+            throw error(.missing, d.line, d.writtenKey, "a weekly schedule needs StartTime and EndTime as well")
         }
         s.startTime = time(.startTime)
         s.endTime = time(.endTime)
