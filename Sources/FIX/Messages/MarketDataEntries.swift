@@ -27,13 +27,13 @@ extension FIXMessage {
     /// ``MarketDataSnapshotFullRefresh`` and ``MarketDataIncrementalRefresh``, are the checked
     /// reading; a test holds the two to the same entries).
     ///
-    /// Fields before NoMDEntries (268) are not entries. An entry starts at its group's first
-    /// field, MDUpdateAction (279) in an incremental refresh and MDEntryType (269) in a snapshot,
-    /// or at an MDEntryType before any entry has started. `body` gets each entry and the
+    /// Fields before NoMDEntries (268) are not entries. An entry starts at an MDUpdateAction
+    /// (279), the first field of an incremental refresh's entries, or at an MDEntryType (269)
+    /// when the entry being read already has one or none has started (a snapshot's entries start
+    /// with it): so the message's type need not be looked up. `body` gets each entry and the
     /// message's bytes (for ``MarketDataEntryFields/symbol``, ``date`` and ``time``).
     @inlinable
     public func forEachMarketDataEntry(_ body: (MarketDataEntryFields, UnsafeRawBufferPointer) -> Void) {
-        let snapshot = value(Tag.msgType, equals: "W")
         withUnsafeFields { fields, raw in
             var entry = MarketDataEntryFields()
             var inGroup = false
@@ -45,12 +45,12 @@ extension FIXMessage {
                 }
                 let value = UnsafeRawBufferPointer(rebasing: raw[field.valueRange])
                 switch field.tag {
-                case Int32(Tag.mdUpdateAction) where !snapshot:
+                case Int32(Tag.mdUpdateAction):
                     if started { body(entry, raw) }
                     started = true
                     entry = MarketDataEntryFields(action: value.first ?? 0)
                 case Int32(Tag.mdEntryType):
-                    if snapshot || !started {
+                    if !started || entry.type != 0 {
                         if started { body(entry, raw) }
                         started = true
                         entry = MarketDataEntryFields()
