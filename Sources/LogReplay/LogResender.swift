@@ -1,3 +1,4 @@
+import Market
 import FIX
 import FIXSessionCore
 import FIXTransport
@@ -80,7 +81,7 @@ public final class LogResender {
             try await engine.start()
             guard try await Self.wait(for: timeout, { live.loggedOn }) else {
                 throw LogResendError(description: "\(session.id.senderCompID)-\(session.id.targetCompID) did not log on within "
-                                      + "\(timeout.seconds) s")
+                                      + "\(timeout.inSeconds) s")
             }
             progress?("logged on; sending \(flow.messages.count) messages \(pacing)")
             let started = ContinuousClock.now
@@ -106,7 +107,7 @@ public final class LogResender {
                         sent = now.1
                     } else if ContinuousClock.now - lastChange > timeout {
                         let m = flow.messages[live.sent]
-                        stoppedEarly = "no market data for \(timeout.seconds) s: \(now.0) of the \(m.marketDataBefore) messages "
+                        stoppedEarly = "no market data for \(timeout.inSeconds) s: \(now.0) of the \(m.marketDataBefore) messages "
                             + "received before \(m.file):\(m.line) in the recording"
                         break
                     }
@@ -149,7 +150,7 @@ public final class LogResender {
                         lastCount = live.responseCount
                         lastChange = .now
                     } else if ContinuousClock.now - lastChange > timeout {
-                        stoppedEarly = "no response for \(timeout.seconds) s after the last message: \(lastCount) of \(expected) "
+                        stoppedEarly = "no response for \(timeout.inSeconds) s after the last message: \(lastCount) of \(expected) "
                             + "responses received"
                         break
                     }
@@ -225,9 +226,4 @@ public final class LogResender {
 /// A send that cannot go on: why.
 public struct LogResendError: Error, Sendable, CustomStringConvertible {
     public var description: String
-}
-
-extension Duration {
-    /// Whole and fractional seconds, for messages.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

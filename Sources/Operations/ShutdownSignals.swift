@@ -72,6 +72,22 @@ public final class ShutdownSignals: @unchecked Sendable {
         if pending { Task { await group.triggerGracefulShutdown() } }
     }
 
+    /// The service group a command runs, attached: the metrics endpoint (when there is one),
+    /// `services` in order, and `watcher`, whose end (returning or failing) shuts the group down
+    /// gracefully, as the first signal does.
+    public func serviceGroup(metrics: (any Service)?, services: [any Service], watcher: any Service,
+                             logger: Logger) -> ServiceGroup {
+        var all: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let metrics { all.append(.init(service: metrics)) }
+        all += services.map { .init(service: $0) }
+        all.append(.init(service: watcher, successTerminationBehavior: .gracefullyShutdownGroup,
+                         failureTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: all, gracefulShutdownSignals: Self.signals, logger: logger))
+        attach(group)
+        return group
+    }
+
     /// The first signal received, if any.
     public var received: UnixSignal? {
         state.withLock { $0.received.first }

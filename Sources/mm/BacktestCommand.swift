@@ -110,7 +110,7 @@ struct BacktestCommand: ParsableCommand {
         }
         let elapsed = ContinuousClock.now - started
         progress.end()
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let performance = BacktestPerformance(results: results, seconds: seconds, jobs: min(sweep.jobs, runs))
         let description = describe(format: format, instrument: instrument, results: results)
 

@@ -53,7 +53,7 @@ struct ConvertCommand: ParsableCommand {
         let events = writer.events
         let skipped = source.skipped
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         print("\(output): \(events) events of \(instrument.symbol) (tick \(instrument.tickSize), lot \(instrument.lotSize))"
               + (skipped > 0 ? ", \(skipped) bad records skipped" : "") + String(format: " in %.2f s", seconds))
     }

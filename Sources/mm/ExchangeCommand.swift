@@ -114,14 +114,7 @@ struct ExchangeCommand: AsyncParsableCommand {
         } onEnd: {
             if let line = try? await service.status() { Self.say("stopping: \(line)") }
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let metrics { services.append(.init(service: metrics)) }
-        services.append(.init(service: lifecycle))
-        services.append(.init(service: status, successTerminationBehavior: .gracefullyShutdownGroup,
-                              failureTerminationBehavior: .gracefullyShutdownGroup))
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: ShutdownSignals.signals, logger: logger))
-        signals.attach(group)
+        let group = signals.serviceGroup(metrics: metrics, services: [lifecycle], watcher: status, logger: logger)
         try await group.run()
         if lifecycle.finalFigures?.replayFailed ?? false { throw ExitCode(1) }
     }

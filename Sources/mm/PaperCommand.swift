@@ -146,15 +146,7 @@ struct PaperCommand: AsyncParsableCommand {
             // Stopped early: the market stops too, before the market maker pulls its quotes.
             try? await exchange.exchange.endReplay()
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let metrics { services.append(.init(service: metrics)) }
-        services.append(.init(service: exchange))
-        services.append(.init(service: marketMaker))
-        services.append(.init(service: monitor, successTerminationBehavior: .gracefullyShutdownGroup,
-                              failureTerminationBehavior: .gracefullyShutdownGroup))
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: ShutdownSignals.signals, logger: logger))
-        signals.attach(group)
+        let group = signals.serviceGroup(metrics: metrics, services: [exchange, marketMaker], watcher: monitor, logger: logger)
         try await group.run()
         let elapsed = ContinuousClock.now - started
         guard let summary = marketMaker.summary else { Self.fail("the market maker stopped without a summary", status: 1) }

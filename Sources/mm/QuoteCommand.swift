@@ -170,14 +170,7 @@ struct QuoteCommand: AsyncParsableCommand {
             Self.say("status: " + (try await loop.submit { Self.status(application, engine: engine) }.get()))
             return true
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let metrics { services.append(.init(service: metrics)) }
-        services.append(.init(service: lifecycle))
-        services.append(.init(service: status, successTerminationBehavior: .gracefullyShutdownGroup,
-                              failureTerminationBehavior: .gracefullyShutdownGroup))
-        let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: ShutdownSignals.signals, logger: logger))
-        signals.attach(serviceGroup)
+        let serviceGroup = signals.serviceGroup(metrics: metrics, services: [lifecycle], watcher: status, logger: logger)
         do {
             try await serviceGroup.run()
         } catch {

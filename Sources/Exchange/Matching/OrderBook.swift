@@ -108,12 +108,7 @@ public struct OrderBook: Sendable {
 
     /// Checks a new order's quantity and price; nil when it may enter the book.
     public func check(_ r: OrderRequest) -> OrderRejectReason? {
-        guard r.quantity > 0 && r.quantity <= maxQuantity else { return .invalidQuantity }
-        if r.kind == .limit {
-            guard r.price > 0 else { return .invalidPrice }
-            guard instrument.priceBand.allows(r.price, reference: referencePrice) else { return .priceOutsideBand }
-        }
-        return nil
+        OrderChecks.new(r, instrument: instrument, maxQuantity: maxQuantity, reference: referencePrice)
     }
 
     /// Enters a new order under `id`: it is checked, matched against the other side as far as
@@ -165,16 +160,9 @@ public struct OrderBook: Sendable {
         }
         let old = slots[Int(s)]
         let filled = old.quantity - old.leaves
-        guard quantity > 0 && quantity <= maxQuantity else {
-            events.append(.cancelRejected(orderID: id, owner: owner, reason: .invalidQuantity))
-            return
-        }
-        guard quantity > filled else {
-            events.append(.cancelRejected(orderID: id, owner: owner, reason: .quantityNotAboveFilled))
-            return
-        }
-        guard price > 0 && instrument.priceBand.allows(price, reference: referencePrice) else {
-            events.append(.cancelRejected(orderID: id, owner: owner, reason: .invalidPrice))
+        if let reason = OrderChecks.replace(price: price, quantity: quantity, filled: filled, instrument: instrument,
+                                            maxQuantity: maxQuantity, reference: referencePrice) {
+            events.append(.cancelRejected(orderID: id, owner: owner, reason: reason))
             return
         }
         let leaves = quantity - filled

@@ -242,19 +242,9 @@ public struct ReplayExchange: Sendable {
 
     /// A new order of ours (see ``OrderBook/submit(_:id:events:)`` for the events).
     public mutating func submit(_ r: OrderRequest, events: inout [ExchangeEvent]) {
-        guard r.quantity > 0 && r.quantity <= maxQuantity else {
-            events.append(.rejected(owner: r.owner, reason: .invalidQuantity))
+        if let reason = OrderChecks.new(r, instrument: instrument, maxQuantity: maxQuantity, reference: lastTrade?.price) {
+            events.append(.rejected(owner: r.owner, reason: reason))
             return
-        }
-        if r.kind == .limit {
-            guard r.price > 0 else {
-                events.append(.rejected(owner: r.owner, reason: .invalidPrice))
-                return
-            }
-            guard instrument.priceBand.allows(r.price, reference: lastTrade?.price) else {
-                events.append(.rejected(owner: r.owner, reason: .priceOutsideBand))
-                return
-            }
         }
         let limit = r.kind == .market ? (r.side == .buy ? Int64.max : Int64.min) : r.price
         // How much it would take first (a market order with nothing to take is refused, a
@@ -305,16 +295,9 @@ public struct ReplayExchange: Sendable {
         }
         var o = orders[i]
         let filled = o.quantity - o.leaves
-        guard quantity > 0 && quantity <= maxQuantity else {
-            events.append(.cancelRejected(orderID: id, owner: owner, reason: .invalidQuantity))
-            return
-        }
-        guard quantity > filled else {
-            events.append(.cancelRejected(orderID: id, owner: owner, reason: .quantityNotAboveFilled))
-            return
-        }
-        guard price > 0 && instrument.priceBand.allows(price, reference: lastTrade?.price) else {
-            events.append(.cancelRejected(orderID: id, owner: owner, reason: .invalidPrice))
+        if let reason = OrderChecks.replace(price: price, quantity: quantity, filled: filled, instrument: instrument,
+                                            maxQuantity: maxQuantity, reference: lastTrade?.price) {
+            events.append(.cancelRejected(orderID: id, owner: owner, reason: reason))
             return
         }
         let leaves = quantity - filled
