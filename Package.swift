@@ -186,6 +186,7 @@ let package = Package(
             dependencies: [
                 "ExchangeGateway",
                 "Market",
+                "MarketFIX",
                 "MarketData",
                 "Exchange",
                 "FIXTransport",

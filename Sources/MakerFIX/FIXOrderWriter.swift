@@ -69,20 +69,16 @@ struct FIXOrderWriter {
             Self.writeID(Tag.clOrdID, key, into: e)
             e.append(Tag.handlInst, char: UInt8(ascii: "1"))
             e.append(Tag.orderQty, instrument.quantity(quantity))
-            e.append(Tag.ordType, char: kind == .market ? UInt8(ascii: "1") : UInt8(ascii: "2"))
+            e.append(Tag.ordType, char: kind.fixCharacter)
             if kind != .market { e.append(Tag.price, instrument.price(price)) }
             e.append(Tag.side, char: side.fixCharacter)
             e.appendEncoded(symbolField)
-            switch timeInForce {
-            case .day: break
-            case .immediateOrCancel: e.append(Tag.timeInForce, char: UInt8(ascii: "3"))
-            case .fillOrKill: e.append(Tag.timeInForce, char: UInt8(ascii: "4"))
-            }
+            if let tif = timeInForce.fixCharacter { e.append(Tag.timeInForce, char: tif) }
             e.append(Tag.transactTime, transactTime, fractionDigits: transactTime.fractionDigits)
         case let .replace(key, newKey, side, price, quantity):
             Self.writeID(Tag.clOrdID, newKey, into: e)
             e.append(Tag.orderQty, instrument.quantity(quantity))
-            e.append(Tag.ordType, char: UInt8(ascii: "2"))
+            e.append(Tag.ordType, char: OrderKind.limit.fixCharacter)
             Self.writeID(Tag.origClOrdID, key, into: e)
             e.append(Tag.price, instrument.price(price))
             e.append(Tag.side, char: side.fixCharacter)

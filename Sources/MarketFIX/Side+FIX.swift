@@ -29,6 +29,10 @@ extension OrderKind {
         default: return nil
         }
     }
+
+    /// OrdType (40) as its one character: `1` market, `2` limit.
+    @inlinable
+    public var fixCharacter: UInt8 { self == .market ? UInt8(ascii: "1") : UInt8(ascii: "2") }
 }
 
 extension Market.TimeInForce {
@@ -51,6 +55,17 @@ extension Market.TimeInForce {
         case .day: nil
         case .immediateOrCancel: .immediateOrCancel
         case .fillOrKill: .fillOrKill
+        }
+    }
+
+    /// TimeInForce (59) as its one character (`3` IOC, `4` FOK); nil for a day order (the
+    /// field left out).
+    @inlinable
+    public var fixCharacter: UInt8? {
+        switch self {
+        case .day: nil
+        case .immediateOrCancel: UInt8(ascii: "3")
+        case .fillOrKill: UInt8(ascii: "4")
         }
     }
 }
