@@ -43,7 +43,7 @@ struct HostileConnectionTests {
         let port = try #require(s.acceptor.localPort)
         let channel = try await Self.connect(port, group: s.networkGroup, peer: peer)
         try await channel.writeAndFlush(ByteBuffer(bytes: Setup.message("A", seq: 1, "98=0|108=30|"))).get()
-        #expect(try await LoopbackSessionTests.eventually { peer.msgTypes == ["A"] })
+        #expect(try await LoopbackSessionTests.eventually(30) { peer.msgTypes == ["A"] })
         try? await channel.close()
         try await s.shutdown()
     }
@@ -82,7 +82,7 @@ struct HostileConnectionTests {
         let peer = RawPeer()
         let channel = try await Self.connect(port, group: group, peer: peer)
         try await channel.writeAndFlush(ByteBuffer(bytes: Setup.message("A", seq: 1, "98=0|108=30|"))).get()
-        #expect(try await LoopbackSessionTests.eventually { peer.msgTypes == ["A"] })
+        #expect(try await LoopbackSessionTests.eventually(30) { peer.msgTypes == ["A"] })
         // The others are closed once the timeout has passed.
         #expect(try await LoopbackSessionTests.eventually(10) { peers.allSatisfy(\.isClosed) })
         #expect(try await LoopbackSessionTests.eventually(2) { acceptor.pendingConnections == 0 })
@@ -174,15 +174,16 @@ struct HostileConnectionTests {
         let peer = RawPeer()
         let channel = try await Self.connect(try #require(acceptor.localPort), group: group, peer: peer)
         try await channel.writeAndFlush(ByteBuffer(bytes: Setup.message("A", seq: 1, "98=0|108=30|"))).get()
-        #expect(try await LoopbackSessionTests.eventually(2) { rounds.load(ordering: .relaxed) >= 1 })
+        // Waits are long: on a loaded machine (the whole suite at once) a sync can take seconds.
+        #expect(try await LoopbackSessionTests.eventually(30) { rounds.load(ordering: .relaxed) >= 1 })
         try await Task.sleep(for: .milliseconds(300))
         #expect(peer.msgTypes.isEmpty, "the Logon answer left before its sync: \(peer.msgTypes)")
         gate.withLock { $0 = false }
-        #expect(try await LoopbackSessionTests.eventually { peer.msgTypes == ["A"] })
+        #expect(try await LoopbackSessionTests.eventually(30) { peer.msgTypes == ["A"] })
         var orders: [UInt8] = []
         for k in 1...50 { orders += Setup.order(k + 1, "C\(k)") }
         try await channel.writeAndFlush(ByteBuffer(bytes: orders)).get()
-        #expect(try await LoopbackSessionTests.eventually { peer.msgTypes.count == 51 })
+        #expect(try await LoopbackSessionTests.eventually(30) { peer.msgTypes.count == 51 })
         let ids = peer.received.withLock { $0.compactMap { try? FIXMessage(bytes: $0).string(Tag.clOrdID) } }
         #expect(ids == (1...50).map { "C\($0)" })
         // Fewer rounds than messages: syncs were shared.
@@ -205,7 +206,7 @@ struct HostileConnectionTests {
         let peer = RawPeer()
         let channel = try await Self.connect(try #require(acceptor.localPort), group: group, peer: peer)
         try await channel.writeAndFlush(ByteBuffer(bytes: Setup.message("A", seq: 1, "98=0|108=30|553=u|554=hidden|"))).get()
-        #expect(try await LoopbackSessionTests.eventually { peer.msgTypes == ["A"] })
+        #expect(try await LoopbackSessionTests.eventually(30) { peer.msgTypes == ["A"] })
         for k in 1...20 {
             try await channel.writeAndFlush(ByteBuffer(bytes: Setup.order(k + 1, "L\(k)"))).get()
             #expect(try await LoopbackSessionTests.eventually { peer.msgTypes.count == k + 1 })
