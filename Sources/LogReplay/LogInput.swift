@@ -33,10 +33,10 @@ public final class LogInput {
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LogInputError(path: path, reason: "no such file")
+            throw LogInputError(.notFound, path: path, reason: "no such file")
         }
-        guard !isDirectory.boolValue else { throw LogInputError(path: path, reason: "is a directory") }
-        guard let h = FileHandle(forReadingAtPath: path) else { throw LogInputError(path: path, reason: "not readable") }
+        guard !isDirectory.boolValue else { throw LogInputError(.unreadable, path: path, reason: "is a directory") }
+        guard let h = FileHandle(forReadingAtPath: path) else { throw LogInputError(.unreadable, path: path, reason: "not readable") }
         handle = h
         ownsHandle = true
     }
@@ -122,7 +122,7 @@ public final class LogInput {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard path == "-" || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw LogInputError(path: path, reason: "no such file")
+                throw LogInputError(.notFound, path: path, reason: "no such file")
             }
             guard isDirectory.boolValue else {
                 add(path)
@@ -130,7 +130,7 @@ public final class LogInput {
             }
             let found = (FileManager.default.subpathsOfDirectory(path)).filter { LogFileName($0).kind != .other }.sorted()
             guard !found.isEmpty else {
-                throw LogInputError(path: path, reason: "no FIX log (*.messages*.log, *.event*.log, or either with .gz) in this directory")
+                throw LogInputError(.noLogs, path: path, reason: "no FIX log (*.messages*.log, *.event*.log, or either with .gz) in this directory")
             }
             for sub in found { add(path.hasSuffix("/") ? path + sub : path + "/" + sub) }
         }
@@ -144,12 +144,26 @@ extension FileManager {
     }
 }
 
-/// An input that cannot be read: its path and why.
+/// An input that cannot be read: what went wrong as a ``Code``, its path and why.
 public struct LogInputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: Sendable, Hashable {
+        /// No such file or directory.
+        case notFound
+        /// It cannot be read (a directory where a file is needed, no permission).
+        case unreadable
+        /// A directory with no FIX log in it.
+        case noLogs
+        /// The scratch file the reading needs cannot be made.
+        case cannotMakeScratchFile
+    }
+
+    public var code: Code
     public var path: String
     public var reason: String
 
-    public init(path: String, reason: String) {
+    public init(_ code: Code, path: String, reason: String) {
+        self.code = code
         self.path = path
         self.reason = reason
     }

@@ -28,7 +28,7 @@ final class SpillFile {
         var name = Array(template.utf8CString)
         let fd = name.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw LogInputError(path: template, reason: "cannot make a scratch file: \(String(cString: strerror(errno)))")
+            throw LogInputError(.cannotMakeScratchFile, path: template, reason: "cannot make a scratch file: \(String(cString: strerror(errno)))")
         }
         _ = name.withUnsafeBufferPointer { unlink($0.baseAddress!) }
         self.fd = fd

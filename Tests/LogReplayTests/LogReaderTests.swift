@@ -107,7 +107,7 @@ struct LogReaderTests {
         try f.write("notes.txt", "not a log")
         let files = try LogInput.expand([f.directory.path])
         #expect(files.map { ($0 as NSString).lastPathComponent } == ["FIX.4.4-MAKER-EXCH.messages.log"])
-        #expect(throws: LogInputError(path: "/nonexistent/x.log", reason: "no such file")) {
+        #expect(throws: LogInputError(.notFound, path: "/nonexistent/x.log", reason: "no such file")) {
             try LogInput.expand(["/nonexistent/x.log"])
         }
         let empty = f.directory.appendingPathComponent("empty").path

@@ -42,7 +42,7 @@ public final class DataDictionary: Sendable {
 
     private static let bundledFIX44: Result<DataDictionary, Error> = Result {
         guard let url = Bundle.module.url(forResource: "FIX44", withExtension: "xml") else {
-            throw DataDictionaryError(path: "FIX44.xml", line: 0, reason: "the bundled FIX 4.4 dictionary is missing")
+            throw DataDictionaryError(code: .cannotRead, path: "FIX44.xml", line: 0, reason: "the bundled FIX 4.4 dictionary is missing")
         }
         return try DataDictionary(contentsOfFile: url.path)
     }
@@ -55,7 +55,7 @@ public final class DataDictionary: Sendable {
     /// Reads a dictionary file in QuickFIX's XML layout.
     public convenience init(contentsOfFile path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataDictionaryError(path: path, line: 0, reason: "cannot read the file")
+            throw DataDictionaryError(code: .cannotRead, path: path, line: 0, reason: "cannot read the file")
         }
         try self.init(xml: [UInt8](data), path: path)
     }
@@ -66,7 +66,7 @@ public final class DataDictionary: Sendable {
         do {
             root = try XMLReader.parse(xml)
         } catch {
-            throw DataDictionaryError(path: path, line: error.line, reason: error.reason)
+            throw DataDictionaryError(code: .malformed, path: path, line: error.line, reason: error.reason)
         }
         var builder = DictionaryBuilder(path: path)
         let built = try builder.build(root)
@@ -208,8 +208,20 @@ public struct MessageDefinition: Sendable {
     public var body: FieldLayout
 }
 
-/// A dictionary that could not be read: the file, the line and why.
+/// A dictionary that could not be read: what went wrong as a ``Code``, the file, the line and why.
 public struct DataDictionaryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: Sendable, Hashable {
+        /// The file is missing or cannot be read.
+        case cannotRead
+        /// It is not well-formed XML.
+        case malformed
+        /// It is XML, but not a dictionary the engine can use (an unknown type, a field used
+        /// and not defined, ...).
+        case invalid
+    }
+
+    public var code: Code
     public var path: String
     public var line: Int
     public var reason: String

@@ -20,7 +20,7 @@ struct DictionaryBuilder {
     }
 
     private func fail(_ e: XMLElement?, _ reason: String) -> DataDictionaryError {
-        DataDictionaryError(path: path, line: e?.line ?? 0, reason: reason)
+        DataDictionaryError(code: .invalid, path: path, line: e?.line ?? 0, reason: reason)
     }
 
     mutating func build(_ root: XMLElement) throws -> Built {
