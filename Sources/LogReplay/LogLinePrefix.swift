@@ -64,14 +64,7 @@ enum LogLinePrefix: Equatable {
     }
 
     private static func number(_ b: [UInt8], _ from: Int, _ count: Int) -> Int? {
-        guard from + count <= b.count else { return nil }
-        var v = 0
-        for i in from..<(from + count) {
-            let d = b[i] &- 48
-            guard d < 10 else { return nil }
-            v = v * 10 + Int(d)
-        }
-        return v
+        b.withUnsafeBytes { ASCIIDigits.value($0, at: from, count: count) }
     }
 
     /// Fraction digits from `i`: (nanoseconds, digits, end).

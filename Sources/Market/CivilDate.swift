@@ -19,7 +19,11 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
     public init?(_ text: String) {
         let b = Array(text.utf8)
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-              let y = Self.digits(b[0..<4]), let m = Self.digits(b[5..<7]), let d = Self.digits(b[8..<10])
+              let (y, m, d) = b.withUnsafeBytes({ raw -> (Int, Int, Int)? in
+                  guard let y = ASCIIDigits.value(raw, at: 0, count: 4), let m = ASCIIDigits.value(raw, at: 5, count: 2),
+                        let d = ASCIIDigits.value(raw, at: 8, count: 2) else { return nil }
+                  return (y, m, d)
+              })
         else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -90,14 +94,5 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    private static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var v = 0
-        for c in bytes {
-            guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return nil }
-            v = v * 10 + Int(c - UInt8(ascii: "0"))
-        }
-        return v
     }
 }

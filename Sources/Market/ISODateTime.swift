@@ -25,8 +25,9 @@ public struct ISODateTime: Equatable, Sendable {
     public static func read(_ b: UnsafeRawBufferPointer) -> ISODateTime? {
         guard b.count >= 19, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
               b[10] == UInt8(ascii: " ") || b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-              let year = number(b, 0, 4), let month = number(b, 5, 2), let day = number(b, 8, 2),
-              let hour = number(b, 11, 2), let minute = number(b, 14, 2), let second = number(b, 17, 2)
+              let year = ASCIIDigits.value(b, at: 0, count: 4), let month = ASCIIDigits.value(b, at: 5, count: 2),
+              let day = ASCIIDigits.value(b, at: 8, count: 2), let hour = ASCIIDigits.value(b, at: 11, count: 2),
+              let minute = ASCIIDigits.value(b, at: 14, count: 2), let second = ASCIIDigits.value(b, at: 17, count: 2)
         else { return nil }
         var t = ISODateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                             nanosecond: 0, fractionDigits: 0, fractionSeparator: nil, length: 19)
@@ -54,16 +55,5 @@ public struct ISODateTime: Equatable, Sendable {
         let (ns, o) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         let (t, o2) = ns.addingReportingOverflow(Int64(nanosecond))
         return o || o2 ? nil : t
-    }
-
-    /// The digits `b[from..<from + count]` as a number; nil when one is not a digit.
-    private static func number(_ b: UnsafeRawBufferPointer, _ from: Int, _ count: Int) -> Int? {
-        var v = 0
-        for i in from..<(from + count) {
-            let d = b[i] &- 48
-            guard d < 10 else { return nil }
-            v = v * 10 + Int(d)
-        }
-        return v
     }
 }

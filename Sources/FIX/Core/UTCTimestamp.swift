@@ -124,13 +124,7 @@ public struct UTCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
 
 @inlinable
 func digits(_ b: UnsafeRawBufferPointer, _ at: Int, _ count: Int) -> Int? {
-    var v = 0
-    for i in at..<(at + count) {
-        let c = b[i]
-        guard c >= 48 && c <= 57 else { return nil }
-        v = v * 10 + Int(c - 48)
-    }
-    return v
+    ASCIIDigits.value(b, at: at, count: count)
 }
 
 @inlinable
