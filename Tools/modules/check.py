@@ -11,7 +11,10 @@ fails (exit 1, naming each difference) when:
   - a row's "depends on" column is not the module's direct dependencies within the package;
   - Quoting or Risk depends on anything but Market;
   - a module marked pure in the table depends, directly or through other modules, on a product
-    of swift-nio or swift-nio-ssl.
+    of swift-nio or swift-nio-ssl;
+  - the layered diagram below the table (the code block after "Layered") does not show every
+    module once, on a level above each of its dependencies, in the column its purity says (left
+    of `|` pure, right of it on SwiftNIO).
 Prints one line per check and `modules: N checked, all as documented` when all hold.
 """
 import json
@@ -62,6 +65,28 @@ def readme_table():
     return rows
 
 
+def diagram_levels():
+    """{module: (level, pure column)} from the layered diagram after the table."""
+    text = open(os.path.join(ROOT, "README.md")).read()
+    m = re.search(r"<!-- modules:end -->.*?Layered[^\n]*\n+```\n(.*?)```", text, re.S)
+    if not m:
+        sys.exit("check.py: README.md has no layered diagram (a code block after 'Layered') below the module table")
+    placed, level = {}, None
+    for line in m.group(1).splitlines():
+        head = re.match(r"\s*(\d+)\s", line)
+        if head:
+            level = int(head.group(1))
+            line = line[head.end():]
+        if level is None:
+            continue
+        left, _, right = line.partition("|")
+        for column, pure in ((left, True), (right, False)):
+            # Module names outside brackets (the brackets list dependencies).
+            for name in re.findall(r"[A-Za-z][\w-]*", re.sub(r"\([^)]*\)", "", column)):
+                placed.setdefault(name, []).append((level, pure))
+    return placed
+
+
 def main():
     package = load_package()
     targets = {t["name"]: t for t in package["targets"]}
@@ -101,6 +126,23 @@ def main():
             path = nio_path(name)
             if path:
                 problems.append(f"{name}: marked pure but depends on NIO: {' -> '.join(path)}")
+    placed = diagram_levels()
+    names = {n.replace("_", "-"): n for n in modules}
+    for shown in sorted(placed.keys() - names.keys()):
+        problems.append(f"{shown}: in README.md's diagram but not a module of the package")
+    for shown, name in sorted(names.items()):
+        spots = placed.get(shown, [])
+        if len(spots) != 1:
+            problems.append(f"{shown}: shown {len(spots)} times in README.md's diagram (once expected)")
+            continue
+        level, pure = spots[0]
+        if name in table and table[name][1] != pure:
+            problems.append(f"{shown}: in the diagram's {'pure' if pure else 'NIO'} column, but the table says otherwise")
+        inner, _ = dependencies(targets[name])
+        for dep in sorted(inner):
+            dep_spots = placed.get(dep.replace("_", "-"), [])
+            if len(dep_spots) == 1 and dep_spots[0][0] >= level:
+                problems.append(f"{shown}: on level {level} of the diagram, not above its dependency {dep} (level {dep_spots[0][0]})")
     for p in problems:
         print("FAIL " + p)
     if problems:
@@ -109,6 +151,7 @@ def main():
     pure = sorted(n for n in modules if table.get(n, (None, False))[1])
     print(f"PASS every module of the package is in README.md's table with its dependencies ({len(modules)})")
     print("PASS Quoting and Risk depend on Market alone")
+    print("PASS the layered diagram shows each module once, above its dependencies, in its column")
     print(f"PASS no NIO below the pure modules ({', '.join(pure)})")
     print(f"modules: {len(modules)} checked, all as documented")
     return 0
