@@ -1,4 +1,4 @@
-/// The one reader of decimal text, for FIX fields, settings, instrument files and market data:
+/// The one reader of decimal text, for FIX fields, tick and lot sizes, and market-data files:
 /// an optional `-`, digits, an optional `.` and digits, at least one digit in all (`5`, `-0.25`,
 /// `.5`, `5.`), read exactly as `mantissa x 10^-scale`, never through `Double`.
 ///

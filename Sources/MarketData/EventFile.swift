@@ -97,8 +97,12 @@ public enum EventFile {
     /// Reads the header at the start of the open file `fd` into `buffer` (room for
     /// ``headerSize`` bytes); the instrument it names, or a ``MarketDataError`` naming `path`.
     static func readHeader(_ fd: Int32, path: String, into buffer: UnsafeMutableRawPointer) throws(MarketDataError) -> Instrument {
-        let n = readFully(fd, buffer, headerSize)
-        guard n >= 0 else { throw MarketDataError(.cannotRead, path: path, line: 0, reason: "cannot read: \(String(cString: strerror(errno)))") }
+        let n: Int
+        do {
+            n = try readFully(fd, buffer, headerSize)
+        } catch {
+            throw MarketDataError(.cannotRead, path: path, line: 0, reason: "cannot read: \(error)")
+        }
         switch instrument(header: UnsafeRawBufferPointer(start: buffer, count: n)) {
         case .success(let instrument): return instrument
         case .failure(let bad): throw MarketDataError(.damaged, path: path, line: 0, reason: bad.reason)
@@ -106,16 +110,15 @@ public enum EventFile {
     }
 
     /// Reads up to `count` bytes, retrying short reads; the bytes read (fewer only at the end of
-    /// the file), or -1 on an error (`errno`).
-    static func readFully(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    /// the file).
+    static func readFully(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int) throws(Errno) -> Int {
         var done = 0
         while done < count {
             let n: Int
             do {
                 n = try FileDescriptor(rawValue: fd).read(into: UnsafeMutableRawBufferPointer(start: into + done, count: count - done))
             } catch {
-                errno = (error as? Errno)?.rawValue ?? EIO
-                return -1
+                throw (error as? Errno) ?? .ioError
             }
             if n == 0 { break }
             done += n
@@ -270,14 +273,13 @@ public final class EventFileWriter {
         do {
             try FileDescriptor(rawValue: fd).writeAll(UnsafeRawBufferPointer(start: buffer, count: used))
         } catch {
-            errno = (error as? Errno)?.rawValue ?? EIO
-            try fail("cannot write")
+            try fail("cannot write", "\(error)")
         }
         used = 0
     }
 
-    private func fail(_ what: String) throws(MarketDataError) -> Never {
-        let reason = String(cString: strerror(errno))
+    /// Fails with `what` and `reason` (by default the system's reason for the last call).
+    private func fail(_ what: String, _ reason: String = String(cString: strerror(errno))) throws(MarketDataError) -> Never {
         if fd >= 0 { _ = close(fd) }
         fd = -1
         _ = unlink(partialPath)
@@ -390,11 +392,13 @@ public struct EventFileSource: MarketDataSource {
             if left > 0 { buffer.copyMemory(from: buffer + start, byteCount: left) }
             start = 0
             end = left
-            let n = EventFile.readFully(fd, buffer + end, capacity - end)
-            if n < 0 {
-                let error = MarketDataError(.cannotRead, path: path, line: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
-                failure = error
-                throw error
+            let n: Int
+            do {
+                n = try EventFile.readFully(fd, buffer + end, capacity - end)
+            } catch {
+                let failed = MarketDataError(.cannotRead, path: path, line: 0, reason: "cannot read: \(error)")
+                failure = failed
+                throw failed
             }
             end += n
             // readFully stops short only at the end of the file.
