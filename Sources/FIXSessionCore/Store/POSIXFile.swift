@@ -16,18 +16,31 @@ struct POSIXFile {
 
     /// Opens `path` (`flags` as for open(2); close-on-exec is always added).
     init(path: String, flags: Int32, mode: mode_t = 0o644) throws(StoreError) {
-        let fd = retryingEINTR { open(path, flags | O_CLOEXEC, mode) }
-        guard fd >= 0 else { throw StoreError(.cannotOpen, path: path, "cannot open: \(errnoText())") }
-        self.fd = fd
+        do {
+            fd = try Self.open(path, flags: flags, mode: mode)
+        } catch {
+            throw StoreError(.cannotOpen, path: path, "cannot open: \(error)")
+        }
         self.path = path
     }
 
     /// Opens `path` when it exists; nil when it does not.
     static func openIfExists(path: String, flags: Int32) throws(StoreError) -> POSIXFile? {
-        let fd = retryingEINTR { open(path, flags | O_CLOEXEC) }
-        if fd >= 0 { return POSIXFile(fd: fd, path: path) }
-        if errno == ENOENT { return nil }
-        throw StoreError(.cannotOpen, path: path, "cannot open: \(errnoText())")
+        do {
+            return POSIXFile(fd: try open(path, flags: flags & ~O_CREAT, mode: 0), path: path)
+        } catch Errno.noSuchFileOrDirectory {
+            return nil
+        } catch {
+            throw StoreError(.cannotOpen, path: path, "cannot open: \(error)")
+        }
+    }
+
+    /// open(2) with `flags` (close-on-exec added) through swift-system, which retries it when
+    /// interrupted.
+    private static func open(_ path: String, flags: Int32, mode: mode_t) throws -> Int32 {
+        try FileDescriptor.open(path, FileDescriptor.AccessMode(rawValue: flags & O_ACCMODE),
+                                options: FileDescriptor.OpenOptions(rawValue: (flags & ~O_ACCMODE) | O_CLOEXEC),
+                                permissions: FilePermissions(rawValue: mode)).rawValue
     }
 
     private init(fd: Int32, path: String) {
@@ -129,8 +142,11 @@ struct POSIXFile {
 
     /// Cuts the file to `length` bytes.
     func truncate(to length: Int64) throws(StoreError) {
-        let rc = retryingEINTR { ftruncate(fd, off_t(length)) }
-        guard rc == 0 else { throw StoreError(.cannotWrite, path: path, "cannot truncate to \(length) bytes: \(errnoText())") }
+        do {
+            try FileDescriptor(rawValue: fd).resize(to: length)
+        } catch {
+            throw StoreError(.cannotWrite, path: path, "cannot truncate to \(length) bytes: \(error)")
+        }
     }
 
     /// Takes an exclusive advisory lock (flock), failing when another open file holds it
@@ -204,7 +220,7 @@ struct POSIXFile {
 }
 
 /// Calls `call` again while it fails with EINTR: for the system calls swift-system's
-/// FileDescriptor does not offer (open with raw flags, fsync, fdatasync, ftruncate, flock).
+/// FileDescriptor does not offer (fsync, fdatasync, flock).
 @inline(__always)
 func retryingEINTR(_ call: () -> Int32) -> Int32 {
     while true {
