@@ -23,6 +23,14 @@ public struct BacktestRun: Sendable {
     /// Events between two calls of the progress callback.
     public static let progressStride = 1 << 16
 
+    /// What a run did since its last report.
+    public struct RunProgress: Sendable, Equatable {
+        /// Events replayed.
+        public var events: Int
+        /// Bytes of the data file read (0 for a source that reads no file).
+        public var bytes: Int64
+    }
+
     public init(spec: BacktestRunSpec, settings: BacktestSettings) {
         self.spec = spec
         configuration = settings.configuration(for: spec)
@@ -32,21 +40,28 @@ public struct BacktestRun: Sendable {
         latency = settings.latency
     }
 
-    /// Replays `source` to its end. `progress` gets the number of events replayed since its
-    /// last call, every ``progressStride`` events and at the end. A bad record throws the
-    /// source's error.
-    public func run<S: MarketDataSource>(_ source: inout S, progress: ((Int) -> Void)? = nil) throws(MarketDataError) -> BacktestResult {
+    /// Replays `source` to its end. `progress` gets what was done since its last call (events
+    /// replayed, bytes of the data file read), every ``progressStride`` events and at the end. A
+    /// bad record throws the source's error.
+    public func run<S: MarketDataSource>(_ source: inout S, progress: ((RunProgress) -> Void)? = nil) throws(MarketDataError) -> BacktestResult {
         var loop = start()
         var sinceProgress = 0
+        var bytesReported: Int64 = 0
+        func report() {
+            guard let progress else { return }
+            let bytes = source.bytesRead
+            progress(RunProgress(events: sinceProgress, bytes: bytes - bytesReported))
+            bytesReported = bytes
+        }
         while let event = try source.next() {
             loop.apply(event)
             sinceProgress += 1
             if sinceProgress == Self.progressStride {
-                progress?(sinceProgress)
+                report()
                 sinceProgress = 0
             }
         }
-        progress?(sinceProgress)
+        report()
         loop.finish()
         return loop.result(spec: spec, skipped: source.skipped)
     }

@@ -21,10 +21,10 @@ public struct BacktestSweep: Sendable {
         self.jobs = max(1, jobs)
     }
 
-    /// Runs the sweep. `progress` (called from any thread) gets events replayed since its last
-    /// call, `finished` each run's result as it ends. The first bad record of any run stops the sweep with its error (the other runs
+    /// Runs the sweep. `progress` (called from any thread) gets what a run did since its last
+    /// report (``BacktestRun/RunProgress``), `finished` each run's result as it ends. The first bad record of any run stops the sweep with its error (the other runs
     /// read the same data and would stop at the same record).
-    public func run(source: SourceFactory, progress: (@Sendable (Int) -> Void)? = nil,
+    public func run(source: SourceFactory, progress: (@Sendable (BacktestRun.RunProgress) -> Void)? = nil,
                     finished: (@Sendable (BacktestResult) -> Void)? = nil) throws(MarketDataError) -> [BacktestResult] {
         let specs = settings.runs
         let settings = self.settings

@@ -62,6 +62,7 @@ public struct BinanceCaptureSource: MarketDataSource {
     public var lineNumber: Int { reader.lineNumber }
 
     private let reader: LineReader
+    public var bytesRead: Int64 { reader.bytesRead }
     /// The events of the current line not yet returned.
     private var pending: ContiguousArray<MarketEvent> = []
     private var pendingIndex = 0

@@ -18,6 +18,7 @@ struct CSVRecords {
 
     /// The 1-based number of the last line read (0 before the first).
     var lineNumber: Int { reader.lineNumber }
+    var bytesRead: Int64 { reader.bytesRead }
 
     /// The next line as it is, for a source to read in place (valid until the next call); nil
     /// at the end of the file. Give it to ``split(_:)``, or to ``tookRecord()`` when the source

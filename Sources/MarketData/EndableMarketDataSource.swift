@@ -21,4 +21,5 @@ public struct EndableMarketDataSource: MarketDataSource {
     }
 
     public var skipped: Int { base.skipped }
+    public var bytesRead: Int64 { base.bytesRead }
 }

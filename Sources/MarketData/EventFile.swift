@@ -297,6 +297,7 @@ public final class EventFileWriter {
 public struct EventFileSource: MarketDataSource {
     public let instrument: Instrument
     public var skipped: Int { reader.skipped }
+    public var bytesRead: Int64 { reader.bytesRead }
     private let reader: Reader
 
     public init(path: String, instrument: Instrument, skipBad: Bool = false) throws(MarketDataError) {
@@ -327,6 +328,8 @@ public struct EventFileSource: MarketDataSource {
         let skipBad: Bool
         private(set) var skipped = 0
         private let fd: Int32
+        /// Bytes of the file read so far.
+        var bytesRead: Int64 { max(0, Int64(lseek(fd, 0, SEEK_CUR))) }
         private let buffer: UnsafeMutableRawPointer
         private let capacity = 4096 * EventFile.recordSize
         /// Unread bytes are `buffer[start..<end]`.

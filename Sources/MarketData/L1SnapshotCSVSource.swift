@@ -52,6 +52,7 @@ public struct L1SnapshotCSVSource: MarketDataSource {
     public var lineNumber: Int { records.lineNumber }
 
     private var records: CSVRecords
+    public var bytesRead: Int64 { records.bytesRead }
     /// The fields of the current record.
     private var fields: CSVFields { records.fields }
     /// The quote of a row whose trade was just returned.

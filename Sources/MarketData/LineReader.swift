@@ -25,6 +25,9 @@ final class LineReader {
     static let maxLineLength = 64 << 20
 
     private let fd: Int32
+
+    /// Bytes of the file read so far (the descriptor's offset: compressed bytes for gzip).
+    var bytesRead: Int64 { max(0, Int64(lseek(fd, 0, SEEK_CUR))) }
     private let inflater: GzipInflater?
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int

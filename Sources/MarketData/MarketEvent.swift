@@ -26,6 +26,13 @@ public protocol MarketDataSource {
     mutating func next() throws(MarketDataError) -> MarketEvent?
     /// Bad records skipped so far.
     var skipped: Int { get }
+    /// How much of its file the source has read, in bytes of the file as stored (compressed
+    /// bytes for a gzip file), for progress; 0 for a source that reads no file.
+    var bytesRead: Int64 { get }
+}
+
+extension MarketDataSource {
+    public var bytesRead: Int64 { 0 }
 }
 
 /// A record a source cannot read: the file, the line (1-based; 0 for the file as a whole) and

@@ -31,6 +31,7 @@ public struct TradesCSVSource: MarketDataSource {
     public var lineNumber: Int { records.lineNumber }
 
     private var records: CSVRecords
+    public var bytesRead: Int64 { records.bytesRead }
     /// The fields of the current record.
     private var fields: CSVFields { records.fields }
 

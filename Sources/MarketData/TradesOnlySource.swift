@@ -15,6 +15,7 @@ public struct TradesOnlySource<Base: MarketDataSource>: MarketDataSource {
     }
 
     public var skipped: Int { base.skipped }
+    public var bytesRead: Int64 { base.bytesRead }
 
     public mutating func next() throws(MarketDataError) -> MarketEvent? {
         while let event = try base.next() {

@@ -98,7 +98,9 @@ struct BacktestCommand: ParsableCommand {
         let sweep = BacktestSweep(settings: settings, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let runs = settings.runs.count
         let total = format == .synthetic ? recording.days * recording.eventsPerDay * runs : nil
-        let progress = BacktestProgress(totalEvents: total, runs: runs)
+        let fileSize = format == .synthetic ? nil
+            : (try? FileManager.default.attributesOfItem(atPath: recording.data ?? "")[.size] as? NSNumber)?.int64Value
+        let progress = BacktestProgress(totalEvents: total, fileSize: fileSize, runs: runs)
         progress.start()
         let started = ContinuousClock.now
         let results: [BacktestResult]

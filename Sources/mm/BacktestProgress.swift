@@ -1,31 +1,22 @@
+import Backtest
 import Foundation
 import Synchronization
 
-/// The progress bar of `mm backtest` on standard error: redrawn a few times a second while a
-/// terminal shows it, nothing at all otherwise.
+/// The progress bar of `mm backtest` on standard error (the share done of ``SweepProgress``):
+/// redrawn a few times a second while a terminal shows it, nothing at all otherwise.
 final class BacktestProgress: Sendable {
-    /// Events replayed so far, over all runs.
-    private let events = Atomic<Int>(0)
-    private let runsDone = Atomic<Int>(0)
+    let sweep: SweepProgress
     private let finished = Atomic<Bool>(false)
-    /// Events of all runs together, when known.
-    private let total: Int?
-    private let runs: Int
     let enabled: Bool
 
-    init(totalEvents: Int?, runs: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
-        total = totalEvents
-        self.runs = runs
+    init(totalEvents: Int?, fileSize: Int64?, runs: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+        sweep = SweepProgress(totalEvents: totalEvents, fileSize: fileSize, runs: runs)
         self.enabled = enabled
     }
 
-    func add(_ n: Int) {
-        events.add(n, ordering: .relaxed)
-    }
+    func add(_ step: BacktestRun.RunProgress) { sweep.add(step) }
 
-    func runFinished() {
-        runsDone.add(1, ordering: .relaxed)
-    }
+    func runFinished() { sweep.runFinished() }
 
     /// Draws until ``end()``, on a thread of its own.
     func start() {
@@ -46,14 +37,14 @@ final class BacktestProgress: Sendable {
     }
 
     private func draw() {
-        let n = events.load(ordering: .relaxed)
+        let n = sweep.events
         let width = 30
-        let fraction = total.map { $0 > 0 ? min(1, Double(n) / Double($0)) : 1 }
+        let fraction = sweep.fraction
         let filled = fraction.map { Int($0 * Double(width)) } ?? (n / (1 << 18)) % (width + 1)
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let percent = fraction.map { String(format: "%3.0f%% ", $0 * 100) } ?? ""
         let line = "\r\u{1B}[K[\(bar)] \(percent)\(String(format: "%.1f", Double(n) / 1e6)) M events, "
-            + "\(runsDone.load(ordering: .relaxed))/\(runs) runs"
+            + "\(sweep.finishedRuns)/\(sweep.runs) runs"
         FileHandle.standardError.write(Data(line.utf8))
     }
 }
