@@ -10,7 +10,8 @@ import Risk
 /// market, queue position by Rc and the queue model) through ``Engine/InProcessRun``, with the
 /// event's own time as `now`; so a run depends on its data and settings only, never on the
 /// wall clock. At the end every working order is canceled and the position is marked at the
-/// last mid. Days are UTC calendar days of market time.
+/// last mid. Days are UTC calendar days of market time; a day of less than an hour of it is
+/// listed but left out of the mean of the days (``DayFigures/isShort``).
 public struct BacktestRun: Sendable {
     public let spec: BacktestRunSpec
     public let configuration: MarketMakerConfiguration
@@ -162,7 +163,8 @@ public struct BacktestRun: Sendable {
                                        volumeLots: p.volume - startVolume, maxNetPosition: run.peakPosition,
                                        maxIntradayLossTicks: dayLoss, stopEvents: stops - startStops,
                                        rebateRatio: run.maker.configuration.fees.rebateRatio, money: p.money)
-            days.append(DayFigures(date: CivilDate(daysSinceEpoch: day).description, events: dayEvents, figures: figures))
+            days.append(DayFigures(date: CivilDate(daysSinceEpoch: day).description, events: dayEvents,
+                                   marketTime: dayLastTime - dayFirstTime, figures: figures))
             series.record(point(tradingTimeBefore + (dayLastTime - dayFirstTime), at: dayLastTime, dayEnd: true), force: true)
         }
 

@@ -60,6 +60,17 @@ public struct DayFigures: Codable, Sendable, Equatable {
     public var date: String
     /// Market events of the day.
     public var events: Int
+    /// Market time (ns) from the day's first event to its last.
+    public var marketTime: Int64
+    /// Whether the day is shorter than ``minimumLength`` of market time: a recording that
+    /// starts just before midnight or ends just after it. Such a day is listed, but left out of
+    /// the mean of the days (``AverageFigures``), where its near-zero figures would count as
+    /// much as a whole day's.
+    public var isShort: Bool { marketTime < Self.minimumLength }
+    /// The shortest day that counts in the mean of the days: one hour of market time.
+    public static let minimumLength: Int64 = 3_600_000_000_000
+    /// The date, with `(short*)` after a short day's.
+    public var label: String { isShort ? date + " (short*)" : date }
     /// Profit is the change over the day (from the previous day's close to this one's, both
     /// marked at the mid); the maxima are within the day, the position carried in included.
     public var figures: StudyFigures
@@ -80,9 +91,12 @@ public struct AverageFigures: Codable, Sendable, Equatable {
     public var maxIntradayLoss: Double
     public var stopEvents: Double
 
-    /// The means over `days` (nil when there are none).
-    public init?(_ days: [DayFigures]) {
-        guard !days.isEmpty else { return nil }
+    /// The means over `days` that are not short (``DayFigures/isShort``), or over all of them
+    /// when every one is; nil when there are none.
+    public init?(_ all: [DayFigures]) {
+        guard !all.isEmpty else { return nil }
+        let whole = all.filter { !$0.isShort }
+        let days = whole.isEmpty ? all : whole
         let n = Double(days.count)
         func mean(_ f: (StudyFigures) -> Double) -> Double { days.reduce(0) { $0 + f($1.figures) } / n }
         self.days = days.count

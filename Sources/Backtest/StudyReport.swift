@@ -60,7 +60,8 @@ public struct StudyReport: Sendable {
             <p class="note">Trading profit p is realized plus the open position marked at the mid; fees f are what the fills cost
             (negative: rebates); net = p - (1 - k) f with rebate ratio k = \(StudyTables.number(document.settings.rebateRatio, decimals: 2));
             the break-even rebate is k<sub>c</sub> = 1 - p / f (n/a when no fees were paid). Days are UTC days of market time;
-            a day's profit runs from the previous day's close to its own.</p>
+            a day's profit runs from the previous day's close to its own; a day of less than an hour of market time (short*)
+            is listed but left out of the mean of the days.</p>
             <p class="note">\(escape(document.performance.text))</p>
 
             """
@@ -74,7 +75,7 @@ public struct StudyReport: Sendable {
                 var rows: [[String]] = []
                 var means: Set<Int> = []
                 for r in runs {
-                    for d in r.days { rows.append([StudyTables.rc(r.run.rankCoefficient), d.date] + StudyTables.cells(d.figures)) }
+                    for d in r.days { rows.append([StudyTables.rc(r.run.rankCoefficient), d.label] + StudyTables.cells(d.figures)) }
                     if let a = r.average {
                         means.insert(rows.count)
                         rows.append([StudyTables.rc(r.run.rankCoefficient), "mean of \(a.days) days"] + StudyTables.cells(a))

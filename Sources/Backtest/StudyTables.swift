@@ -59,10 +59,13 @@ public enum StudyTables {
             out.append(title(stopLimit: stop) + ", per day and the mean of the days")
             var days = TextTable(header: ["Rc", "day"] + header.dropFirst())
             for r in runs {
-                for d in r.days { days.append([rc(r.run.rankCoefficient), d.date] + cells(d.figures)) }
+                for d in r.days { days.append([rc(r.run.rankCoefficient), d.label] + cells(d.figures)) }
                 if let a = r.average { days.append([rc(r.run.rankCoefficient), "mean of \(a.days)"] + cells(a)) }
             }
             out += days.lines()
+            if runs.contains(where: { $0.days.contains(where: \.isShort) }) {
+                out.append("* under an hour of market time: left out of the mean of the days")
+            }
             out.append("")
         }
         return out
