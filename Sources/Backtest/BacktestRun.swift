@@ -10,8 +10,8 @@ import Risk
 /// market, queue position by Rc and the queue model) through ``Engine/InProcessRun``, with the
 /// event's own time as `now`; so a run depends on its data and settings only, never on the
 /// wall clock. At the end every working order is canceled and the position is marked at the
-/// last mid. Days are UTC calendar days of market time; a day of less than an hour of it is
-/// listed but left out of the mean of the days (``DayFigures/isShort``).
+/// last mid. Days are UTC calendar days of market time; a day too short to compare with the
+/// others is listed but left out of the mean of the days (``DayFigures/markShort(_:)``).
 public struct BacktestRun: Sendable {
     public let spec: BacktestRunSpec
     public let configuration: MarketMakerConfiguration
@@ -180,6 +180,8 @@ public struct BacktestRun: Sendable {
                                        volumeLots: summary.volumeLots, maxNetPosition: summary.maxNetPosition,
                                        maxIntradayLossTicks: run.maker.statistics.maxIntradayLoss, stopEvents: summary.stopEvents,
                                        rebateRatio: summary.rebateRatio, money: p.money)
+            var days = self.days
+            DayFigures.markShort(&days)
             return BacktestResult(run: spec, events: events, skippedRecords: skipped, figures: figures, days: days,
                                   average: AverageFigures(days), summary: summary, series: series.points)
         }

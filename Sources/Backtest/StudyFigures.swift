@@ -62,13 +62,23 @@ public struct DayFigures: Codable, Sendable, Equatable {
     public var events: Int
     /// Market time (ns) from the day's first event to its last.
     public var marketTime: Int64
-    /// Whether the day is shorter than ``minimumLength`` of market time: a recording that
-    /// starts just before midnight or ends just after it. Such a day is listed, but left out of
-    /// the mean of the days (``AverageFigures``), where its near-zero figures would count as
+    /// Whether the day is too short to count in the mean of the days (``markShort(_:)``): a
+    /// recording that starts just before midnight or ends just after it. Such a day is listed,
+    /// but left out of the mean (``AverageFigures``), where its near-zero figures would count as
     /// much as a whole day's.
-    public var isShort: Bool { marketTime < Self.minimumLength }
-    /// The shortest day that counts in the mean of the days: one hour of market time.
+    public var isShort = false
+    /// The market time a day needs to count in the mean: an hour.
     public static let minimumLength: Int64 = 3_600_000_000_000
+
+    /// Marks the days shorter than ``minimumLength``, or than a tenth of the longest day when
+    /// that is less (a recording of less than ten hours: its days count from a tenth of the
+    /// longest on, so a capture of 50 minutes that crosses midnight by a second has one day that
+    /// counts and one that does not).
+    public static func markShort(_ days: inout [DayFigures]) {
+        let longest = days.map(\.marketTime).max() ?? 0
+        let minimum = min(minimumLength, longest / 10)
+        for i in days.indices { days[i].isShort = days[i].marketTime < minimum }
+    }
     /// The date, with `(short*)` after a short day's.
     public var label: String { isShort ? date + " (short*)" : date }
     /// Profit is the change over the day (from the previous day's close to this one's, both

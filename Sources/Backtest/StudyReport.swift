@@ -60,8 +60,8 @@ public struct StudyReport: Sendable {
             <p class="note">Trading profit p is realized plus the open position marked at the mid; fees f are what the fills cost
             (negative: rebates); net = p - (1 - k) f with rebate ratio k = \(StudyTables.number(document.settings.rebateRatio, decimals: 2));
             the break-even rebate is k<sub>c</sub> = 1 - p / f (n/a when no fees were paid). Days are UTC days of market time;
-            a day's profit runs from the previous day's close to its own; a day of less than an hour of market time (short*)
-            is listed but left out of the mean of the days.</p>
+            a day's profit runs from the previous day's close to its own; a day of less than an hour of market time, or of a
+            tenth of the longest day when that is less (short*), is listed but left out of the mean of the days.</p>
             <p class="note">\(escape(document.performance.text))</p>
 
             """

@@ -64,7 +64,7 @@ public enum StudyTables {
             }
             out += days.lines()
             if runs.contains(where: { $0.days.contains(where: \.isShort) }) {
-                out.append("* under an hour of market time: left out of the mean of the days")
+                out.append("* short (under an hour of market time, or a tenth of the longest day): left out of the mean of the days")
             }
             out.append("")
         }

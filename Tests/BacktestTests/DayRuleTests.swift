@@ -3,8 +3,9 @@ import MarketData
 import Testing
 @testable import Backtest
 
-/// A day of less than an hour of market time (data that crosses midnight by a few seconds) is
-/// listed, marked short, and left out of the mean of the days.
+/// A day of less than an hour of market time, or of a tenth of the longest day when that is less
+/// (data that crosses midnight by a few seconds), is listed, marked short, and left out of the
+/// mean of the days.
 struct DayRuleTests {
     /// 2024-08-08 00:00:00 UTC.
     static let midnight: Int64 = 1_723_075_200 * 1_000_000_000
@@ -36,18 +37,29 @@ struct DayRuleTests {
         // The tables mark it and say why.
         let lines = StudyTables.lines([result])
         #expect(lines.contains { $0.contains("2024-08-09 (short*)") })
-        #expect(lines.contains("* under an hour of market time: left out of the mean of the days"))
+        #expect(lines.contains { $0.hasPrefix("* short") && $0.hasSuffix("left out of the mean of the days") })
     }
 
-    @Test func whenEveryDayIsShortTheMeanIsOverAll() throws {
-        let day = Self.midnight
-        let events = Self.trades(from: day + 86_390 * 1_000_000_000, to: day + 86_399 * 1_000_000_000, step: 1_000_000_000)
-            + Self.trades(from: day + 86_400 * 1_000_000_000, to: day + 86_410 * 1_000_000_000, step: 1_000_000_000)
+    /// A 50-minute capture that crosses midnight by a second: the first day counts (a tenth of
+    /// the longest is the minimum then), the second does not.
+    @Test func aShortRecordingCountsFromATenthOfItsLongestDay() throws {
+        let day = Self.midnight + 86_400 * 1_000_000_000
+        let events = Self.trades(from: day - 3_000 * 1_000_000_000, to: day - 1_000_000_000, step: 1_000_000_000)
+            + Self.trades(from: day, to: day + 1_000_000_000, step: 500_000_000)
         let result = Self.run(events)
-        #expect(result.days.count == 2 && result.days.allSatisfy(\.isShort))
-        #expect(try #require(result.average).days == 2)
-        // An hour exactly is a whole day.
-        let hour = Self.run(Self.trades(from: day, to: day + DayFigures.minimumLength, step: 60_000_000_000))
-        #expect(hour.days.map(\.isShort) == [false])
+        #expect(result.days.map(\.isShort) == [false, true])
+        #expect(try #require(result.average).days == 1)
+        // An hour exactly is never short; days of one event each are none of them short.
+        var days = [DayFigures(date: "a", events: 1, marketTime: DayFigures.minimumLength, figures: result.days[0].figures),
+                    DayFigures(date: "b", events: 1, marketTime: 100 * DayFigures.minimumLength, figures: result.days[0].figures)]
+        DayFigures.markShort(&days)
+        #expect(days.map(\.isShort) == [false, false])
+        days[0].marketTime = DayFigures.minimumLength - 1
+        DayFigures.markShort(&days)
+        #expect(days.map(\.isShort) == [true, false])
+        var single = [DayFigures(date: "a", events: 1, marketTime: 0, figures: result.days[0].figures),
+                      DayFigures(date: "b", events: 1, marketTime: 0, figures: result.days[0].figures)]
+        DayFigures.markShort(&single)
+        #expect(single.map(\.isShort) == [false, false])
     }
 }
