@@ -120,6 +120,7 @@ public struct BacktestRun: Sendable {
             events += 1
             dayEvents += 1
             dayLastTime = now
+            series.observe(profitTicks: profit, fees: run.maker.positions.fees, position: run.peakPosition, lossTicks: dayLoss)
             let tradingTime = tradingTimeBefore + (now - dayFirstTime)
             if series.wants(tradingTime) { series.record(point(tradingTime, at: now, dayEnd: false)) }
         }
@@ -130,10 +131,15 @@ public struct BacktestRun: Sendable {
         func point(_ tradingTime: Int64, at time: Int64, dayEnd: Bool) -> SeriesPoint {
             let p = run.maker.positions
             let profit = self.profit, loss = dayLoss
+            let money = { StudyFigures.currency(p.money($0)) }
             return SeriesPoint(tradingTime: tradingTime, time: time, profitTicks: profit,
-                               profit: StudyFigures.currency(p.money(profit)), fees: p.fees,
+                               profit: money(profit), fees: p.fees,
                                dayMaxPosition: run.peakPosition, dayMaxLossTicks: loss,
-                               dayMaxLoss: StudyFigures.currency(p.money(loss)), dayEnd: dayEnd)
+                               dayMaxLoss: money(loss), dayEnd: dayEnd,
+                               profitRange: series.pendingProfit.range(money, current: profit),
+                               feesRange: series.pendingFees.range(StudyFigures.currency, current: p.fees),
+                               dayMaxPositionRange: series.pendingPosition.range({ Double($0) }, current: run.peakPosition),
+                               dayMaxLossRange: series.pendingLoss.range(money, current: loss))
         }
 
         /// The market maker's worst loss today, once it has marked a price today.

@@ -27,14 +27,13 @@ public struct StudyCharts: Sendable {
             }
         }
         var charts: [Named] = []
-        let kinds: [(name: String, title: String, y: String, value: (SeriesPoint, BacktestResult) -> Double)] = [
-            ("profit", "Cumulative trading profit", "trading profit (\(currency))",
-             { p, _ in p.profit }),
-            ("fees", "Cumulative fees", "fees paid (\(currency))", { p, _ in StudyFigures.currency(p.fees) }),
-            ("max-position", "Intraday maximum net position", "largest |net position| today (lots)",
-             { p, _ in Double(p.dayMaxPosition) }),
-            ("max-loss", "Intraday maximum loss", "worst drop of profit today (\(currency))",
-             { p, _ in p.dayMaxLoss }),
+        // Each point stands for a bucket of events: its lowest and highest value are drawn, in
+        // the order they came, so a thinned series keeps every extreme the tables report.
+        let kinds: [(name: String, title: String, y: String, range: (SeriesPoint) -> SeriesRange)] = [
+            ("profit", "Cumulative trading profit", "trading profit (\(currency))", \.profitRange),
+            ("fees", "Cumulative fees", "fees paid (\(currency))", \.feesRange),
+            ("max-position", "Intraday maximum net position", "largest |net position| today (lots)", \.dayMaxPositionRange),
+            ("max-loss", "Intraday maximum loss", "worst drop of profit today (\(currency))", \.dayMaxLossRange),
         ]
         for stop in StudyTables.stopSettings(results) {
             let runs = results.filter { $0.run.stopLimit == stop }
@@ -42,7 +41,9 @@ public struct StudyCharts: Sendable {
             for kind in kinds {
                 let series = runs.enumerated().map { i, r in
                     ChartSeries(name: "Rc \(StudyTables.rc(r.run.rankCoefficient))", color: ChartColor.palette[i % ChartColor.palette.count],
-                                points: r.series.map { ChartPoint(x: Double($0.tradingTime) / divisor, y: kind.value($0, r)) })
+                                points: r.series.flatMap { p in
+                                    kind.range(p).inOrder.map { ChartPoint(x: Double(p.tradingTime) / divisor, y: $0) }
+                                })
                 }
                 charts.append(Named(name: "\(kind.name)-\(stop == nil ? "without" : "with")-stop",
                                     chart: LineChart(title: kind.title + suffix, xLabel: xLabel, yLabel: kind.y,

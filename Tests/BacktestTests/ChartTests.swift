@@ -33,6 +33,32 @@ struct ChartTests {
         }
     }
 
+    /// Charts of thinned series (8 points a run) still reach the extremes the tables report:
+    /// the largest |net position| and the largest intraday loss, and the lowest and highest
+    /// profit of the run.
+    @Test func chartsKeepTheTablesExtremes() throws {
+        var settings = TestData.feeSettings(stop: nil, rcs: [0.5])
+        settings.seriesCapacity = 8
+        let market = TestData.synthetic(days: 2, eventsPerDay: 20_000)
+        let results = try BacktestSweep(settings: settings, jobs: 1).run { SyntheticMarket(market) }
+        let result = try #require(results.first)
+        #expect(result.series.count <= 8)
+        let charts = StudyCharts(results: results, symbol: "SYNTH").charts
+        func highest(_ name: String) throws -> Double {
+            try #require(charts.first { $0.name == name }).chart.series.flatMap(\.points).map(\.y).max()!
+        }
+        #expect(try highest("max-position-without-stop") == Double(result.figures.maxNetPosition))
+        #expect(try highest("max-loss-without-stop") == result.figures.maxIntradayLoss)
+        // The same run with room for a million points: the profit chart's lowest and highest
+        // values are the same.
+        var full = settings
+        full.seriesCapacity = 1 << 20
+        let fine = try #require(try BacktestSweep(settings: full, jobs: 1).run { SyntheticMarket(market) }.first)
+        let profits = fine.series.flatMap { [$0.profitRange.low, $0.profitRange.high] }
+        let chart = try #require(charts.first { $0.name == "profit-without-stop" }).chart.series.flatMap(\.points).map(\.y)
+        #expect(chart.max() == profits.max() && chart.min() == profits.min())
+    }
+
     @Test func svgIsWellFormedAndLabelled() throws {
         let svg = SVGChartWriter().svg(Self.chart)
         let parser = XMLParser(data: Data(svg.utf8))

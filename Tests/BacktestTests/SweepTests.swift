@@ -98,16 +98,60 @@ struct SweepTests {
         }
     }
 
+    /// A point as a run builds it: the extremes since the last kept point, then the values.
+    static func point(_ recorder: SeriesRecorder, t: Int, profit: Int64, dayEnd: Bool = false) -> SeriesPoint {
+        let same = { (v: Int64) in Double(v) }
+        return SeriesPoint(tradingTime: Int64(t), time: Int64(t), profitTicks: profit, profit: Double(profit), fees: 0, dayMaxPosition: 0,
+                           dayMaxLossTicks: 0, dayMaxLoss: 0, dayEnd: dayEnd,
+                           profitRange: recorder.pendingProfit.range(same, current: profit),
+                           feesRange: recorder.pendingFees.range(same, current: 0),
+                           dayMaxPositionRange: recorder.pendingPosition.range(same, current: 0),
+                           dayMaxLossRange: recorder.pendingLoss.range(same, current: 0))
+    }
+
     @Test func seriesStayBounded() {
         var recorder = SeriesRecorder(capacity: 16, interval: 1)
         for t in 0..<10_000 {
-            let point = SeriesPoint(tradingTime: Int64(t), time: Int64(t), profitTicks: Int64(t), profit: 0, fees: 0, dayMaxPosition: 0,
-                                    dayMaxLossTicks: 0, dayMaxLoss: 0, dayEnd: t == 5_000)
+            recorder.observe(profitTicks: Int64(t), fees: 0, position: 0, lossTicks: 0)
+            let point = Self.point(recorder, t: t, profit: Int64(t), dayEnd: t == 5_000)
             if recorder.wants(point.tradingTime) || point.dayEnd { recorder.record(point, force: point.dayEnd) }
         }
         #expect(recorder.points.count <= 16 && recorder.points.count >= 8)
         #expect(recorder.points.first?.tradingTime == 0)
         #expect(recorder.points.contains { $0.dayEnd })
         #expect(zip(recorder.points, recorder.points.dropFirst()).allSatisfy { $0.tradingTime < $1.tradingTime })
+    }
+
+    /// However far the series is thinned, the highest and the lowest value of the whole run are
+    /// in the points' ranges, in the order they came.
+    @Test func thinnedSeriesKeepEveryExtreme() {
+        var recorder = SeriesRecorder(capacity: 8, interval: 1)
+        var values: [Int64] = []
+        for t in 0..<20_000 {
+            // A slow wave with one spike up and one dip down between samples.
+            let v: Int64 = t == 3_333 ? 1_000_000 : t == 7_777 ? -500_000 : Int64((t % 1_000) - 500)
+            values.append(v)
+            recorder.observe(profitTicks: v, fees: 0, position: 0, lossTicks: 0)
+            if recorder.wants(Int64(t)) { recorder.record(Self.point(recorder, t: t, profit: v)) }
+        }
+        let points = recorder.points
+        #expect(points.count <= 8)
+        #expect(points.map(\.profitRange.high).max() == 1_000_000)
+        #expect(points.map(\.profitRange.low).min() == -500_000)
+        // The spike's bucket comes before the dip's, or they share one with the high first.
+        let spike = points.firstIndex { $0.profitRange.high == 1_000_000 }!
+        let dip = points.firstIndex { $0.profitRange.low == -500_000 }!
+        #expect(spike < dip || (spike == dip && !points[spike].profitRange.lowFirst))
+        // Every value observed lies within the range of the bucket that holds it.
+        let overall = points.dropFirst().reduce(points[0].profitRange) { $0.merged(with: $1.profitRange) }
+        #expect(overall.low == Double(values.min()!) && overall.high == Double(values.max()!))
+    }
+
+    @Test func rangesMergeInTimeOrder() {
+        let a = SeriesRange(low: 1, high: 5, lowFirst: true), b = SeriesRange(low: 0, high: 3, lowFirst: false)
+        #expect(a.merged(with: b) == SeriesRange(low: 0, high: 5, lowFirst: false))  // high in a, low in b
+        #expect(b.merged(with: a) == SeriesRange(low: 0, high: 5, lowFirst: true))   // low in b (earlier), high in a
+        #expect(a.merged(with: SeriesRange(2)) == a)
+        #expect(SeriesRange(low: 1, high: 5, lowFirst: false).inOrder == [5, 1] && SeriesRange(2).inOrder == [2])
     }
 }
