@@ -120,7 +120,7 @@ public struct BacktestRun: Sendable {
             events += 1
             dayEvents += 1
             dayLastTime = now
-            series.observe(profitTicks: profit, fees: run.maker.positions.fees, position: run.peakPosition, lossTicks: dayLoss)
+            series.observe(profitTicks: profit, fees: run.maker.positions.fees)
             let tradingTime = tradingTimeBefore + (now - dayFirstTime)
             if series.wants(tradingTime) { series.record(point(tradingTime, at: now, dayEnd: false)) }
         }
@@ -138,8 +138,9 @@ public struct BacktestRun: Sendable {
                                dayMaxLoss: money(loss), dayEnd: dayEnd,
                                profitRange: series.pendingProfit.range(money, current: profit),
                                feesRange: series.pendingFees.range(StudyFigures.currency, current: p.fees),
-                               dayMaxPositionRange: series.pendingPosition.range({ Double($0) }, current: run.peakPosition),
-                               dayMaxLossRange: series.pendingLoss.range(money, current: loss))
+                               // Both are running maxima within the day: a bucket's highest is its last.
+                               dayMaxPositionRange: SeriesRange(Double(run.peakPosition)),
+                               dayMaxLossRange: SeriesRange(money(loss)))
         }
 
         /// The market maker's worst loss today, once it has marked a price today.

@@ -121,18 +121,16 @@ public struct SeriesRecorder: Sendable, Equatable {
         points.reserveCapacity(capacity)
     }
 
-    /// The extremes since the last kept point: profit (ticks x lots), fees (``Market/Money``),
-    /// the day's maximum |net position| and maximum loss (ticks x lots).
-    var pendingProfit = PendingRange(), pendingFees = PendingRange(), pendingPosition = PendingRange(),
-        pendingLoss = PendingRange()
+    /// The extremes since the last kept point: profit (ticks x lots) and fees (``Market/Money``).
+    /// The day's maximum |net position| and maximum loss need none: they are running maxima
+    /// within a day and a day's last event is always a point, so a bucket's highest is its last.
+    var pendingProfit = PendingRange(), pendingFees = PendingRange()
 
     /// Takes in one event's values, for the extremes of the bucket it falls in.
     @inline(__always)
-    mutating func observe(profitTicks: Int64, fees: Int64, position: Int64, lossTicks: Int64) {
+    mutating func observe(profitTicks: Int64, fees: Int64) {
         pendingProfit.observe(profitTicks)
         pendingFees.observe(fees)
-        pendingPosition.observe(position)
-        pendingLoss.observe(lossTicks)
     }
 
     /// Whether a point at `tradingTime` would be kept (cheap: call before building the point).
@@ -143,8 +141,6 @@ public struct SeriesRecorder: Sendable, Equatable {
         guard force || point.tradingTime >= next else { return }
         pendingProfit.reset()
         pendingFees.reset()
-        pendingPosition.reset()
-        pendingLoss.reset()
         if let last = points.last, last.tradingTime == point.tradingTime {
             var point = point
             point.profitRange = last.profitRange.merged(with: point.profitRange)

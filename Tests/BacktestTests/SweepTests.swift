@@ -105,14 +105,13 @@ struct SweepTests {
                            dayMaxLossTicks: 0, dayMaxLoss: 0, dayEnd: dayEnd,
                            profitRange: recorder.pendingProfit.range(same, current: profit),
                            feesRange: recorder.pendingFees.range(same, current: 0),
-                           dayMaxPositionRange: recorder.pendingPosition.range(same, current: 0),
-                           dayMaxLossRange: recorder.pendingLoss.range(same, current: 0))
+                           dayMaxPositionRange: SeriesRange(0), dayMaxLossRange: SeriesRange(0))
     }
 
     @Test func seriesStayBounded() {
         var recorder = SeriesRecorder(capacity: 16, interval: 1)
         for t in 0..<10_000 {
-            recorder.observe(profitTicks: Int64(t), fees: 0, position: 0, lossTicks: 0)
+            recorder.observe(profitTicks: Int64(t), fees: 0)
             let point = Self.point(recorder, t: t, profit: Int64(t), dayEnd: t == 5_000)
             if recorder.wants(point.tradingTime) || point.dayEnd { recorder.record(point, force: point.dayEnd) }
         }
@@ -131,7 +130,7 @@ struct SweepTests {
             // A slow wave with one spike up and one dip down between samples.
             let v: Int64 = t == 3_333 ? 1_000_000 : t == 7_777 ? -500_000 : Int64((t % 1_000) - 500)
             values.append(v)
-            recorder.observe(profitTicks: v, fees: 0, position: 0, lossTicks: 0)
+            recorder.observe(profitTicks: v, fees: 0)
             if recorder.wants(Int64(t)) { recorder.record(Self.point(recorder, t: t, profit: v)) }
         }
         let points = recorder.points
