@@ -66,6 +66,13 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
+    /// `day` (days since the epoch), or the Monday after it when it is a Saturday or Sunday.
+    public static func weekday(onOrAfter day: Int64) -> Int64 {
+        var d = day
+        while CivilDate(daysSinceEpoch: d).weekday % 6 == 0 { d += 1 }
+        return d
+    }
+
     public static func < (a: CivilDate, b: CivilDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }

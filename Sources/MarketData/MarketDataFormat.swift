@@ -16,12 +16,18 @@ public enum MarketDataFormat: String, CaseIterable, Sendable {
     /// The seeded synthetic market with its default parameters, for the given instrument
     /// (``SyntheticMarket``); needs no file.
     case synthetic
+    /// The seeded large-tick market of the queue-reactive model, for the given instrument
+    /// (``QueueReactiveMarket``); needs no file.
+    case queueReactive = "queue-reactive"
+
+    /// Whether the market is generated (no file).
+    public var isGenerated: Bool { self == .synthetic || self == .queueReactive }
 }
 
 /// Opens a source of `format` for `path` (inflated on the fly when it ends with `.gz`), reading
 /// prices and sizes in ticks and lots of `instrument`; with `skipBad` bad records are skipped
-/// and counted rather than thrown. `.synthetic` ignores `path` and `skipBad` and generates
-/// ``SyntheticMarket/Parameters`` defaults for `instrument`. A file that cannot be opened throws
+/// and counted rather than thrown. `.synthetic` and `.queueReactive` ignore `path` and `skipBad`
+/// and generate their market's default parameters for `instrument`. A file that cannot be opened throws
 /// `MarketDataError(.cannotOpen, path, line 0, "cannot open: <reason>")`.
 public func makeMarketDataSource(format: MarketDataFormat, path: String, instrument: Instrument,
                                  skipBad: Bool = false) throws(MarketDataError) -> any MarketDataSource {
@@ -36,5 +42,7 @@ public func makeMarketDataSource(format: MarketDataFormat, path: String, instrum
         try EventFileSource(path: path, instrument: instrument, skipBad: skipBad)
     case .synthetic:
         SyntheticMarket(SyntheticMarket.Parameters(instrument: instrument))
+    case .queueReactive:
+        QueueReactiveMarket(QueueReactiveMarket.Parameters(instrument: instrument))
     }
 }

@@ -122,7 +122,7 @@ public struct SyntheticMarket: MarketDataSource, Sendable {
         precondition((0...1).contains(p.tradeProbability), "tradeProbability must be in 0...1")
         self.parameters = p
         random = Xoshiro256StarStar(seed: p.seed)
-        calendarDay = Self.weekdayOnOrAfter(p.firstDay.daysSinceEpoch)
+        calendarDay = CivilDate.weekday(onOrAfter: p.firstDay.daysSinceEpoch)
         sessionOpen = calendarDay * 86_400_000_000_000 + p.sessionStart
         slice = (p.sessionEnd - p.sessionStart) / Int64(p.eventsPerDay)
         bid = p.startPrice
@@ -139,7 +139,7 @@ public struct SyntheticMarket: MarketDataSource, Sendable {
             day += 1
             guard day < parameters.days else { return nil }
             eventInDay = 0
-            calendarDay = Self.weekdayOnOrAfter(calendarDay + 1)
+            calendarDay = CivilDate.weekday(onOrAfter: calendarDay + 1)
             sessionOpen = calendarDay * 86_400_000_000_000 + parameters.sessionStart
             bid = max(1, bid + random.integer(in: -10...10))
             quoteDue = true
@@ -219,12 +219,5 @@ public struct SyntheticMarket: MarketDataSource, Sendable {
             quoteDue = true
         }
         return .trade(time: time, price: bid, size: size, aggressor: .sell)
-    }
-
-    /// `day` (days since the epoch), or the Monday after it when it is a Saturday or Sunday.
-    private static func weekdayOnOrAfter(_ day: Int64) -> Int64 {
-        var d = day
-        while CivilDate(daysSinceEpoch: d).weekday % 6 == 0 { d += 1 }
-        return d
     }
 }

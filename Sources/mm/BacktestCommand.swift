@@ -98,7 +98,7 @@ struct BacktestCommand: ParsableCommand {
         let sweep = BacktestSweep(settings: settings, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let runs = settings.runs.count
         let total = format == .synthetic ? recording.days * recording.eventsPerDay * runs : nil
-        let fileSize = format == .synthetic ? nil
+        let fileSize = format.isGenerated ? nil
             : (try? FileManager.default.attributesOfItem(atPath: recording.data ?? "")[.size] as? NSNumber)?.int64Value
         let progress = BacktestProgress(totalEvents: total, fileSize: fileSize, runs: runs)
         progress.start()
@@ -140,9 +140,12 @@ struct BacktestCommand: ParsableCommand {
 
     /// The first line of the output: the data and the settings.
     func describe(format: MarketDataFormat, instrument: Instrument, results: [BacktestResult]) -> String {
-        let data = format == .synthetic
-            ? "synthetic market (seed \(recording.seed), \(recording.days) days of \(recording.eventsPerDay) events)"
-            : "\(recording.data ?? "") (\(format.rawValue)\(tradesOnly ? ", trades only" : ""))"
+        let only = tradesOnly ? ", trades only" : ""
+        let data = switch format {
+        case .synthetic: "synthetic market (seed \(recording.seed), \(recording.days) days of \(recording.eventsPerDay) events\(only))"
+        case .queueReactive: "queue-reactive market (seed \(recording.seed), \(recording.days) days\(only))"
+        default: "\(recording.data ?? "") (\(format.rawValue)\(only))"
+        }
         let events = results.first?.events ?? 0
         let skipped = results.first?.skippedRecords ?? 0
         let fees = (try? maker.fees()).map { "maker fee \(Self.fee($0.maker)), taker fee \(Self.fee($0.taker)), rebate k \(maker.rebate)" } ?? ""

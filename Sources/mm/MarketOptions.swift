@@ -66,20 +66,20 @@ struct MarketDataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Recorded market data to replay.", valueName: "file"))
     var data: String?
 
-    @Option(help: ArgumentHelp("Format of --data: l1csv, trades, binance, events (written by mm convert), or synthetic (a seeded synthetic market; needs no file).",
+    @Option(help: ArgumentHelp("Format of --data: l1csv, trades, binance, events (written by mm convert), synthetic (a seeded synthetic market) or queue-reactive (a seeded large-tick market of the queue-reactive model); the last two need no file.",
                                valueName: "format"))
     var format: MarketDataFormat?
 
     @Flag(help: "Skip and count bad records of --data instead of stopping at the first one.")
     var skipBad = false
 
-    @Option(help: ArgumentHelp("Trading days of the synthetic market.", valueName: "n"))
+    @Option(help: ArgumentHelp("Trading days of a generated market (synthetic, queue-reactive).", valueName: "n"))
     var days = 5
 
     @Option(help: ArgumentHelp("Events a day of the synthetic market.", valueName: "n"))
     var eventsPerDay = 100_000
 
-    @Option(help: ArgumentHelp("Seed of the synthetic market.", valueName: "n"))
+    @Option(help: ArgumentHelp("Seed of a generated market.", valueName: "n"))
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Instrument symbol (default: from the recording's format or name, else BTCUSDT and ETHUSDT).",
@@ -95,7 +95,7 @@ struct MarketDataOptions: ParsableArguments {
     func validate() throws {
         guard days > 0 && eventsPerDay > 0 else { throw ValidationError("--days and --events-per-day must be positive") }
         if data != nil && format == nil { throw ValidationError("--data needs --format (l1csv, trades, binance or events)") }
-        if let format, format != .synthetic, data == nil { throw ValidationError("--format \(format.rawValue) needs --data FILE") }
+        if let format, !format.isGenerated, data == nil { throw ValidationError("--format \(format.rawValue) needs --data FILE") }
         if (tickSize != nil || lotSize != nil) && symbol == nil { throw ValidationError("--tick-size and --lot-size go with --symbol") }
         if let t = tickSize, DecimalStep(t) == nil { throw ValidationError("--tick-size must be a positive decimal, got '\(t)'") }
         if let l = lotSize, DecimalStep(l) == nil { throw ValidationError("--lot-size must be a positive decimal, got '\(l)'") }
@@ -119,6 +119,7 @@ struct MarketDataOptions: ParsableArguments {
         let fallback: Instrument?
         switch format {
         case .synthetic: fallback = SyntheticMarket.defaultInstrument
+        case .queueReactive: fallback = QueueReactiveMarket.defaultInstrument
         case .binance: fallback = data.flatMap(Self.binanceInstrument(fromFileName:))
         case .events:
             // The file's header names its instrument; --symbol alone renames it, --tick-size and
@@ -142,12 +143,19 @@ struct MarketDataOptions: ParsableArguments {
         SyntheticMarket.Parameters(instrument: instrument, seed: seed, days: days, eventsPerDay: eventsPerDay)
     }
 
-    /// A new source over the recording (or the synthetic market), from its start. A data file
+    /// The queue-reactive market's parameters for `instrument`.
+    func queueReactive(_ instrument: Instrument) -> QueueReactiveMarket.Parameters {
+        QueueReactiveMarket.Parameters(instrument: instrument, seed: seed, days: days)
+    }
+
+    /// A new source over the recording (or a generated market), from its start. A data file
     /// that cannot be opened throws its `MarketDataError`.
     func source(format: MarketDataFormat, instrument: Instrument) throws(MarketDataError) -> any MarketDataSource {
-        format == .synthetic
-            ? SyntheticMarket(synthetic(instrument))
-            : try makeMarketDataSource(format: format, path: data ?? "", instrument: instrument, skipBad: skipBad)
+        switch format {
+        case .synthetic: SyntheticMarket(synthetic(instrument))
+        case .queueReactive: QueueReactiveMarket(queueReactive(instrument))
+        default: try makeMarketDataSource(format: format, path: data ?? "", instrument: instrument, skipBad: skipBad)
+        }
     }
 
     /// `usdm_btcusdt_20240808.gz` -> BTCUSDT, when the name holds a known symbol.

@@ -103,7 +103,7 @@ struct MarketDataSourceTests {
 
     @Test func missingFileNamesThePathAndTheReason() {
         let path = "/nonexistent/dir/trades.csv"
-        for format in MarketDataFormat.allCases where format != .synthetic {
+        for format in MarketDataFormat.allCases where !format.isGenerated {
             let e = SourceTestFiles.error { _ = try makeMarketDataSource(format: format, path: path, instrument: Self.instrument) }
             #expect(e == MarketDataError(.cannotOpen, path: path, line: 0, reason: "cannot open: No such file or directory"))
         }
@@ -113,7 +113,7 @@ struct MarketDataSourceTests {
     }
 
     @Test func factoryOpensEachFormat() throws {
-        #expect(MarketDataFormat.allCases.map(\.rawValue) == ["l1csv", "trades", "binance", "events", "synthetic"])
+        #expect(MarketDataFormat.allCases.map(\.rawValue) == ["l1csv", "trades", "binance", "events", "synthetic", "queue-reactive"])
         let l1 = SourceTestFiles.write("2024-08-08 09:00:00,100,1,100.5,2,100,5\n", name: "l1.csv")
         let trades = SourceTestFiles.write("2024-08-08 09:00:00,100,1,B\n", name: "t.csv")
         let binance = SourceTestFiles.write(#"1 {"e":"trade","E":5,"p":"100.5","q":"3","m":true}"# + "\n", name: "b.txt")
@@ -132,6 +132,9 @@ struct MarketDataSourceTests {
         s = try makeMarketDataSource(format: .synthetic, path: "/ignored", instrument: Self.instrument)
         guard case .quote = try s.next() else { Issue.record("synthetic starts with a quote"); return }
         #expect(s.skipped == 0)
+        s = try makeMarketDataSource(format: .queueReactive, path: "/ignored", instrument: Self.instrument)
+        guard case let .quote(_, bid?, _, ask?, _) = try s.next() else { Issue.record("queue-reactive starts with a quote"); return }
+        #expect(ask - bid == 1)
     }
 
     /// Lines: CRLF, a byte-order mark, a last line without LF, blank lines, lines longer than

@@ -16,6 +16,9 @@
 //   50 lots, one without, and one without with a latency of 100 us. Left out, with a line
 //   saying so, when the capture is absent.
 // - The built-in synthetic market (a busier one: 40% of its quotes move the price), one run.
+// - The queue-reactive market generating 1,000,000 model events (limit orders, cancels and
+//   market orders; scaled per model event), alone, beside the synthetic market generating
+//   1,000,000 events; and one run over two days of the queue-reactive market.
 // - The study's sweep (4 Rc x with and without the stop) over 200,000 rows on 1 and on 2
 //   threads: the wall clock per event of all runs shows the speed-up.
 
@@ -273,6 +276,35 @@ let benchmarks: @Sendable () -> Void = {
         var source = SyntheticMarket(synthetic)
         benchmark.startMeasurement()
         let result = try BacktestRun(spec: syntheticSettings.runs[0], settings: syntheticSettings).run(&source)
+        benchmark.stopMeasurement()
+        blackHole(result)
+    }
+
+    Benchmark("Market: queue-reactive model, 1,000,000 model events (per model event)", configuration: perEvent(1_000_000)) { benchmark in
+        var source = QueueReactiveMarket(QueueReactiveMarket.Parameters(days: 1_000))
+        var shown = 0
+        benchmark.startMeasurement()
+        while source.counts.events < 1_000_000, source.next() != nil { shown += 1 }
+        benchmark.stopMeasurement()
+        precondition(source.counts.events >= 1_000_000 && shown > 0, "the model generates")
+        blackHole(shown)
+    }
+    Benchmark("Market: synthetic market, 1,000,000 events (per event)", configuration: perEvent(1_000_000)) { benchmark in
+        var source = SyntheticMarket(SyntheticMarket.Parameters(days: 2, eventsPerDay: 500_000))
+        var n = 0
+        benchmark.startMeasurement()
+        while source.next() != nil { n += 1 }
+        benchmark.stopMeasurement()
+        precondition(n == 1_000_000, "the market generates")
+        blackHole(n)
+    }
+    let queueReactiveSettings = BacktestSettings(maker: MarketMakerConfiguration(instrument: QueueReactiveMarket.defaultInstrument,
+                                                                                 limits: RiskLimits(maxOrderQuantity: 1_000)),
+                                                 rankCoefficients: [0.8], stopLimit: 50)
+    Benchmark("Backtest: queue-reactive market, 2 days, one run (per run)", configuration: configuration(1)) { benchmark in
+        var source = QueueReactiveMarket(QueueReactiveMarket.Parameters(days: 2))
+        benchmark.startMeasurement()
+        let result = try BacktestRun(spec: queueReactiveSettings.runs[0], settings: queueReactiveSettings).run(&source)
         benchmark.stopMeasurement()
         blackHole(result)
     }
