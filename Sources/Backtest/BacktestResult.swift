@@ -16,6 +16,8 @@ public struct BacktestResult: Codable, Sendable, Equatable {
     public var average: AverageFigures?
     /// The end-of-run summary, as `mm paper` reports it (``figures`` is taken from it).
     public var summary: TradingSummary
+    /// Markouts, fills by ladder level and the depletion share of the ladder's fills.
+    public var fillQuality: FillQuality
     /// Sampled values over trading time (see ``SeriesRecorder``).
     public var series: [SeriesPoint]
 }

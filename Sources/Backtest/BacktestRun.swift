@@ -100,6 +100,7 @@ public struct BacktestRun: Sendable {
         var startVolume: Int64 = 0
         var startStops = 0
         var days: [DayFigures] = []
+        var fillQuality = FillQualityTracker()
 
         init(run: InProcessRun<ReplayVenue>, capacity: Int) {
             self.run = run
@@ -116,7 +117,12 @@ public struct BacktestRun: Sendable {
                 let times = Period.times(of: today, length: Period.day)
                 (dayStart, dayEnd) = times.map { ($0.lowerBound, $0.upperBound) } ?? (.max, .min)
             }
+            fillQuality.markOut(before: now, market: run.marketBest)
             run.apply(event)
+            if !run.ladderFills.isEmpty || fillQuality.hasUnchecked {
+                fillQuality.record(run.ladderFills, market: run.marketBest, hasBook: run.marketHasBook)
+                run.clearLadderFills()
+            }
             events += 1
             dayEvents += 1
             dayLastTime = now
@@ -176,6 +182,8 @@ public struct BacktestRun: Sendable {
         }
 
         mutating func finish() {
+            // The fills whose horizons the data reached, at the last mid.
+            fillQuality.markOut(before: dayLastTime &+ 1, market: run.marketBest)
             run.finish(now: dayLastTime)
             if day != .min { closeDay() }
         }
@@ -189,8 +197,10 @@ public struct BacktestRun: Sendable {
                                        rebateRatio: summary.rebateRatio, money: p.money)
             var days = self.days
             DayFigures.markShort(&days)
+            let marketTime = days.reduce(Int64(0)) { $0 + $1.marketTime }
             return BacktestResult(run: spec, events: events, skippedRecords: skipped, figures: figures, days: days,
-                                  average: AverageFigures(days), summary: summary, series: series.points)
+                                  average: AverageFigures(days), summary: summary, fillQuality: fillQuality.quality(marketTime: marketTime),
+                                  series: series.points)
         }
     }
 }

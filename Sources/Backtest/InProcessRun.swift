@@ -1,4 +1,6 @@
 import MakerCore
+import Quoting
+import Market
 import Exchange
 import MarketData
 /// The market maker trading on an in-process venue: each recorded event is applied to the
@@ -51,6 +53,13 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
     public let skipsQuietSteps: Bool
     /// Nanoseconds from a command leaving the market maker to its reaching the venue (0: at once).
     public let latency: Int64
+    /// The fills of the ladder's orders (not the stop's flattening orders) since the last
+    /// ``clearLadderFills()``, each with the ladder level its order was placed at.
+    public private(set) var ladderFills: [LadderFill] = []
+    /// The ladder level each working order was placed or last moved at, by order key.
+    private var entryLevels = UInt64Map<Int>(capacity: 64)
+    /// Orders whose level is kept at most (a venue that never ends orders cannot grow it).
+    static var maxEntryLevels: Int { 1 << 14 }
     /// Commands on their way to the venue, with the time each arrives; those before
     /// `inFlightStart` have arrived.
     private var inFlight: [(arrives: Int64, command: VenueCommand)] = []
@@ -156,9 +165,53 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
         peakPosition = abs(maker.positions.position)
     }
 
+    /// Forgets the ladder fills taken.
+    public mutating func clearLadderFills() { ladderFills.removeAll(keepingCapacity: true) }
+
+    /// Notes the ladder level of each new or moved limit order in `commands`: 1 at the best
+    /// price the market maker was last shown on its side, 2 a tick behind it, and so on (0:
+    /// no best price was shown).
+    private mutating func noteLevels() {
+        for command in commands {
+            let key: OrderKey, side: Side, price: Int64
+            switch command {
+            case let .new(k, s, kind, _, p, _) where kind == .limit && !MarketMaker.isFlattening(k): (key, side, price) = (k, s, p)
+            case let .replace(_, k, s, p, _): (key, side, price) = (k, s, p)
+            default: continue
+            }
+            let best = side == .buy ? shownBid : shownAsk
+            let level = best.map { max(1, (side == .buy ? $0 - price : price - $0) &+ 1) } ?? 0
+            if entryLevels.count >= Self.maxEntryLevels { entryLevels = UInt64Map<Int>(capacity: 64) }
+            entryLevels.set(key.rawValue, Int(clamping: level))
+        }
+    }
+
+    /// Records a ladder fill and forgets the levels of orders that ended.
+    private mutating func noteUpdate(_ update: ExecutionUpdate, positionBefore: Int64, now: Int64) {
+        switch update {
+        case let .fill(key, price, _, leaves, _):
+            let traded = maker.positions.position - positionBefore
+            if traded != 0 && !MarketMaker.isFlattening(key) {
+                ladderFills.append(LadderFill(time: now, side: traded > 0 ? .buy : .sell, price: price, quantity: abs(traded),
+                                              level: entryLevels[key.rawValue] ?? 0))
+            }
+            if leaves == 0 { entryLevels.remove(key.rawValue) }
+        case let .canceled(key, origKey, _):
+            entryLevels.remove(key.rawValue)
+            if let origKey { entryLevels.remove(origKey.rawValue) }
+        case let .replaced(_, origKey, _, _, _):
+            if let origKey { entryLevels.remove(origKey.rawValue) }
+        case let .rejected(key, _), let .replaceRejected(key):
+            entryLevels.remove(key.rawValue)
+        case .accepted, .cancelRejected:
+            break
+        }
+    }
+
     /// Sends the pending commands and feeds the answers back until nothing is left; with a
     /// latency, puts them in flight instead.
     private mutating func flush(now: Int64) {
+        if !commands.isEmpty { noteLevels() }
         if latency > 0 {
             let (arrives, overflow) = now.addingReportingOverflow(latency)
             for command in commands { inFlight.append((overflow ? .max : arrives, command)) }
@@ -183,7 +236,9 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
     private mutating func settle(now: Int64) {
         var i = 0
         while i < updates.count {
+            let before = maker.positions.position
             maker.execution(updates[i], now: now, into: &commands)
+            noteUpdate(updates[i], positionBefore: before, now: now)
             if case .fill = updates[i] { peakPosition = max(peakPosition, abs(maker.positions.position)) }
             i += 1
         }
@@ -193,6 +248,16 @@ public struct InProcessRun<V: TopOfBookVenue & Sendable>: Sendable {
 }
 
 extension InProcessRun where V == ReplayVenue {
+    /// The market's best bid and ask, without our orders (recorded, or last -/+ 1 tick for
+    /// trades only).
+    @inline(__always)
+    public var marketBest: (bid: Int64?, ask: Int64?) {
+        (venue.venue.exchange.bestBid, venue.venue.exchange.bestAsk)
+    }
+
+    /// Whether the recording has shown a book (quotes or depth).
+    public var marketHasBook: Bool { venue.venue.exchange.hasQuotes }
+
     /// Applies one recorded event to the replayed market at the event's time and lets the
     /// market maker react: ``step(now:_:)`` with ``ReplayVenue/apply(_:events:)``, compiled for
     /// the replay venue.
@@ -202,4 +267,14 @@ extension InProcessRun where V == ReplayVenue {
         venue.drive(into: &updates) { venue, events in venue.apply(event, events: &events) }
         react(now: event.time)
     }
+}
+
+/// A fill of one of the ladder's orders: when (market time), its side, price and lots, and the
+/// ladder level its order was placed or last moved at (1: at the best price then; 0: unknown).
+public struct LadderFill: Hashable, Sendable {
+    public var time: Int64
+    public var side: Side
+    public var price: Int64
+    public var quantity: Int64
+    public var level: Int
 }
