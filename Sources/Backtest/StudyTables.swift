@@ -44,6 +44,36 @@ public enum StudyTables {
         return seen
     }
 
+    /// The ladder levels shown one by one in the fill-quality table (the rest are summed).
+    static let shownLevels = 5
+
+    /// The fill-quality table of `runs` (one stop setting): markouts, the depletion share and
+    /// the share of fills by the ladder level their order was placed at.
+    static func fillQualityLines(_ runs: [BacktestResult], stop: Int64?) -> [String] {
+        let stopText = stop.map { "with the stop at \($0) lots" } ?? "without the stop"
+        var out = ["Fills \(stopText): markouts in ticks a lot (the mid 1, 10 and 60 s after each fill against its price, "
+                   + "for our side), the share that emptied their level, and the share by the level the order was placed at"]
+        let levels = (1...shownLevels).map { "L\($0)" }
+        var table = TextTable(header: ["Rc", "fills"] + FillQuality.horizons.map { "\($0) s" } + ["depleted"] + levels + ["deeper"])
+        for r in runs {
+            let q = r.fillQuality
+            let share = { (range: ClosedRange<Int>) -> String in
+                let n = q.levels.filter { range.contains($0.level) }.reduce(0) { $0 + $1.fills }
+                return q.fills > 0 ? percent(Double(n) / Double(q.fills)) : "n/a"
+            }
+            table.append([rc(r.run.rankCoefficient), String(q.fills)]
+                         + FillQuality.horizons.map { q.markout($0).map { number($0, decimals: 3) } ?? "n/a" }
+                         + [q.depletionShare.map(percent) ?? "n/a"]
+                         + (1...shownLevels).map { share($0...$0) } + [share((shownLevels + 1)...Int.max)])
+        }
+        out += table.lines()
+        out.append("")
+        return out
+    }
+
+    /// A share as a percentage with one decimal.
+    static func percent(_ x: Double) -> String { number(x * 100, decimals: 1) + "%" }
+
     /// Every table, as lines. `net` is p - (1 - k) f.
     public static func lines(_ results: [BacktestResult]) -> [String] {
         var out: [String] = []
@@ -55,6 +85,7 @@ public enum StudyTables {
             for r in runs { table.append([rc(r.run.rankCoefficient)] + cells(r.figures)) }
             out += table.lines()
             out.append("")
+            out += fillQualityLines(runs, stop: stop)
             guard multiDay else { continue }
             out.append(title(stopLimit: stop) + ", per day and the mean of the days")
             var days = TextTable(header: ["Rc", "day"] + header.dropFirst())
