@@ -1,6 +1,8 @@
+import Foundation
 /// The study's charts of a sweep: cumulative trading profit, cumulative fees, the intraday
-/// maximum |net position| and the intraday maximum loss over trading time, one line per Rc,
-/// for the runs with the stop and for those without.
+/// maximum |net position| and the intraday maximum loss over trading time, and the fills'
+/// markouts over their horizons, one line per Rc, for the runs with the stop and for those
+/// without.
 public struct StudyCharts: Sendable {
     /// A chart and the file name (without extension) it is written under.
     public struct Named: Sendable {
@@ -49,6 +51,17 @@ public struct StudyCharts: Sendable {
                                     chart: LineChart(title: kind.title + suffix, xLabel: xLabel, yLabel: kind.y,
                                                      series: series, markers: markers)))
             }
+            // The markouts over their horizons (log scale of seconds), one line per Rc.
+            let markouts = runs.enumerated().map { i, r in
+                ChartSeries(name: "Rc \(StudyTables.rc(r.run.rankCoefficient))", color: ChartColor.palette[i % ChartColor.palette.count],
+                            points: r.fillQuality.markouts.compactMap { m in
+                                m.ticks.map { ChartPoint(x: log10(Double(m.seconds)), y: $0) }
+                            })
+            }
+            charts.append(Named(name: "markouts-\(stop == nil ? "without" : "with")-stop",
+                                chart: LineChart(title: "Markouts of the fills" + suffix,
+                                                 xLabel: "horizon, log10 of seconds of market time (0: 1 s, 1: 10 s, 1.78: 60 s)",
+                                                 yLabel: "mean markout (ticks a lot; negative: adverse selection)", series: markouts)))
         }
         self.charts = charts
     }

@@ -84,6 +84,25 @@ public struct StudyReport: Sendable {
                 out += table(header: ["Rc", "day"] + StudyTables.header.dropFirst(), rows: rows, highlighted: means)
             }
         }
+        for withStop in [false, true] where !StudyComparison.runs(results, withStop: withStop).isEmpty {
+            let rows = StudyComparison.rows(results, withStop: withStop)
+            guard rows.contains(where: { $0.here.contains { $0 != nil } }) else { continue }
+            out += "<h2>Beside the study's Table \(withStop ? 2 : 1) (\(withStop ? "with the stop at \(StudyComparison.stopLimit) lots" : "without the stop"))</h2>\n"
+            out += "<p class=\"note\">The study traded an iron-ore future (its figures in its currency); this run's figures are in the instrument's currency. The last column is the change from Rc 0.5 to Rc 0.9: the study's findings are its directions.</p>\n"
+            var cells: [[String]] = []
+            for row in rows {
+                cells.append([row.measure, "study"] + row.study.map(StudyComparison.cell) + [StudyComparison.percent(StudyComparison.Row.change(row.study))])
+                cells.append(["", "this run"] + row.here.map(StudyComparison.cell) + [StudyComparison.percent(StudyComparison.Row.change(row.here))])
+            }
+            out += table(header: ["measure", ""] + StudyComparison.rankCoefficients.map { "Rc \(StudyTables.rc($0))" } + ["change"], rows: cells)
+            if withStop { out += "<p class=\"note\">The study's maximum intraday loss with the stop: about 37k to 53k over the four runs.</p>\n" }
+        }
+        out += "<h2>Fills: adverse selection</h2>\n"
+        out += "<p class=\"note\">Markouts: the market's mid 1, 10 and 60 s of market time after each fill of the ladder, against the fill price, for our side, in ticks a lot (positive: the market moved our way; a passive fill starts at half the spread). Depleted: the share of fills whose price level was gone from the market at their event or the next. L1 to L5: the share of fills by the ladder level their order was placed at (1: the best price then).</p>\n"
+        for stop in StudyTables.stopSettings(results) {
+            out += "<h3>\(escape(stop.map { "With the stop at \($0) lots" } ?? "Without the stop"))</h3>\n"
+            out += table(header: StudyTables.fillQualityHeader, rows: StudyTables.fillQualityRows(results.filter { $0.run.stopLimit == stop }))
+        }
         out += "<h2>Charts</h2>\n"
         for c in charts {
             out += """

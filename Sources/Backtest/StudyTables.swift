@@ -53,22 +53,29 @@ public enum StudyTables {
         let stopText = stop.map { "with the stop at \($0) lots" } ?? "without the stop"
         var out = ["Fills \(stopText): markouts in ticks a lot (the mid 1, 10 and 60 s after each fill against its price, "
                    + "for our side), the share that emptied their level, and the share by the level the order was placed at"]
-        let levels = (1...shownLevels).map { "L\($0)" }
-        var table = TextTable(header: ["Rc", "fills"] + FillQuality.horizons.map { "\($0) s" } + ["depleted"] + levels + ["deeper"])
-        for r in runs {
+        var table = TextTable(header: fillQualityHeader)
+        for row in fillQualityRows(runs) { table.append(row) }
+        out += table.lines()
+        out.append("")
+        return out
+    }
+
+    static let fillQualityHeader = ["Rc", "fills"] + FillQuality.horizons.map { "\($0) s" } + ["depleted"]
+        + (1...shownLevels).map { "L\($0)" } + ["deeper"]
+
+    /// One row a run: Rc, fills, the markouts, the depletion share, the shares by level.
+    static func fillQualityRows(_ runs: [BacktestResult]) -> [[String]] {
+        runs.map { r in
             let q = r.fillQuality
             let share = { (range: ClosedRange<Int>) -> String in
                 let n = q.levels.filter { range.contains($0.level) }.reduce(0) { $0 + $1.fills }
                 return q.fills > 0 ? percent(Double(n) / Double(q.fills)) : "n/a"
             }
-            table.append([rc(r.run.rankCoefficient), String(q.fills)]
-                         + FillQuality.horizons.map { q.markout($0).map { number($0, decimals: 3) } ?? "n/a" }
-                         + [q.depletionShare.map(percent) ?? "n/a"]
-                         + (1...shownLevels).map { share($0...$0) } + [share((shownLevels + 1)...Int.max)])
+            return [rc(r.run.rankCoefficient), String(q.fills)]
+                + FillQuality.horizons.map { q.markout($0).map { number($0, decimals: 3) } ?? "n/a" }
+                + [q.depletionShare.map(percent) ?? "n/a"]
+                + (1...shownLevels).map { share($0...$0) } + [share((shownLevels + 1)...Int.max)]
         }
-        out += table.lines()
-        out.append("")
-        return out
     }
 
     /// A share as a percentage with one decimal.

@@ -12,13 +12,16 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Backtest: the study's sweep over the rank coefficient Rc, with and without the net-position stop.",
         discussion: """
-            Replays the market (the built-in synthetic market, or --data FILE --format ...) once \
-            for each Rc of --rc, with the net-position stop and without it (--stop off: only \
+            Replays the market (the built-in queue-reactive market, a large-tick market like the \
+            study's; --format synthetic for the other built-in one, or --data FILE --format ...) \
+            once for each Rc of --rc, with the net-position stop and without it (--stop off: only \
             without), through the same quoting, risk and exchange code as mm paper, with no FIX \
             in between; the runs go in parallel (--jobs). Prints, per Rc, trading profit, fees, \
             the net after the rebate, the break-even rebate k_c = 1 - p/f, trades, the largest \
             net position, the worst intraday loss and stop events; per day and the mean of the \
-            days when the data spans several. --json prints the same as one JSON document; \
+            days when the data spans several; the fills' markouts at 1, 10 and 60 s, the share \
+            that emptied their level and the ladder levels they were placed at; and the study's \
+            Tables 1 and 2 beside this sweep's figures. --json prints the same as one JSON document; \
             --report DIR writes the charts (SVG and PNG), index.html and summary.json.
 
             Exit status: 0; 1 when the data has a bad record (without --skip-bad); 2 for a file \
@@ -79,7 +82,7 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let format = recording.format ?? .synthetic
+        let format = recording.format ?? .queueReactive
         let instrument: Instrument
         do { instrument = try recording.replayInstrument(format) } catch let error as MarketDataError { Self.fail("\(error)") }
         var settings = BacktestSettings(maker: try maker.configuration(instrument: instrument), rankCoefficients: try rankCoefficients(),
@@ -124,6 +127,7 @@ struct BacktestCommand: ParsableCommand {
             print(description)
             print("")
             for line in StudyTables.lines(results) { print(line) }
+            for line in StudyComparison.lines(results) { print(line) }
             print(performance.text)
         }
         if let report {

@@ -10,7 +10,7 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert recorded market data to an event file (--format events), the fastest form to replay.",
         discussion: """
-            Reads --data in its --format (l1csv, trades, binance; or the synthetic market) as \
+            Reads --data in its --format (l1csv, trades, binance; or a generated market: queue-reactive, the default, or synthetic) as \
             mm backtest and mm paper read it, and writes the same events, in ticks and lots of \
             the instrument, to --output: 48 bytes an event, with the instrument in the file's \
             header. Replay it with --data FILE --format events. The file is written under \
@@ -32,7 +32,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let format = recording.format ?? .synthetic
+        let format = recording.format ?? .queueReactive
         let instrument: Instrument
         do { instrument = try recording.replayInstrument(format) } catch let error as MarketDataError { Self.fail("\(error)", status: 2) }
         let started = ContinuousClock.now

@@ -76,8 +76,11 @@ struct MarketDataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Trading days of a generated market (synthetic, queue-reactive).", valueName: "n"))
     var days = 5
 
-    @Option(help: ArgumentHelp("Events a day of the synthetic market.", valueName: "n"))
-    var eventsPerDay = 100_000
+    @Option(name: .customLong("events-per-day"), help: ArgumentHelp("Events a day of the synthetic market (default 100,000; only with --format synthetic).", valueName: "n"))
+    var eventsPerDayOption: Int?
+
+    /// Events a day of the synthetic market.
+    var eventsPerDay: Int { eventsPerDayOption ?? 100_000 }
 
     @Option(help: ArgumentHelp("Seed of a generated market.", valueName: "n"))
     var seed: UInt64 = 1
@@ -94,6 +97,9 @@ struct MarketDataOptions: ParsableArguments {
 
     func validate() throws {
         guard days > 0 && eventsPerDay > 0 else { throw ValidationError("--days and --events-per-day must be positive") }
+        if eventsPerDayOption != nil && format != .synthetic {
+            throw ValidationError("--events-per-day is for --format synthetic only (the queue-reactive market's days are its sessions)")
+        }
         if data != nil && format == nil { throw ValidationError("--data needs --format (l1csv, trades, binance or events)") }
         if let format, !format.isGenerated, data == nil { throw ValidationError("--format \(format.rawValue) needs --data FILE") }
         if (tickSize != nil || lotSize != nil) && symbol == nil { throw ValidationError("--tick-size and --lot-size go with --symbol") }

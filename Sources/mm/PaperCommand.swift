@@ -20,7 +20,7 @@ struct PaperCommand: AsyncParsableCommand {
         discussion: """
             Starts the simulated exchange (acceptor EXCH) and the market maker (initiator MAKER) \
             in one process, connected by a FIX 4.4 session over 127.0.0.1 on a free port. The \
-            exchange replays the built-in synthetic market (or --data FILE --format ...) at full \
+            exchange replays the built-in queue-reactive market (or --format synthetic, or --data FILE --format ...) at full \
             speed (--speed slows it down); the market maker subscribes to its market data, keeps \
             its ladders on both sides by cancel/replace, and checks every order against its risk \
             gate. Progress shows on the terminal; the run ends with a summary (--json: as JSON). \
@@ -66,7 +66,7 @@ struct PaperCommand: AsyncParsableCommand {
         let signals = ShutdownSignals(program: "mm paper", logger: logger)
         let market: ExchangeService.Market
         do {
-            market = try self.market.market(defaultFormat: .synthetic, defaultSpeed: .max, eventsPerBatch: 1, lockstep: !freeRunning)
+            market = try self.market.market(defaultFormat: .queueReactive, defaultSpeed: .max, eventsPerBatch: 1, lockstep: !freeRunning)
         } catch let error as MarketDataError {
             Self.fail("\(error)")
         }

@@ -3,7 +3,7 @@ import Testing
 
 /// `mm backtest` end to end on a small synthetic market.
 struct BacktestCommandTests {
-    static let small = ["backtest", "--days", "2", "--events-per-day", "1500", "--rc", "0.5,0.9"]
+    static let small = ["backtest", "--format", "synthetic", "--days", "2", "--events-per-day", "1500", "--rc", "0.5,0.9"]
 
     @Test func printsTheStudysTables() throws {
         let r = try DecodeCommandTests.run(Self.small + ["--fee", "0.0002", "--rebate", "0.25"])
@@ -15,7 +15,10 @@ struct BacktestCommandTests {
         #expect(r.stdout.contains("2024-01-03") && r.stdout.contains("mean of 2"))
         #expect(r.stdout.contains("events in") && r.stdout.contains("4 runs on"))
         let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  0.5 ") || $0.hasPrefix("  0.9 ") }
-        #expect(rows.count == 4 + 2 * 2 * 3)
+        // Whole data, per day (two days and the mean), and the fills, for each stop setting.
+        #expect(rows.count == 2 * 2 + 2 * 2 * 3 + 2 * 2)
+        #expect(r.stdout.contains("Fills with the stop at 50 lots: markouts") && r.stdout.contains("depleted"))
+        #expect(r.stdout.contains("Beside the study's Table 1") && r.stdout.contains("Beside the study's Table 2"))
     }
 
     @Test func jsonParsesAndRepeats() throws {
@@ -56,8 +59,11 @@ struct BacktestCommandTests {
         let r = try DecodeCommandTests.run(Self.small + ["--report", dir.path])
         #expect(r.status == 0, "\(r.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-        #expect(files.filter { $0.hasSuffix(".svg") }.count == 8)
-        #expect(files.filter { $0.hasSuffix(".png") }.count == 8)
+        // Profit, fees, maximum position, maximum loss and markouts, with and without the stop.
+        #expect(files.filter { $0.hasSuffix(".svg") }.count == 10)
+        #expect(files.filter { $0.hasSuffix(".png") }.count == 10)
+        let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(html.contains("Beside the study's Table 1") && html.contains("Fills: adverse selection") && html.contains("markouts-with-stop.svg"))
         #expect(files.contains("index.html") && files.contains("summary.json"))
     }
 
@@ -78,7 +84,7 @@ struct BacktestCommandTests {
     @Test func anEventFileReplaysAsItsSource() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("market-\(UUID().uuidString).events")
         defer { try? FileManager.default.removeItem(at: file) }
-        let market = ["--days", "2", "--events-per-day", "1500"]
+        let market = ["--format", "synthetic", "--days", "2", "--events-per-day", "1500"]
         let convert = try DecodeCommandTests.run(["convert"] + market + ["--output", file.path])
         #expect(convert.status == 0, "\(convert.stderr)")
         #expect(convert.stdout.contains("3000 events of SYNTH (tick 0.01, lot 1)"), "\(convert.stdout)")

@@ -6,7 +6,7 @@ import Testing
 struct PaperCommandTests {
     @Test func aShortPaperRunTradesAndSumsUp() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-paper-\(UUID().uuidString)")
-        let r = try DecodeCommandTests.run(["paper", "--days", "1", "--events-per-day", "3000", "--json",
+        let r = try DecodeCommandTests.run(["paper", "--format", "synthetic", "--days", "1", "--events-per-day", "3000", "--json",
                                             "--log-dir", dir.appendingPathComponent("logs").path,
                                             "--report", dir.appendingPathComponent("report").path,
                                             "--maker-fee=-0.0001", "--taker-fee", "0.0002", "--rebate-ratio", "0.5"])
@@ -41,7 +41,7 @@ struct PaperCommandTests {
     @Test func plainLogsOneFlagAway() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-paper-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try DecodeCommandTests.run(["paper", "--days", "1", "--events-per-day", "1000", "--json", "--plain-logs",
+        let r = try DecodeCommandTests.run(["paper", "--format", "synthetic", "--days", "1", "--events-per-day", "1000", "--json", "--plain-logs",
                                             "--log-dir", dir.path])
         #expect(r.status == 0, "\(r.stderr)")
         let logs = try FileManager.default.subpathsOfDirectory(atPath: dir.path)
@@ -55,7 +55,7 @@ struct PaperCommandTests {
     /// the same figures every time, and the same as the in-process backtest of the same data and
     /// settings: the same strategy, risk and exchange code, with and without FIX in between.
     @Test func paperRunsRepeatAndMatchTheBacktest() throws {
-        let market = ["--days", "1", "--events-per-day", "3000", "--seed", "7", "--maker-fee=-0.0001", "--taker-fee", "0.0002"]
+        let market = ["--format", "synthetic", "--days", "1", "--events-per-day", "3000", "--seed", "7", "--maker-fee=-0.0001", "--taker-fee", "0.0002"]
         func paper() throws -> [String: Any] {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-paper-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: dir) }
@@ -87,7 +87,7 @@ struct PaperCommandTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mm-paper-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         // A concentration limit of 1% of the account: about 10 lots of the synthetic market.
-        let r = try DecodeCommandTests.run(["paper", "--days", "1", "--events-per-day", "1500", "--json", "--max-concentration", "0.01",
+        let r = try DecodeCommandTests.run(["paper", "--format", "synthetic", "--days", "1", "--events-per-day", "1500", "--json", "--max-concentration", "0.01",
                                             "--log-dir", dir.path])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])

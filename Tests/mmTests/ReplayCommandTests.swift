@@ -192,7 +192,7 @@ struct ReplayCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let market = ["--format", "synthetic", "--days", "1", "--events-per-day", "1500", "--seed", "3"]
         let paper = try DecodeCommandTests.run(["paper", "--json", "--log-dir", dir.appendingPathComponent("paper").path]
-                                               + market.dropFirst(2))
+                                               + market)
         #expect(paper.status == 0, "\(paper.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(paper.stdout.utf8)) as? [String: Any])
         #expect((summary["fills"] as? Int ?? 0) > 0)
