@@ -327,7 +327,7 @@ public struct QueueReactiveMarket: MarketDataSource, Sendable {
 
     /// A unit exponential.
     @inline(__always)
-    private mutating func exponential() -> Double {
+    mutating func exponential() -> Double {
         // 1 - unit() is in (0, 1]: the logarithm is finite.
         -Foundation.log(1 - random.unit())
     }

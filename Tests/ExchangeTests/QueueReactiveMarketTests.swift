@@ -141,6 +141,24 @@ struct QueueReactiveMarketTests {
         #expect(q.allSatisfy { $0 > 0 } && zip(q, q.dropFirst()).allSatisfy { $0 < $1 })
     }
 
+    /// The waiting times' exponential: its mean and its tail.
+    @Test func theWaitingTimesAreExponential() {
+        var m = QueueReactiveMarket(P(seed: 21))
+        let n = 1_000_000
+        var sum = 0.0, beyond1 = 0, beyond5 = 0
+        for _ in 0..<n {
+            let e = m.exponential()
+            #expect(e >= 0 && e.isFinite)
+            sum += e
+            if e > 1 { beyond1 += 1 }
+            if e > 5 { beyond5 += 1 }
+        }
+        // Mean 1 (standard error 0.001); P(E > 1) = e^-1, P(E > 5) = e^-5.
+        #expect(abs(sum / Double(n) - 1) < 0.005)
+        #expect(abs(Double(beyond1) / Double(n) - 0.367_879) < 0.002)
+        #expect(abs(Double(beyond5) / Double(n) - 0.006_738) < 0.000_4)
+    }
+
     @Test func badParametersAreNamed() {
         #expect(P(limitRate: [1]).problem == "limitRate needs two rates (first and second queue)")
         #expect(P(refillRate: [0, 1]).problem == "refillRate must be positive (an empty queue must refill)")
