@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Backtest", targets: ["Backtest"]),
         .library(name: "LogReplay", targets: ["LogReplay"]),
         .library(name: "Operations", targets: ["Operations"]),
+        .library(name: "Redis", targets: ["Redis"]),
         .executable(name: "fix-at", targets: ["fix-at"]),
     ],
     dependencies: [
@@ -118,6 +119,16 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // A small Redis client (RESP2) on SwiftNIO: commands, pipelining, pub/sub, scripts,
+        // reconnection.
+        .target(
+            name: "Redis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
@@ -222,6 +233,8 @@ let package = Package(
                                                         "FIXTestSupport"]),
         .testTarget(name: "LogReplayTests", dependencies: ["LogReplay", "FIX", "FIXSessionCore", "FIXTestSupport", "Gzip"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", .product(name: "NIOCore", package: "swift-nio"),
+                                                     .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "MarketMakerTests", dependencies: ["MakerCore", "MakerFIX", "Market", "MarketData", "Exchange",
                                                           "Quoting", "Risk", "FIXTestSupport", "FIXSessionCore", "FIXTransport",
                                                           .product(name: "NIOPosix", package: "swift-nio")]),
