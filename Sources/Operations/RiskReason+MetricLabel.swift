@@ -25,6 +25,7 @@ extension RiskReason {
         case .invalidEquity: "invalid_equity"
         case .marginUnavailable: "margin_unavailable"
         case .calculationFailed: "calculation_failed"
+        case .groupConcentrationLimit: "group_concentration_limit"
         }
     }
 }

@@ -33,6 +33,15 @@ public struct RiskContext: Sendable {
     public var marginRate: Double
     /// The initial margin of every other instrument (position plus open orders), currency units.
     public var otherMargin: Double
+    /// The worst-case position values of every other instrument, summed (currency units): with
+    /// the order's instrument's, the account's gross exposure.
+    public var otherGross: Double
+    /// The fraction of equity from which shares of gross exposure are checked.
+    public var grossShareFloor: Double
+    /// The instrument's group and the worst-case position values of its other instruments,
+    /// summed (nil and 0: no group).
+    public var group: RiskGroup?
+    public var groupOther: Double
 
     /// A context with every field given; the defaults describe a flat account with no limit, no
     /// stop, room in the throttle, an active trading state and no margin.
@@ -40,7 +49,8 @@ public struct RiskContext: Sendable {
                 limits: RiskLimits = .unlimited, maxOpenOrdersTotal: Int = .max,
                 exposure: InstrumentExposure = InstrumentExposure(), openOrdersTotal: Int = 0,
                 reference: Int64, valuePerTickLot: Double = 1, stopSides: QuoteSides = .both,
-                throttleAllows: Bool = true, equity: Double, marginRate: Double = 0, otherMargin: Double = 0) {
+                throttleAllows: Bool = true, equity: Double, marginRate: Double = 0, otherMargin: Double = 0,
+                otherGross: Double = 0, grossShareFloor: Double = 0.1, group: RiskGroup? = nil, groupOther: Double = 0) {
         self.now = now
         self.killSwitchEngaged = killSwitchEngaged
         self.tradingState = tradingState
@@ -55,6 +65,10 @@ public struct RiskContext: Sendable {
         self.equity = equity
         self.marginRate = marginRate
         self.otherMargin = otherMargin
+        self.otherGross = otherGross
+        self.grossShareFloor = grossShareFloor
+        self.group = group
+        self.groupOther = groupOther
     }
 
     /// The price the checks use for `order`, in ticks: its limit price, or the reference price

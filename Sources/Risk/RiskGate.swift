@@ -34,15 +34,24 @@ public struct RiskGate: Sendable {
         public var denialLogCapacity: Int
         /// The checks, in the order they run.
         public var policies: RiskPolicies
+        /// The groups of instruments (``RiskInstrument/group`` indexes this list).
+        public var groups: [RiskGroup]
+        /// The shares of gross exposure (``RiskLimits/maxGrossShare``,
+        /// ``RiskGroup/maxGrossShare``) are checked once the gross exposure after the order is at
+        /// least this fraction of equity: below it, a first position would be all of the gross.
+        public var grossShareFloor: Double
 
-        /// Settings as given: by default no open-order or rate limit, 64 denials kept, and the
-        /// standard policies.
+        /// Settings as given: by default no open-order or rate limit, 64 denials kept, the
+        /// standard policies, no groups, shares of gross exposure from 10% of equity.
         public init(maxOpenOrdersTotal: Int = .max, throttle: MessageThrottle = .unlimited,
-                    denialLogCapacity: Int = 64, policies: RiskPolicies = .standard) {
+                    denialLogCapacity: Int = 64, policies: RiskPolicies = .standard, groups: [RiskGroup] = [],
+                    grossShareFloor: Double = 0.1) {
             self.maxOpenOrdersTotal = maxOpenOrdersTotal
             self.throttle = throttle
             self.denialLogCapacity = denialLogCapacity
             self.policies = policies
+            self.groups = groups
+            self.grossShareFloor = grossShareFloor
         }
     }
 
@@ -74,6 +83,10 @@ public struct RiskGate: Sendable {
     // Per-instrument configuration, flat for the hot path.
     private let limits: [RiskLimits]
     private let valuePerTickLot: [Double]
+    /// Each instrument's group index (-1: none), and the groups.
+    private let groupOf: [Int]
+    public let groups: [RiskGroup]
+    private let grossShareFloor: Double
 
     /// Position and open orders per instrument.
     public private(set) var exposures: [InstrumentExposure]
@@ -104,6 +117,11 @@ public struct RiskGate: Sendable {
         self.instruments = instruments
         policies = configuration.policies
         maxOpenOrdersTotal = configuration.maxOpenOrdersTotal
+        precondition(instruments.allSatisfy { $0.group.map { configuration.groups.indices.contains($0) } ?? true },
+                     "an instrument's group must be one of the configuration's groups")
+        groupOf = instruments.map { $0.group ?? -1 }
+        groups = configuration.groups
+        grossShareFloor = configuration.grossShareFloor
         limits = instruments.map(\.limits)
         valuePerTickLot = instruments.map(\.valuePerTickLot)
         exposures = Array(repeating: InstrumentExposure(), count: instruments.count)
@@ -138,8 +156,9 @@ public struct RiskGate: Sendable {
     /// Mutating only because asking a margin model for its rate may put it in safe mode.
     public mutating func context(for order: RiskOrder, at now: Int64) -> RiskContext {
         let index = order.instrument
+        let group = groupOf[index]
         var rate = Double.nan
-        var otherMargin = 0.0
+        var otherMargin = 0.0, otherGross = 0.0, groupOther = 0.0
         for j in margins.indices {
             let r = margins[j].rate(at: now)
             if j == index {
@@ -149,8 +168,12 @@ public struct RiskGate: Sendable {
             let lots = exposures[j].worstCaseLots
             guard lots != 0 else { continue }
             let reference = references[j]
-            // Exposure that cannot be valued makes the margin unknown: the check fails closed.
-            otherMargin += reference > 0 ? r * lots * Double(reference) * valuePerTickLot[j] : .nan
+            // Exposure that cannot be valued makes the margin and the shares unknown: the checks
+            // fail closed.
+            let value = reference > 0 ? lots * Double(reference) * valuePerTickLot[j] : .nan
+            otherMargin += r * value
+            otherGross += value
+            if group >= 0 && groupOf[j] == group { groupOther += value }
         }
         return RiskContext(
             now: now,
@@ -166,7 +189,11 @@ public struct RiskGate: Sendable {
             throttleAllows: throttle.allows(at: now),
             equity: equity,
             marginRate: rate,
-            otherMargin: otherMargin
+            otherMargin: otherMargin,
+            otherGross: otherGross,
+            grossShareFloor: grossShareFloor,
+            group: group >= 0 ? groups[group] : nil,
+            groupOther: groupOther
         )
     }
 

@@ -17,24 +17,29 @@ public struct RiskInstrument: Sendable {
     public var stop: NetPositionStop.Configuration
     /// The dynamic margin model's parameters.
     public var margin: MarginModel.Configuration
+    /// The group it belongs to: an index into ``RiskGate/Configuration/groups`` (nil: none).
+    public var group: Int?
 
     /// An instrument with its value per tick and lot given directly.
     public init(symbol: String, valuePerTickLot: Double, limits: RiskLimits = .unlimited,
-                stop: NetPositionStop.Configuration = .init(), margin: MarginModel.Configuration = .init()) {
+                stop: NetPositionStop.Configuration = .init(), margin: MarginModel.Configuration = .init(),
+                group: Int? = nil) {
         self.symbol = symbol
         self.valuePerTickLot = valuePerTickLot
         self.limits = limits
         self.stop = stop
         self.margin = margin
+        self.group = group
     }
 
     /// The risk view of an exchange ``Instrument``: the value per tick and lot is its tick size
     /// x lot size x contract multiplier (BTCUSDT with tick 0.1 and lot 0.001: 0.0001 USDT).
     public init(_ instrument: Instrument, limits: RiskLimits = .unlimited,
-                stop: NetPositionStop.Configuration = .init(), margin: MarginModel.Configuration = .init()) {
+                stop: NetPositionStop.Configuration = .init(), margin: MarginModel.Configuration = .init(),
+                group: Int? = nil) {
         let value = Self.value(instrument.tickSize) * Self.value(instrument.lotSize)
             * Double(instrument.contractMultiplier)
-        self.init(symbol: instrument.symbol, valuePerTickLot: value, limits: limits, stop: stop, margin: margin)
+        self.init(symbol: instrument.symbol, valuePerTickLot: value, limits: limits, stop: stop, margin: margin, group: group)
     }
 
     /// A decimal step as a `Double` (units / 10^scale, one rounding).

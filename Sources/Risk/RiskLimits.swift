@@ -14,16 +14,23 @@ public struct RiskLimits: Hashable, Sendable {
     /// Largest worst-case position value on this instrument, as a fraction of the account's net
     /// value (equity): 0.2 allows 20% of equity.
     public var maxConcentration: Double
+    /// Largest worst-case position value on this instrument, as a fraction of the account's
+    /// gross exposure (the worst-case position values of every instrument, summed): 0.4 allows
+    /// 40%. It applies once the gross exposure is at least
+    /// ``RiskGate/Configuration/grossShareFloor`` of equity (the first position of a flat account
+    /// is all of its gross exposure).
+    public var maxGrossShare: Double
 
     /// Limits as given; every one defaults to no limit.
     public init(maxOrderQuantity: Int64 = .max, maxOrderNotional: Double = .infinity,
                 collar: PriceCollar = .unlimited, maxOpenOrders: Int = .max,
-                maxConcentration: Double = .infinity) {
+                maxConcentration: Double = .infinity, maxGrossShare: Double = .infinity) {
         self.maxOrderQuantity = maxOrderQuantity
         self.maxOrderNotional = maxOrderNotional
         self.collar = collar
         self.maxOpenOrders = maxOpenOrders
         self.maxConcentration = maxConcentration
+        self.maxGrossShare = maxGrossShare
     }
 
     /// No limit at all.

@@ -45,6 +45,9 @@ public enum RiskReason: UInt8, Hashable, Sendable, CaseIterable, CustomStringCon
     /// A check could not compute its figure (NaN, infinity, overflow, a missing reference price
     /// of another instrument with exposure).
     case calculationFailed = 21
+    /// A group's worst-case position value, after the order, above its limit (of equity or of
+    /// gross exposure).
+    case groupConcentrationLimit = 22
 
     /// The largest code in use: the per-reason counters have `maxCode + 1` slots.
     public static let maxCode = Int(RiskReason.allCases.map(\.rawValue).max()!)
@@ -73,6 +76,7 @@ public enum RiskReason: UInt8, Hashable, Sendable, CaseIterable, CustomStringCon
         case .invalidEquity: "Account value missing or not positive"
         case .marginUnavailable: "Margin rate unavailable"
         case .calculationFailed: "Risk calculation failed"
+        case .groupConcentrationLimit: "Group concentration limit exceeded"
         }
     }
 }

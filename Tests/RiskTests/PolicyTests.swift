@@ -268,6 +268,13 @@ import Testing
                 $0.equity = [Double.nan, 0, 5_000, 20_000, 100_000, 1_000_000][g.below(6)]
                 $0.marginRate = [Double.nan, 0.05, 0.1, 0.5][g.below(4)]
                 $0.otherMargin = [0, 1_000, 2_000, .nan][g.below(4)]
+                $0.otherGross = [0, 0, 5_000, 20_000, .nan][g.below(5)]
+                $0.limits.maxGrossShare = [0.3, .infinity, .infinity, .infinity][g.below(4)]
+                if g.below(3) == 0 {
+                    $0.group = RiskGroup(name: "g", maxConcentration: [0.05, 0.5, .infinity][g.below(3)],
+                                         maxGrossShare: [0.5, 0.9, .infinity][g.below(3)])
+                    $0.groupOther = [0, 2_000, 10_000][g.below(3)]
+                }
             }
             let side: Side = g.below(2) == 0 ? .buy : .sell
             let kind = [RiskOrderKind.limit, .limit, .market, .immediateOrCancel][g.below(4)]

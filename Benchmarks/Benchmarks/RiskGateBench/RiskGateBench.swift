@@ -13,6 +13,10 @@
 // 1. `Risk gate approve (all checks)`: every order approved.
 // 2. `Risk gate 10% denied (all checks)`: every tenth order priced outside the collar, denied by
 //    the sixth policy (counted and written to the denial log's ring).
+// 3. `Risk gate approve, 10 instruments in 2 groups (all checks)`: the same on ten instruments,
+//    each in one of two groups, with every concentration limit on and checked (of equity and of
+//    gross exposure, for the instrument and for its group): each check sums the other nine
+//    instruments' margin, gross exposure and group exposure.
 //
 // Each measured iteration runs 1000 checks (`scalingFactor: .kilo`), so the scaled figures are
 // per check. The setup checks once that a full cycle of the workload is approved (or denied) as
@@ -31,6 +35,9 @@ struct GateWorkload {
     /// (tick 0.01, lot 0.001: 0.00001) at 3,100.00.
     static let references: [Int64] = [618_000, 310_000]
 
+    /// The reference of instrument `i` (ticks): BTCUSDT and ETHUSDT, then ETHUSDT-like ones.
+    static func reference(_ i: Int) -> Int64 { i < 2 ? references[i] : 200_000 + Int64(i) * 10_000 }
+
     var gate: RiskGate
     let orders: [RiskOrder]
     var cursor = 0
@@ -38,9 +45,11 @@ struct GateWorkload {
 
     /// The gate and a cycle of replaces; with `denyEvery`, every such order is priced 10% away
     /// from the reference (outside the 5% collar).
-    init(denyEvery: Int?) {
+    init(denyEvery: Int?, instruments count: Int = 2) {
+        // With ten instruments, the shares of gross exposure are on too, and two groups.
+        let grouped = count > 2
         let limits = RiskLimits(maxOrderQuantity: 100, maxOrderNotional: 100_000, collar: .fraction(0.05),
-                                maxOpenOrders: 20, maxConcentration: 0.5)
+                                maxOpenOrders: 20, maxConcentration: 0.5, maxGrossShare: grouped ? 0.5 : .infinity)
         let margin = MarginModel.Configuration(barInterval: Self.second, warmupBars: 20,
                                                staleAfter: 3_600 * Self.second)
         let stop = NetPositionStop.Configuration(limit: 50, restartThreshold: 10)
@@ -49,14 +58,16 @@ struct GateWorkload {
         let eth = Instrument(symbol: "ETHUSDT", tickSize: DecimalStep(units: 1, scale: 2),
                              lotSize: DecimalStep(units: 1, scale: 3))
         gate = RiskGate(
-            instruments: [
-                RiskInstrument(btc, limits: limits, stop: stop, margin: margin),
-                RiskInstrument(eth, limits: limits, stop: stop, margin: margin),
-            ],
+            instruments: (0..<count).map { i in
+                RiskInstrument(i == 0 ? btc : eth, limits: limits, stop: stop, margin: margin, group: grouped ? i % 2 : nil)
+            },
             configuration: RiskGate.Configuration(
-                maxOpenOrdersTotal: 40,
+                maxOpenOrdersTotal: 20 * count,
                 throttle: MessageThrottle(messagesPerSecond: 2_000_000, burst: 100),
-                denialLogCapacity: 64
+                denialLogCapacity: 64,
+                groups: grouped ? [RiskGroup(name: "even", maxConcentration: 0.9, maxGrossShare: 0.9),
+                                   RiskGroup(name: "odd", maxConcentration: 0.9, maxGrossShare: 0.9)] : [],
+                grossShareFloor: grouped ? 0 : 0.1
             )
         )
         gate.setEquity(10_000)
@@ -64,25 +75,24 @@ struct GateWorkload {
         // Warm the margin models: 40 one-second bars wiggling a few ticks around the reference.
         var t: Int64 = 0
         for bar in 0..<41 {
-            for i in 0..<2 {
+            for i in 0..<count {
                 let wiggle = Int64(bar % 5) - 2
-                _ = gate.updatePrice(instrument: i, price: Self.references[i] + wiggle * 10, at: t)
+                _ = gate.updatePrice(instrument: i, price: Self.reference(i) + wiggle * 10, at: t)
             }
             t += Self.second
         }
-        for i in 0..<2 {
+        for i in 0..<count {
             precondition(gate.margins[i].isWarm, "margin model \(i) not warm")
-            gate.setReference(instrument: i, price: Self.references[i])
+            gate.setReference(instrument: i, price: Self.reference(i))
         }
         // A small position, so the concentration and margin checks have something to add to.
-        gate.setPosition(instrument: 0, position: 3)
-        gate.setPosition(instrument: 1, position: -2)
+        for i in 0..<count { gate.setPosition(instrument: i, position: i % 2 == 0 ? 3 : -2) }
 
         // The ladders: 5 one-lot bids and asks on each instrument, one and more ticks from the reference.
-        for i in 0..<2 {
+        for i in 0..<count {
             for level in Int64(1)...5 {
-                let bid = gate.check(.limit(.buy, price: Self.references[i] - level, quantity: 1, instrument: i), at: t)
-                let ask = gate.check(.limit(.sell, price: Self.references[i] + level, quantity: 1, instrument: i), at: t)
+                let bid = gate.check(.limit(.buy, price: Self.reference(i) - level, quantity: 1, instrument: i), at: t)
+                let ask = gate.check(.limit(.sell, price: Self.reference(i) + level, quantity: 1, instrument: i), at: t)
                 precondition(bid == .approved && ask == .approved, "ladder: \(bid), \(ask)")
             }
         }
@@ -90,10 +100,10 @@ struct GateWorkload {
         // The cycle: each quote moves by a tick or two; one-lot replaces of one-lot orders.
         var orders: [RiskOrder] = []
         for k in 0..<1_000 {
-            let i = k % 2
-            let side: Side = (k / 2) % 2 == 0 ? .buy : .sell
-            let level = Int64(1 + (k / 4) % 5)
-            let reference = Self.references[i]
+            let i = k % count
+            let side: Side = (k / count) % 2 == 0 ? .buy : .sell
+            let level = Int64(1 + (k / (2 * count)) % 5)
+            let reference = Self.reference(i)
             let old = side == .buy ? reference - level : reference + level
             var price = side == .buy ? reference - level - Int64(k % 3) : reference + level + Int64(k % 3)
             if let denyEvery, k % denyEvery == denyEvery - 1 {
@@ -161,5 +171,16 @@ let benchmarks: @Sendable () -> Void = {
         },
         setup: { mixed.value = GateWorkload(denyEvery: 10) },
         teardown: { mixed.value = nil }
+    )
+
+    let ten = Box<GateWorkload>()
+    Benchmark(
+        "Risk gate approve, 10 instruments in 2 groups (all checks)",
+        configuration: perOperationConfiguration(),
+        closure: { benchmark in
+            ten.value!.run(benchmark.scaledIterations)
+        },
+        setup: { ten.value = GateWorkload(denyEvery: nil, instruments: 10) },
+        teardown: { ten.value = nil }
     )
 }
