@@ -157,23 +157,38 @@ public struct RiskGate: Sendable {
     public mutating func context(for order: RiskOrder, at now: Int64) -> RiskContext {
         let index = order.instrument
         let group = groupOf[index]
-        var rate = Double.nan
+        var ownRate = Double.nan
         var otherMargin = 0.0, otherGross = 0.0, groupOther = 0.0
-        for j in margins.indices {
-            let r = margins[j].rate(at: now)
-            if j == index {
-                rate = r
-                continue
+        // Every instrument's margin rate (asking may put a model in safe mode), and the others'
+        // worst-case values: one pass over flat buffers, without bounds checks (all the arrays
+        // have one element an instrument).
+        let exposures = self.exposures, references = self.references, valuePerTickLot = self.valuePerTickLot
+        let groupOf = self.groupOf
+        margins.withUnsafeMutableBufferPointer { models in
+            exposures.withUnsafeBufferPointer { exposures in
+                references.withUnsafeBufferPointer { references in
+                    valuePerTickLot.withUnsafeBufferPointer { valuePerTickLot in
+                        groupOf.withUnsafeBufferPointer { groupOf in
+                            for j in 0..<models.count {
+                                let r = models[j].rate(at: now)
+                                if j == index {
+                                    ownRate = r
+                                    continue
+                                }
+                                let lots = exposures[j].worstCaseLots
+                                guard lots != 0 else { continue }
+                                let reference = references[j]
+                                // Exposure that cannot be valued makes the margin and the shares
+                                // unknown: the checks fail closed.
+                                let value = reference > 0 ? lots * Double(reference) * valuePerTickLot[j] : .nan
+                                otherMargin += r * value
+                                otherGross += value
+                                if group >= 0 && groupOf[j] == group { groupOther += value }
+                            }
+                        }
+                    }
+                }
             }
-            let lots = exposures[j].worstCaseLots
-            guard lots != 0 else { continue }
-            let reference = references[j]
-            // Exposure that cannot be valued makes the margin and the shares unknown: the checks
-            // fail closed.
-            let value = reference > 0 ? lots * Double(reference) * valuePerTickLot[j] : .nan
-            otherMargin += r * value
-            otherGross += value
-            if group >= 0 && groupOf[j] == group { groupOther += value }
         }
         return RiskContext(
             now: now,
@@ -188,7 +203,7 @@ public struct RiskGate: Sendable {
             stopSides: stops[index].quoteSides,
             throttleAllows: throttle.allows(at: now),
             equity: equity,
-            marginRate: rate,
+            marginRate: ownRate,
             otherMargin: otherMargin,
             otherGross: otherGross,
             grossShareFloor: grossShareFloor,

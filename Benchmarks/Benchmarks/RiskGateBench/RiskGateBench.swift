@@ -33,10 +33,9 @@ struct GateWorkload {
     static let second: Int64 = 1_000_000_000
     /// BTCUSDT-like (tick 0.1, lot 0.001: 0.0001 a tick and lot) at 61,800.0, and ETHUSDT-like
     /// (tick 0.01, lot 0.001: 0.00001) at 3,100.00.
-    static let references: [Int64] = [618_000, 310_000]
-
-    /// The reference of instrument `i` (ticks): BTCUSDT and ETHUSDT, then ETHUSDT-like ones.
-    static func reference(_ i: Int) -> Int64 { i < 2 ? references[i] : 200_000 + Int64(i) * 10_000 }
+    /// With ten instruments, all ETHUSDT-like, at 3,100.00, 3,200.00, ... so that none of them
+    /// is most of the gross exposure.
+    let references: [Int64]
 
     var gate: RiskGate
     let orders: [RiskOrder]
@@ -48,6 +47,8 @@ struct GateWorkload {
     init(denyEvery: Int?, instruments count: Int = 2) {
         // With ten instruments, the shares of gross exposure are on too, and two groups.
         let grouped = count > 2
+        references = grouped ? (0..<count).map { 310_000 + Int64($0) * 10_000 } : [618_000, 310_000]
+        let references = self.references
         let limits = RiskLimits(maxOrderQuantity: 100, maxOrderNotional: 100_000, collar: .fraction(0.05),
                                 maxOpenOrders: 20, maxConcentration: 0.5, maxGrossShare: grouped ? 0.5 : .infinity)
         let margin = MarginModel.Configuration(barInterval: Self.second, warmupBars: 20,
@@ -59,7 +60,7 @@ struct GateWorkload {
                              lotSize: DecimalStep(units: 1, scale: 3))
         gate = RiskGate(
             instruments: (0..<count).map { i in
-                RiskInstrument(i == 0 ? btc : eth, limits: limits, stop: stop, margin: margin, group: grouped ? i % 2 : nil)
+                RiskInstrument(i == 0 && !grouped ? btc : eth, limits: limits, stop: stop, margin: margin, group: grouped ? i % 2 : nil)
             },
             configuration: RiskGate.Configuration(
                 maxOpenOrdersTotal: 20 * count,
@@ -77,13 +78,13 @@ struct GateWorkload {
         for bar in 0..<41 {
             for i in 0..<count {
                 let wiggle = Int64(bar % 5) - 2
-                _ = gate.updatePrice(instrument: i, price: Self.reference(i) + wiggle * 10, at: t)
+                _ = gate.updatePrice(instrument: i, price: references[i] + wiggle * 10, at: t)
             }
             t += Self.second
         }
         for i in 0..<count {
             precondition(gate.margins[i].isWarm, "margin model \(i) not warm")
-            gate.setReference(instrument: i, price: Self.reference(i))
+            gate.setReference(instrument: i, price: references[i])
         }
         // A small position, so the concentration and margin checks have something to add to.
         for i in 0..<count { gate.setPosition(instrument: i, position: i % 2 == 0 ? 3 : -2) }
@@ -91,8 +92,8 @@ struct GateWorkload {
         // The ladders: 5 one-lot bids and asks on each instrument, one and more ticks from the reference.
         for i in 0..<count {
             for level in Int64(1)...5 {
-                let bid = gate.check(.limit(.buy, price: Self.reference(i) - level, quantity: 1, instrument: i), at: t)
-                let ask = gate.check(.limit(.sell, price: Self.reference(i) + level, quantity: 1, instrument: i), at: t)
+                let bid = gate.check(.limit(.buy, price: references[i] - level, quantity: 1, instrument: i), at: t)
+                let ask = gate.check(.limit(.sell, price: references[i] + level, quantity: 1, instrument: i), at: t)
                 precondition(bid == .approved && ask == .approved, "ladder: \(bid), \(ask)")
             }
         }
@@ -103,7 +104,7 @@ struct GateWorkload {
             let i = k % count
             let side: Side = (k / count) % 2 == 0 ? .buy : .sell
             let level = Int64(1 + (k / (2 * count)) % 5)
-            let reference = Self.reference(i)
+            let reference = references[i]
             let old = side == .buy ? reference - level : reference + level
             var price = side == .buy ? reference - level - Int64(k % 3) : reference + level + Int64(k % 3)
             if let denyEvery, k % denyEvery == denyEvery - 1 {
