@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "LogReplay", targets: ["LogReplay"]),
         .library(name: "Operations", targets: ["Operations"]),
         .library(name: "Redis", targets: ["Redis"]),
+        .library(name: "FirmRisk", targets: ["FirmRisk"]),
         .executable(name: "fix-at", targets: ["fix-at"]),
     ],
     dependencies: [
@@ -131,6 +132,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // Firm-wide risk across engines over Redis: shares of firm limits leased by each engine.
+        .target(name: "FirmRisk", dependencies: ["Redis"]),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
         .executableTarget(
             name: "fix-at",
@@ -233,7 +236,7 @@ let package = Package(
                                                         "FIXTestSupport"]),
         .testTarget(name: "LogReplayTests", dependencies: ["LogReplay", "FIX", "FIXSessionCore", "FIXTestSupport", "Gzip"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
-        .testTarget(name: "RedisTests", dependencies: ["Redis", .product(name: "NIOCore", package: "swift-nio"),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "FirmRisk", .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "MarketMakerTests", dependencies: ["MakerCore", "MakerFIX", "Market", "MarketData", "Exchange",
                                                           "Quoting", "Risk", "FIXTestSupport", "FIXSessionCore", "FIXTransport",
