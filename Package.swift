@@ -132,8 +132,9 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        // Firm-wide risk across engines over Redis: shares of firm limits leased by each engine.
-        .target(name: "FirmRisk", dependencies: ["Redis"]),
+        // Firm-wide risk across engines over Redis: shares of firm limits leased by each engine, and
+        // margin rates published by the margin service and followed by each engine.
+        .target(name: "FirmRisk", dependencies: ["Redis", "Risk"]),
         // The conformance-test acceptor: behaves as the FIX 4.4 acceptance scripts expect.
         .executableTarget(
             name: "fix-at",

@@ -94,6 +94,9 @@ public struct RiskGate: Sendable {
     public private(set) var references: [Int64]
     /// The margin model per instrument.
     public private(set) var margins: [MarginModel]
+    /// Rates from a margin service, used instead of ``margins`` when set (the models still
+    /// record prices, for their reports).
+    public var marginSource: (any MarginRateSource)?
     /// The net-position stop per instrument.
     public private(set) var stops: [NetPositionStop]
     /// Open orders in the account (all instruments, both sides).
@@ -163,14 +166,14 @@ public struct RiskGate: Sendable {
         // worst-case values: one pass over flat buffers, without bounds checks (all the arrays
         // have one element an instrument).
         let exposures = self.exposures, references = self.references, valuePerTickLot = self.valuePerTickLot
-        let groupOf = self.groupOf
+        let groupOf = self.groupOf, source = marginSource
         margins.withUnsafeMutableBufferPointer { models in
             exposures.withUnsafeBufferPointer { exposures in
                 references.withUnsafeBufferPointer { references in
                     valuePerTickLot.withUnsafeBufferPointer { valuePerTickLot in
                         groupOf.withUnsafeBufferPointer { groupOf in
                             for j in 0..<models.count {
-                                let r = models[j].rate(at: now)
+                                let r = source?.rate(instrument: j, at: now) ?? models[j].rate(at: now)
                                 if j == index {
                                     ownRate = r
                                     continue
@@ -391,7 +394,7 @@ public struct RiskGate: Sendable {
 
     /// The margin rate of `instrument` in force at `now`.
     public mutating func marginRate(instrument: Int, at now: Int64) -> Double {
-        margins[instrument].rate(at: now)
+        marginSource?.rate(instrument: instrument, at: now) ?? margins[instrument].rate(at: now)
     }
 
     /// ``MarginModel/safeModeSpan(around:)`` of the margin model of `instrument`, read in place.
@@ -405,7 +408,7 @@ public struct RiskGate: Sendable {
     public mutating func initialMargin(at now: Int64) -> Double {
         var total = 0.0
         for j in margins.indices {
-            let rate = margins[j].rate(at: now)
+            let rate = marginSource?.rate(instrument: j, at: now) ?? margins[j].rate(at: now)
             let lots = exposures[j].worstCaseLots
             guard lots != 0 else { continue }
             total += references[j] > 0 ? rate * lots * Double(references[j]) * valuePerTickLot[j] : .nan

@@ -100,3 +100,29 @@ import Testing
         #expect(gate.denials(.groupConcentrationLimit) == 2 && gate.denials(.concentrationLimit) == 1)
     }
 }
+
+/// Rates from a margin service replace the gate's own models.
+@Suite struct MarginSourceTests {
+    struct Fixed: MarginRateSource {
+        var rates: [Double]
+        func rate(instrument: Int, at now: Int64) -> Double { rates[instrument] }
+    }
+
+    /// Equity 10,000, a lot worth 1,000: at 10% a lot needs 100 of margin, at 50% 500.
+    @Test func theGateUsesTheSourcesRates() {
+        var gate = RiskGate(instruments: [RiskInstrument(symbol: "AAA", valuePerTickLot: 1, margin: .fixed(0.01)),
+                                          RiskInstrument(symbol: "BBB", valuePerTickLot: 1, margin: .fixed(0.01))])
+        gate.setReference(instrument: 0, price: 1_000)
+        gate.setReference(instrument: 1, price: 1_000)
+        gate.setEquity(10_000)
+        gate.marginSource = Fixed(rates: [0.1, 0.5])
+        #expect(gate.marginRate(instrument: 1, at: 0) == 0.5)
+        _ = gate.setPosition(instrument: 1, position: 10)  // 5,000 of margin at 50%
+        // 50 lots of AAA at 10%: 5,000 more, 10,000 in all: covered; one more is not.
+        #expect(gate.check(RiskOrder(instrument: 0, side: .buy, kind: .limit, price: 999, quantity: 50), at: 0) == .approved)
+        #expect(gate.check(RiskOrder(instrument: 0, side: .buy, kind: .limit, price: 999, quantity: 1), at: 0) == .denied(.insufficientMargin))
+        // Without the source, the models' 1%: plenty of room.
+        gate.marginSource = nil
+        #expect(gate.check(RiskOrder(instrument: 0, side: .buy, kind: .limit, price: 999, quantity: 1), at: 0) == .approved)
+    }
+}
