@@ -79,15 +79,21 @@ public struct MarginPublisher: Sendable {
 /// late with a larger version); when
 /// the connection drops it connects again (every ``retryDelay``), reading the hash again.
 ///
-/// A rate is used while it is fresh: published at most ``staleAfter`` before the check's time,
-/// and the feed connected. Otherwise (no rate yet, a stale one, Redis unreachable) the gate gets
-/// ``safeModeRate``, the conservative rate, until fresh rates arrive.
+/// A rate is used while it is fresh: published at most ``staleAfter`` ago by this machine's
+/// clock (the publisher's and the engines' clocks are assumed synchronized, as NTP keeps them,
+/// to well within the limit), and the feed connected. Otherwise (no rate yet, a stale one,
+/// Redis unreachable) the gate gets ``safeModeRate``, the conservative rate, until fresh rates
+/// arrive. Freshness is decided off the hot path: when a rate arrives, and by a sweep every
+/// ``sweepInterval`` while ``run()`` runs; the check only reads two flags and the rate. So the
+/// check's own time does not matter: a replay in market time (`mm paper`) follows the service's
+/// rates as a live engine does.
 public final class MarginFeed: MarginRateSource, Sendable {
     /// The instruments' symbols, in the gate's order.
     public let symbols: [String]
     public let staleAfter: Int64
     public let safeModeRate: Double
     public let retryDelay: Duration
+    public let sweepInterval: Duration
     private let host: String
     private let port: Int
     private let slots: [Slot]
@@ -109,11 +115,13 @@ public final class MarginFeed: MarginRateSource, Sendable {
         let rateBits = Atomic<UInt64>(0)
         let version = Atomic<Int64>(0)
         let time = Atomic<Int64>(0)
+        let fresh = Atomic<Bool>(false)
     }
 
     /// A feed of `symbols` from Redis at `host:port`.
     public init(host: String, port: Int, symbols: [String], staleAfter: Int64, safeModeRate: Double,
-                retryDelay: Duration = .milliseconds(500), observer: (@Sendable (Event) -> Void)? = nil) {
+                retryDelay: Duration = .milliseconds(500), sweepInterval: Duration = .milliseconds(100),
+                observer: (@Sendable (Event) -> Void)? = nil) {
         precondition(safeModeRate.isFinite && safeModeRate >= 0, "the safe-mode rate is a rate")
         self.host = host
         self.port = port
@@ -121,6 +129,7 @@ public final class MarginFeed: MarginRateSource, Sendable {
         self.staleAfter = staleAfter
         self.safeModeRate = safeModeRate
         self.retryDelay = retryDelay
+        self.sweepInterval = sweepInterval
         self.observer = observer
         slots = symbols.map { _ in Slot() }
     }
@@ -130,21 +139,27 @@ public final class MarginFeed: MarginRateSource, Sendable {
     /// Connections made so far.
     public var connections: Int { connects.load(ordering: .relaxed) }
 
-    /// The rate the gate uses for `instrument` at `now`.
+    /// The rate the gate uses for `instrument` (whatever `now`: see the type's discussion).
     @inline(__always)
     public func rate(instrument: Int, at now: Int64) -> Double {
         guard instrument >= 0, instrument < slots.count, connected.load(ordering: .acquiring) else { return safeModeRate }
         let slot = slots[instrument]
-        let time = slot.time.load(ordering: .acquiring)
-        guard slot.version.load(ordering: .relaxed) > 0, now &- time <= staleAfter else { return safeModeRate }
+        guard slot.fresh.load(ordering: .acquiring) else { return safeModeRate }
         return Double(bitPattern: slot.rateBits.load(ordering: .relaxed))
     }
 
-    /// Whether `instrument`'s rate at `now` is the conservative one.
-    public func isInSafeMode(instrument: Int, at now: Int64) -> Bool {
+    /// Whether `instrument`'s rate is the conservative one now.
+    public func isInSafeMode(instrument: Int) -> Bool {
         guard instrument >= 0, instrument < slots.count, isConnected else { return true }
-        let slot = slots[instrument]
-        return slot.version.load(ordering: .relaxed) == 0 || now &- slot.time.load(ordering: .acquiring) > staleAfter
+        return !slots[instrument].fresh.load(ordering: .acquiring)
+    }
+
+    /// Marks each rate fresh or stale by this machine's clock (`now`, ns since the epoch).
+    public func sweep(now: Int64 = MarginFeed.wallClock()) {
+        for slot in slots {
+            let fresh = slot.version.load(ordering: .acquiring) > 0 && now &- slot.time.load(ordering: .relaxed) <= staleAfter
+            slot.fresh.store(fresh, ordering: .releasing)
+        }
     }
 
     /// The last rate applied for `instrument` (version 0: none).
@@ -155,8 +170,22 @@ public final class MarginFeed: MarginRateSource, Sendable {
                                    time: slot.time.load(ordering: .relaxed))
     }
 
-    /// Follows the rates until the task is cancelled.
+    /// Follows the rates until the task is cancelled, sweeping for stale ones meanwhile.
     public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    self.sweep()
+                    try? await Task.sleep(for: self.sweepInterval)
+                }
+            }
+            group.addTask { await self.follow() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func follow() async {
         while !Task.isCancelled {
             do {
                 let subscriber = try await RedisSubscriber.connect(host: host, port: port)
@@ -205,6 +234,7 @@ public final class MarginFeed: MarginRateSource, Sendable {
         slot.rateBits.store(rate.rate.bitPattern, ordering: .releasing)
         slot.time.store(rate.time, ordering: .releasing)
         slot.version.store(rate.version, ordering: .releasing)
+        slot.fresh.store(Self.wallClock() &- rate.time <= staleAfter, ordering: .releasing)
         observer?(.applied(rate, receivedAt: Self.wallClock()))
     }
 

@@ -33,28 +33,47 @@ struct MarginFeedTests {
     @Test func publishedRatesReachTheFeedAndAgeIntoSafeMode() async throws {
         let server = try TestRedisServer()
         let publisher = MarginPublisher(client: RedisClient(host: "127.0.0.1", port: server.port))
+        let now = MarginFeed.wallClock()
         // Published before the feed starts: read from the hash when it connects.
-        #expect(try await publisher.publish(symbol: "BTCUSDT", rate: 0.05, time: 1_000 * Self.second) == 1)
+        #expect(try await publisher.publish(symbol: "BTCUSDT", rate: 0.05, time: now) == 1)
         let feed = MarginFeed(host: "127.0.0.1", port: server.port, symbols: ["BTCUSDT", "ETHUSDT"],
                               staleAfter: 60 * Self.second, safeModeRate: 0.5, retryDelay: .milliseconds(20))
         let task = Task { await feed.run() }
         defer { task.cancel() }
         #expect(try await Self.eventually { feed.isConnected && feed.current(0).version == 1 })
-        #expect(feed.rate(instrument: 0, at: 1_010 * Self.second) == 0.05)
+        // The check's time does not matter.
+        #expect(feed.rate(instrument: 0, at: 0) == 0.05 && feed.rate(instrument: 0, at: .max) == 0.05)
         // No rate yet for ETHUSDT: the conservative one.
-        #expect(feed.rate(instrument: 1, at: 1_010 * Self.second) == 0.5 && feed.isInSafeMode(instrument: 1, at: 1_010 * Self.second))
+        #expect(feed.rate(instrument: 1, at: 0) == 0.5 && feed.isInSafeMode(instrument: 1))
         // Published while connected: by the channel.
-        #expect(try await publisher.publish(symbol: "ETHUSDT", rate: 0.07, time: 1_020 * Self.second) == 1)
-        #expect(try await publisher.publish(symbol: "BTCUSDT", rate: 0.06, time: 1_020 * Self.second) == 2)
+        #expect(try await publisher.publish(symbol: "ETHUSDT", rate: 0.07, time: now + 1) == 1)
+        #expect(try await publisher.publish(symbol: "BTCUSDT", rate: 0.06, time: now + 1) == 2)
         #expect(try await Self.eventually { feed.current(1).version == 1 && feed.current(0).version == 2 })
-        #expect(feed.rate(instrument: 0, at: 1_030 * Self.second) == 0.06 && feed.rate(instrument: 1, at: 1_030 * Self.second) == 0.07)
+        #expect(feed.rate(instrument: 0, at: 0) == 0.06 && feed.rate(instrument: 1, at: 0) == 0.07)
         // A minute after its publication a rate is stale: safe mode until a fresh one.
-        #expect(feed.rate(instrument: 0, at: 1_081 * Self.second) == 0.5)
-        #expect(!feed.isInSafeMode(instrument: 0, at: 1_080 * Self.second) && feed.isInSafeMode(instrument: 0, at: 1_081 * Self.second))
+        feed.sweep(now: now + 1 + 60 * Self.second)
+        #expect(!feed.isInSafeMode(instrument: 0) && feed.rate(instrument: 0, at: 0) == 0.06)
+        feed.sweep(now: now + 2 + 60 * Self.second)
+        #expect(feed.isInSafeMode(instrument: 0) && feed.rate(instrument: 0, at: 0) == 0.5)
         // Redis keeps the current rate and the last version.
         let client = RedisClient(host: "127.0.0.1", port: server.port)
-        #expect(try await client.command("HGET", MarginKeys.rates, "BTCUSDT").string == "2:0.06:\(1_020 * Self.second)")
+        #expect(try await client.command("HGET", MarginKeys.rates, "BTCUSDT").string == "2:0.06:\(now + 1)")
         #expect(try await client.command("HGET", MarginKeys.versions, "BTCUSDT").int == 2)
+    }
+
+    /// A feed without updates goes to safe mode by itself: the sweep sees the rate age.
+    @Test func theSweepMarksStaleRates() async throws {
+        let server = try TestRedisServer()
+        let publisher = MarginPublisher(client: RedisClient(host: "127.0.0.1", port: server.port))
+        let feed = MarginFeed(host: "127.0.0.1", port: server.port, symbols: ["IRON"], staleAfter: 300_000_000,
+                              safeModeRate: 0.3, retryDelay: .milliseconds(20), sweepInterval: .milliseconds(20))
+        let task = Task { await feed.run() }
+        defer { task.cancel() }
+        #expect(try await Self.eventually { feed.isConnected })
+        try await publisher.publish(symbol: "IRON", rate: 0.02, time: MarginFeed.wallClock())
+        #expect(try await Self.eventually { feed.rate(instrument: 0, at: 0) == 0.02 })
+        #expect(try await Self.eventually { feed.isInSafeMode(instrument: 0) })
+        #expect(feed.rate(instrument: 0, at: 0) == 0.3)
     }
 
     /// Redis is killed: the feed is in safe mode at once; a restarted Redis (empty) gets new rates
@@ -68,18 +87,19 @@ struct MarginFeedTests {
         let task = Task { await feed.run() }
         defer { task.cancel() }
         #expect(try await Self.eventually { feed.isConnected })
-        try await publisher.publish(symbol: "IRON", rate: 0.02, time: 100 * Self.second)
-        #expect(try await Self.eventually { feed.rate(instrument: 0, at: 101 * Self.second) == 0.02 })
+        let now = MarginFeed.wallClock()
+        try await publisher.publish(symbol: "IRON", rate: 0.02, time: now)
+        #expect(try await Self.eventually { feed.rate(instrument: 0, at: 0) == 0.02 })
         server.kill()
         #expect(try await Self.eventually { !feed.isConnected })
-        #expect(feed.rate(instrument: 0, at: 101 * Self.second) == 0.3)
+        #expect(feed.rate(instrument: 0, at: 0) == 0.3)
         try server.start()
         #expect(try await Self.eventually { feed.isConnected })
         #expect(feed.connections == 2)
         // Connected again, with the rate it held and still fresh.
-        #expect(feed.rate(instrument: 0, at: 101 * Self.second) == 0.02)
-        #expect(try await publisher.publish(symbol: "IRON", rate: 0.025, time: 200 * Self.second) == 1)
-        #expect(try await Self.eventually { feed.rate(instrument: 0, at: 201 * Self.second) == 0.025 })
+        #expect(feed.rate(instrument: 0, at: 0) == 0.02)
+        #expect(try await publisher.publish(symbol: "IRON", rate: 0.025, time: now + 1) == 1)
+        #expect(try await Self.eventually { feed.rate(instrument: 0, at: 0) == 0.025 })
     }
 
     /// A malformed message is reported and changes nothing; an older rate is not applied.
@@ -94,11 +114,12 @@ struct MarginFeedTests {
         defer { task.cancel() }
         #expect(try await Self.eventually { feed.isConnected })
         let client = RedisClient(host: "127.0.0.1", port: server.port)
-        try await client.command("PUBLISH", "margin.IRON", "5:0.04:500")
+        let t = MarginFeed.wallClock()
+        try await client.command("PUBLISH", "margin.IRON", "5:0.04:\(t)")
         #expect(try await Self.eventually { feed.current(0).version == 5 })
-        try await client.command("PUBLISH", "margin.IRON", "6:7.5:600")
-        try await client.command("PUBLISH", "margin.IRON", "4:0.09:400")
-        try await client.command("PUBLISH", "margin.IRON", "7:0.05:700")
+        try await client.command("PUBLISH", "margin.IRON", "6:7.5:\(t + 1)")
+        try await client.command("PUBLISH", "margin.IRON", "4:0.09:\(t - 1)")
+        try await client.command("PUBLISH", "margin.IRON", "7:0.05:\(t + 2)")
         #expect(try await Self.eventually { feed.current(0).version == 7 })
         #expect(bad.value.load(ordering: .relaxed) == 1)
         #expect(feed.current(0).rate == 0.05)
