@@ -48,6 +48,8 @@ public struct MarketMakerConfiguration: Sendable {
     /// market (for venues without market orders).
     public var flattenWithMarketOrders: Bool
     public var flattenSlippageTicks: Int64
+    /// Margin rates from a margin service, in place of the gate's own model (nil: its own).
+    public var marginSource: (any MarginRateSource)?
 
     public init(instrument: Instrument, quote: QuoteConfiguration = QuoteConfiguration(), limits: RiskLimits = .unlimited,
                 stop: NetPositionStop.Configuration = .init(), margin: MarginModel.Configuration = .init(),
@@ -187,6 +189,7 @@ public struct MarketMaker: Sendable {
                                                      stop: configuration.stop, margin: configuration.margin)],
                         configuration: configuration.gate)
         gate.setEquity(configuration.equity)
+        gate.marginSource = configuration.marginSource
         positions = PositionBook(instrument: configuration.instrument)
     }
 

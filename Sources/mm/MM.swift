@@ -10,6 +10,6 @@ struct MM: AsyncParsableCommand {
             Each mode of the engine is a subcommand. Run `mm help <subcommand>` for its options.
             """,
         version: "0.1.0",
-        subcommands: [PaperCommand.self, QuoteCommand.self, ExchangeCommand.self, BacktestCommand.self, ConvertCommand.self, MarketStatsCommand.self, ReplayCommand.self, Decode.self]
+        subcommands: [PaperCommand.self, QuoteCommand.self, ExchangeCommand.self, BacktestCommand.self, ConvertCommand.self, MarketStatsCommand.self, MarginCommand.self, ReplayCommand.self, Decode.self]
     )
 }

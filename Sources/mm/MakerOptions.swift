@@ -1,3 +1,6 @@
+import FirmRisk
+import Logging
+import Redis
 import MakerCore
 import Market
 import ArgumentParser
@@ -23,7 +26,14 @@ struct MakerOptions: ParsableArguments {
 
     @OptionGroup var risk: RiskOptions
 
+    @Option(help: ArgumentHelp("Take the margin rates from the margin service (mm margin) through this Redis, instead of the engine's own model; the conservative rate (the ceiling, 0.5) while they are stale (older than five bars of --margin-bar) or Redis is unreachable.",
+                               valueName: "redis://host:port"))
+    var marginFeed: String?
+
     func validate() throws {
+        if let marginFeed, RedisEndpoint(marginFeed) == nil {
+            throw ValidationError("--margin-feed must be redis://HOST[:PORT], got '\(marginFeed)'")
+        }
         guard (0...QuoteConfiguration.maxLevels).contains(levels) else {
             throw ValidationError("--levels must be between 0 and \(QuoteConfiguration.maxLevels)")
         }
@@ -40,6 +50,28 @@ struct MakerOptions: ParsableArguments {
             instrument: instrument, quote: QuoteConfiguration(levels: levels, quantity: lots, offset: offset),
             stop: NetPositionStop.Configuration(limit: stopLimit, restartThreshold: restartThreshold),
             minOrderLots: stopLimit + Int64(levels) * lots, fees: fees)
+    }
+
+    /// With `--margin-feed`, the feed of `symbol`'s rates, following Redis in a task of its own
+    /// (its connections and losses logged); nil without.
+    func startMarginFeed(symbol: String, logger: Logger) -> MarginFeed? {
+        guard let marginFeed, let endpoint = RedisEndpoint(marginFeed) else { return nil }
+        let staleAfter = Int64(risk.marginBar * 5 * 1e9)
+        let feed = MarginFeed(host: endpoint.host, port: endpoint.port, symbols: [symbol], staleAfter: staleAfter,
+                              safeModeRate: MarginModel.Configuration().ceiling) { event in
+            switch event {
+            case .connected: logger.info("margin feed connected", metadata: ["redis": "\(endpoint)"])
+            case .disconnected(let error):
+                logger.warning("margin feed lost: conservative margin rate until fresh rates arrive",
+                               metadata: ["redis": "\(endpoint)", "error": "\(error)"])
+            case let .applied(rate, _):
+                logger.debug("margin rate", metadata: ["symbol": "\(rate.symbol)", "rate": "\(rate.rate)", "version": "\(rate.version)"])
+            case let .malformed(channel, text):
+                logger.warning("margin feed: not a rate", metadata: ["channel": "\(channel)", "text": "\(text)"])
+            }
+        }
+        Task.detached { await feed.run() }
+        return feed
     }
 }
 

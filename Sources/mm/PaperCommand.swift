@@ -97,7 +97,9 @@ struct PaperCommand: AsyncParsableCommand {
         // The market maker, on the exchange's event loop: one thread serves both sides, so a
         // message from one to the other is read as soon as it is written, with no thread to wake.
         let loop = exchange.exchange.eventLoop
-        let application = FIXMarketMaker(maker: MarketMaker(configuration: maker.configuration(instrument: instrument, fees: schedule)))
+        var makerConfiguration = maker.configuration(instrument: instrument, fees: schedule)
+        makerConfiguration.marginSource = maker.startMarginFeed(symbol: instrument.symbol, logger: logger)
+        let application = FIXMarketMaker(maker: MarketMaker(configuration: makerConfiguration))
         let makerSettings = try Self.settings("""
             [SESSION]
             ConnectionType=initiator

@@ -1,3 +1,4 @@
+import FIXTestSupport
 import FirmRisk
 import Foundation
 import Redis

@@ -89,3 +89,15 @@ struct RESPParserTests {
         #expect(SHA1.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
     }
 }
+
+struct RedisEndpointTests {
+    @Test func readsRedisURLs() {
+        #expect(RedisEndpoint("redis://127.0.0.1:6380") == RedisEndpoint(host: "127.0.0.1", port: 6380))
+        #expect(RedisEndpoint("redis://cache.desk") == RedisEndpoint(host: "cache.desk", port: 6379))
+        #expect(RedisEndpoint("redis://[::1]:7000/") == RedisEndpoint(host: "::1", port: 7000))
+        for bad in ["http://x:1", "redis://", "redis://x:0", "redis://x:70000", "redis://x:port", "redis://x/0", "redis://u@x", "x:1"] {
+            #expect(RedisEndpoint(bad) == nil, "\(bad)")
+        }
+        #expect(RedisEndpoint(host: "::1", port: 7000).description == "redis://[::1]:7000")
+    }
+}

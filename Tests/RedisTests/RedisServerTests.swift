@@ -2,86 +2,8 @@ import Foundation
 import NIOCore
 import NIOPosix
 @testable import Redis
+import FIXTestSupport
 import Testing
-
-/// A redis-server of the test's own on a free port of 127.0.0.1, without persistence; stopped
-/// (and restartable) by the test.
-final class TestRedisServer: @unchecked Sendable {
-    /// The redis-server found on the PATH, or nil.
-    static let executable: String? = {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") + ["/usr/bin", "/usr/local/bin"] {
-            let path = "\(dir)/redis-server"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }()
-
-    static var available: Bool { executable != nil }
-
-    let port: Int
-    private var process: Process?
-
-    init() throws {
-        port = Self.freePort()
-        try start()
-    }
-
-    func start() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.executable!)
-        p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        process = p
-        // Ready when it accepts connections.
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if Self.accepts(port) { return }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        throw RedisError.cannotConnect(host: "127.0.0.1", port: port, reason: "redis-server did not start in 10 s")
-    }
-
-    /// SIGKILL, as a crash.
-    func kill() {
-        guard let p = process else { return }
-        Foundation.kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        process = nil
-    }
-
-    deinit { kill() }
-
-    static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
 
 /// The client against a real redis-server (Debian's `redis-server`; skipped when it is not
 /// installed: `apt-get install redis-server`).

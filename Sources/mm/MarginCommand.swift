@@ -1,0 +1,222 @@
+import ArgumentParser
+import Exchange
+import FirmRisk
+import Foundation
+import Logging
+import Market
+import MarketData
+import Operations
+import Prometheus
+import Redis
+import Risk
+import Synchronization
+
+/// `mm margin`: the margin service. Reads a market, computes the instrument's margin rate from
+/// an EWMA of its volatility, and publishes each accepted rate to Redis for the engines.
+struct MarginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "margin",
+        abstract: "The margin service: margin rates from a market's volatility, published to Redis for every engine.",
+        discussion: """
+            Reads a market (--data FILE --format ..., or a generated market; the queue-reactive \
+            market by default) at --speed (max by default), forms bars of --bar seconds of \
+            market time from its trades (or its mid when it has quotes only), and computes the \
+            margin rate: z x the EWMA volatility (--lambda) x the fat-tail multiplier, clamped \
+            to [--floor, --ceiling]. A rate that moves by more than --max-change of the one \
+            published is refused and raises an alert (a warning in the log and the \
+            mm_margin_refused_total metric); the next rate computed after the published one has \
+            gone stale is accepted. Each accepted rate goes to Redis (--redis redis://HOST:PORT) \
+            with a version one above the last and this machine's time: kept in the hash \
+            margin:rates and published on the channel margin.SYMBOL, in one script. Engines \
+            started with --margin-feed follow them.
+
+            Exit status: 0 at the end of the data; 1 when the data has a bad record; 2 for a \
+            file that cannot be opened or a Redis that cannot be reached; 64 for bad options.
+            """
+    )
+
+    @OptionGroup var recording: MarketDataOptions
+
+    @Option(help: ArgumentHelp("The Redis server the rates go to.", valueName: "redis://host:port"))
+    var redis: String
+
+    @Option(help: ArgumentHelp("Replay pace: a multiple of the recorded pace, or max.", valueName: "N|max"))
+    var speed = "max"
+
+    @Option(help: ArgumentHelp("Bar length, seconds of market time.", valueName: "seconds"))
+    var bar = 60.0
+
+    @Option(help: ArgumentHelp("EWMA decay of the variance, in (0, 1).", valueName: "lambda"))
+    var lambda = 0.94
+
+    @Option(help: ArgumentHelp("Bars averaged before the first rate.", valueName: "n"))
+    var warmupBars = 20
+
+    @Option(help: ArgumentHelp("Largest relative change of a rate accepted at once.", valueName: "fraction"))
+    var maxChange = 0.30
+
+    @Option(help: ArgumentHelp("Lowest rate.", valueName: "rate"))
+    var floor = 0.01
+
+    @Option(help: ArgumentHelp("Highest rate.", valueName: "rate"))
+    var ceiling = 0.5
+
+    @Option(help: ArgumentHelp("Fat-tail multiplier.", valueName: "factor"))
+    var fatTail = 1.5
+
+    @OptionGroup var operations: OperationsOptions
+
+    func validate() throws {
+        guard RedisEndpoint(redis) != nil else { throw ValidationError("--redis must be redis://HOST[:PORT], got '\(redis)'") }
+        guard ReplaySpeed(speed) != nil else { throw ValidationError("--speed must be a positive number or max, got '\(speed)'") }
+        guard bar > 0, bar.isFinite, bar <= 86_400 else { throw ValidationError("--bar must be in (0, 86400] seconds") }
+        guard lambda > 0 && lambda < 1 else { throw ValidationError("--lambda must be in (0, 1)") }
+        guard warmupBars >= 1 && warmupBars <= 100_000 else { throw ValidationError("--warmup-bars must be 1 to 100000") }
+        guard maxChange > 0, maxChange.isFinite else { throw ValidationError("--max-change must be positive") }
+        guard floor >= 0, ceiling >= floor, ceiling <= 1 else { throw ValidationError("--floor and --ceiling must satisfy 0 <= floor <= ceiling <= 1") }
+        guard fatTail > 0, fatTail.isFinite else { throw ValidationError("--fat-tail must be positive") }
+    }
+
+    func run() async throws {
+        let logger = operations.logger("mm.margin")
+        let endpoint = RedisEndpoint(redis)!
+        let format = recording.format ?? .queueReactive
+        let instrument: Instrument
+        var source: any MarketDataSource
+        do {
+            instrument = try recording.replayInstrument(format)
+            source = try recording.source(format: format, instrument: instrument)
+        } catch let error as MarketDataError {
+            Self.fail("\(error)", status: 2)
+        }
+        let client = RedisClient(host: endpoint.host, port: endpoint.port)
+        do {
+            try await client.command("PING")
+        } catch {
+            Self.fail("\(error)", status: 2)
+        }
+        let publisher = MarginPublisher(client: client)
+        let state = MarginServiceState(symbol: instrument.symbol)
+        let metrics = await operations.metricsEndpoint(command: "margin", logger: logger) { registry in
+            [MarginServiceCollector(state: state, registry: registry)]
+        }
+        var model = MarginModel(MarginModel.Configuration(barInterval: Int64(bar * 1e9), lambda: lambda, warmupBars: warmupBars,
+                                                          fatTailMultiplier: fatTail, floor: floor, ceiling: ceiling,
+                                                          maxChange: maxChange))
+        let pace = ReplaySpeed(speed)!
+        let started = ContinuousClock.now
+        var firstTime: Int64?
+        var events = 0
+        logger.info("margin service started", metadata: ["symbol": "\(instrument.symbol)", "redis": "\(endpoint)",
+                                                        "bar": "\(bar) s", "speed": "\(pace)"])
+        do {
+            while let event = try source.next() {
+                events += 1
+                let time = event.time
+                if case .pace(let multiple) = pace {
+                    let first = firstTime ?? time
+                    firstTime = first
+                    let due = Duration.nanoseconds(Int64(Double(time - first) / multiple))
+                    let elapsed = ContinuousClock.now - started
+                    if due > elapsed { try? await Task.sleep(for: due - elapsed) }
+                }
+                let price: Int64
+                switch event {
+                case let .trade(_, p, _, _): price = p
+                case let .quote(_, bid?, _, ask?, _): price = (bid + ask) / 2
+                default: continue
+                }
+                switch model.record(price: Double(price), at: time) {
+                case .accepted(let rate):
+                    do {
+                        let version = try await publisher.publish(symbol: instrument.symbol, rate: rate, time: MarginFeed.wallClock())
+                        state.published(rate: rate, version: version)
+                        logger.debug("rate published", metadata: ["symbol": "\(instrument.symbol)", "rate": "\(rate)", "version": "\(version)"])
+                    } catch {
+                        state.failedPublish()
+                        logger.error("cannot publish the margin rate", metadata: ["symbol": "\(instrument.symbol)", "rate": "\(rate)",
+                                                                                  "error": "\(error)"])
+                    }
+                case .refused(let rate):
+                    state.refused()
+                    logger.warning("margin rate refused: it moves too far at once", metadata: [
+                        "symbol": "\(instrument.symbol)", "rate": "\(rate)", "published": "\(model.report(at: time).rate)",
+                        "maxChange": "\(maxChange)"])
+                case .warmingUp, .none, .ignored:
+                    break
+                }
+            }
+        } catch {
+            Self.fail("\(error)", status: 1)
+        }
+        let figures = state.figures
+        print("\(instrument.symbol): \(events) events, \(figures.published) rates published (last \(figures.lastRate.map { "\($0)" } ?? "none"), version \(figures.version)), \(figures.refused) refused, \(figures.failed) not published")
+        if let metrics { await metrics.stop() }
+        await client.close()
+    }
+}
+
+/// What the margin service did, shared with its metrics.
+final class MarginServiceState: Sendable {
+    struct Figures {
+        var published = 0, refused = 0, failed = 0
+        var version: Int64 = 0
+        var lastRate: Double?
+    }
+
+    let symbol: String
+    private let state = Mutex(Figures())
+
+    init(symbol: String) { self.symbol = symbol }
+
+    var figures: Figures { state.withLock { $0 } }
+
+    func published(rate: Double, version: Int64) {
+        state.withLock { f in
+            f.published += 1
+            f.version = version
+            f.lastRate = rate
+        }
+    }
+
+    func refused() { state.withLock { $0.refused += 1 } }
+    func failedPublish() { state.withLock { $0.failed += 1 } }
+}
+
+/// The margin service's metrics: the rate published, rates published, refused (the alert) and
+/// not published.
+struct MarginServiceCollector: MetricsCollector {
+    let state: MarginServiceState
+    let rate: Gauge
+    let version: Gauge
+    let published: Counter
+    let refused: Counter
+    let failed: Counter
+
+    init(state: MarginServiceState, registry: PrometheusCollectorRegistry) {
+        self.state = state
+        let labels = [("symbol", state.symbol)]
+        func name(_ n: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(metricName: n, unitName: "", helpText: help)
+        }
+        rate = registry.makeGauge(descriptor: name("mm_margin_rate", "The margin rate last published"), labels: labels)
+        version = registry.makeGauge(descriptor: name("mm_margin_version", "The version of the rate last published"), labels: labels)
+        published = registry.makeCounter(descriptor: name("mm_margin_published_total", "Margin rates published"), labels: labels)
+        refused = registry.makeCounter(descriptor: name("mm_margin_refused_total",
+                                                        "Margin rates refused for moving too far at once (an alert)"), labels: labels)
+        failed = registry.makeCounter(descriptor: name("mm_margin_publish_failures_total", "Accepted rates Redis did not take"),
+                                      labels: labels)
+    }
+
+    func collect() async throws {
+        let f = state.figures
+        if let r = f.lastRate { rate.set(to: r) }
+        version.set(to: Double(f.version))
+        published.reset()
+        published.increment(by: Int64(f.published))
+        refused.reset()
+        refused.increment(by: Int64(f.refused))
+        failed.reset()
+        failed.increment(by: Int64(f.failed))
+    }
+}
