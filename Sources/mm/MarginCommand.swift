@@ -220,3 +220,43 @@ struct MarginServiceCollector: MetricsCollector {
         failed.increment(by: Int64(f.failed))
     }
 }
+
+/// An engine's margin feed in its metrics: connected or not, and per instrument whether it is in
+/// safe mode (the conservative rate), the rate it holds and its version.
+struct MarginFeedCollector: MetricsCollector {
+    let feed: MarginFeed
+    let connected: Gauge
+    let safeMode: [Gauge]
+    let rate: [Gauge]
+    let version: [Gauge]
+
+    init(feed: MarginFeed, registry: PrometheusCollectorRegistry) {
+        self.feed = feed
+        func name(_ n: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(metricName: n, unitName: "", helpText: help)
+        }
+        connected = registry.makeGauge(descriptor: name("mm_margin_feed_connected", "Whether the margin feed is connected to Redis"))
+        safeMode = feed.symbols.map {
+            registry.makeGauge(descriptor: name("mm_margin_feed_safe_mode", "Whether the margin rate in use is the conservative one"),
+                               labels: [("symbol", $0)])
+        }
+        rate = feed.symbols.map {
+            registry.makeGauge(descriptor: name("mm_margin_feed_rate", "The margin rate last received"), labels: [("symbol", $0)])
+        }
+        version = feed.symbols.map {
+            registry.makeGauge(descriptor: name("mm_margin_feed_version", "The version of the margin rate last received"),
+                               labels: [("symbol", $0)])
+        }
+    }
+
+    func collect() async throws {
+        connected.set(to: feed.isConnected ? 1 : 0)
+        for i in feed.symbols.indices {
+            let current = feed.current(i)
+            safeMode[i].set(to: feed.isInSafeMode(instrument: i) ? 1 : 0)
+            rate[i].set(to: current.rate)
+            version[i].set(to: Double(current.version))
+        }
+    }
+}
+

@@ -1,3 +1,4 @@
+import FirmRisk
 import MakerCore
 import MakerFIX
 import MarketData
@@ -119,6 +120,7 @@ struct PaperCommand: AsyncParsableCommand {
         try await marketMaker.start()
         let metrics = await operations.metricsEndpoint(command: "paper", logger: logger) { registry in
             [ExchangeCollector(lifecycle: exchange, registry: registry), MarketMakerCollector(lifecycle: marketMaker, registry: registry)]
+                + ((makerConfiguration.marginSource as? MarginFeed).map { [MarginFeedCollector(feed: $0, registry: registry)] } ?? [])
         }
         let progress = PaperProgress()
         let started = ContinuousClock.now

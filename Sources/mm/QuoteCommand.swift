@@ -1,3 +1,4 @@
+import FirmRisk
 import MakerCore
 import MakerFIX
 import Market
@@ -163,6 +164,7 @@ struct QuoteCommand: AsyncParsableCommand {
         Self.say("connecting to \(address) as \(s.sessionID.senderCompID)")
         let metrics = await operations.metricsEndpoint(command: "quote", logger: logger) { registry in
             [MarketMakerCollector(lifecycle: lifecycle, registry: registry)]
+                + ((configuration.marginSource as? MarginFeed).map { [MarginFeedCollector(feed: $0, registry: registry)] } ?? [])
         }
 
         // Status lines until --duration, SIGINT or SIGTERM; then the market maker cancels its
