@@ -20,12 +20,32 @@ public final class TestRedisServer: @unchecked Sendable {
 
     public static var available: Bool { executable != nil }
 
-    public let port: Int
+    public private(set) var port: Int = 0
     private var process: Process?
 
+    /// Ports given to this process's servers: tests run at once never share one (a server that
+    /// another test kills would fail both).
+    private static let taken = NSLock()
+    nonisolated(unsafe) private static var ports = Set<Int>()
+
     public init() throws {
-        port = Self.freePort()
-        try start()
+        var attempt = 0
+        while true {
+            let candidate = Self.freePort()
+            Self.taken.lock()
+            let fresh = Self.ports.insert(candidate).inserted
+            Self.taken.unlock()
+            guard fresh else { continue }
+            port = candidate
+            do {
+                try start()
+                return
+            } catch {
+                // Another process took the port between the check and the bind: another port.
+                attempt += 1
+                if attempt == 5 { throw error }
+            }
+        }
     }
 
     public func start() throws {
@@ -36,10 +56,15 @@ public final class TestRedisServer: @unchecked Sendable {
         p.standardError = FileHandle.nullDevice
         try p.run()
         process = p
-        // Ready when it accepts connections.
+        // Ready when it accepts connections, and it is ours: a server that could not bind the
+        // port has exited.
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if Self.accepts(port) { return }
+            if !p.isRunning {
+                process = nil
+                throw TestRedisServerError(reason: "redis-server exited at start on port \(port) (taken?)")
+            }
+            if Self.accepts(port) && p.isRunning { return }
             Thread.sleep(forTimeInterval: 0.02)
         }
         throw TestRedisServerError(reason: "redis-server did not start on port \(port) in 10 s")
