@@ -80,15 +80,11 @@ struct MarginCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = operations.logger("mm.margin")
         let endpoint = RedisEndpoint(redis)!
-        let format = recording.format ?? .queueReactive
-        let instrument: Instrument
-        var source: any MarketDataSource
-        do {
-            instrument = try recording.replayInstrument(format)
-            source = try recording.source(format: format, instrument: instrument)
-        } catch let error as MarketDataError {
+        let (instrument, opened): (Instrument, any MarketDataSource)
+        do { (_, instrument, opened) = try recording.open(default: .queueReactive) } catch let error as MarketDataError {
             Self.fail("\(error)", status: 2)
         }
+        var source = opened
         let client = RedisClient(host: endpoint.host, port: endpoint.port)
         do {
             try await client.command("PING")

@@ -149,6 +149,14 @@ struct MarketDataOptions: ParsableArguments {
         SyntheticMarket.Parameters(instrument: instrument, seed: seed, days: days, eventsPerDay: eventsPerDay)
     }
 
+    /// The market (`--format`, else `defaultFormat`), its instrument and a source over it from
+    /// its start. A data file that cannot be opened or read throws its `MarketDataError`.
+    func open(default defaultFormat: MarketDataFormat) throws -> (format: MarketDataFormat, instrument: Instrument, source: any MarketDataSource) {
+        let format = self.format ?? defaultFormat
+        let instrument = try replayInstrument(format)
+        return (format, instrument, try source(format: format, instrument: instrument))
+    }
+
     /// The queue-reactive market's parameters for `instrument`.
     func queueReactive(_ instrument: Instrument) -> QueueReactiveMarket.Parameters {
         QueueReactiveMarket.Parameters(instrument: instrument, seed: seed, days: days)

@@ -29,15 +29,11 @@ struct MarketStatsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let format = recording.format ?? .queueReactive
-        let instrument: Instrument
-        var source: any MarketDataSource
-        do {
-            instrument = try recording.replayInstrument(format)
-            source = try recording.source(format: format, instrument: instrument)
-        } catch let error as MarketDataError {
+        let (format, instrument, opened): (MarketDataFormat, Instrument, any MarketDataSource)
+        do { (format, instrument, opened) = try recording.open(default: .queueReactive) } catch let error as MarketDataError {
             Self.fail("\(error)", status: 2)
         }
+        var source = opened
         var statistics = MarketStatistics()
         do {
             while let event = try source.next() { statistics.add(event) }
