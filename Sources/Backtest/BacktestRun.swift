@@ -117,7 +117,7 @@ public struct BacktestRun: Sendable {
                 let times = Period.times(of: today, length: Period.day)
                 (dayStart, dayEnd) = times.map { ($0.lowerBound, $0.upperBound) } ?? (.max, .min)
             }
-            fillQuality.markOut(before: now, market: run.marketBest)
+            if fillQuality.hasMarkoutsDue(before: now) { fillQuality.markOut(before: now, market: run.marketBest) }
             run.apply(event)
             if !run.ladderFills.isEmpty || fillQuality.hasUnchecked {
                 fillQuality.record(run.ladderFills, market: run.marketBest, hasBook: run.marketHasBook)

@@ -106,6 +106,10 @@ struct FillQualityTracker {
         }
     }
 
+    /// Whether a fill's horizon has passed before `now` (cheap: ask before reading the market).
+    @inline(__always)
+    func hasMarkoutsDue(before now: Int64) -> Bool { !pending.isEmpty && anyDue(before: now) }
+
     @inline(__always)
     private func anyDue(before now: Int64) -> Bool {
         for h in horizons.indices where due[h] < pending.count && pending[due[h]].time &+ horizons[h] < now { return true }
