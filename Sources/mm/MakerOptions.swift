@@ -53,8 +53,9 @@ struct MakerOptions: ParsableArguments {
     }
 
     /// With `--margin-feed`, the feed of `symbol`'s rates, following Redis in a task of its own
-    /// (its connections and losses logged); nil without.
-    func startMarginFeed(symbol: String, logger: Logger) -> MarginFeed? {
+    /// (its connections and losses logged), once it has read the current rates or after 5 s
+    /// (then the engine starts on the conservative rate); nil without.
+    func startMarginFeed(symbol: String, logger: Logger) async -> MarginFeed? {
         guard let marginFeed, let endpoint = RedisEndpoint(marginFeed) else { return nil }
         let staleAfter = Int64(risk.marginBar * 5 * 1e9)
         let feed = MarginFeed(host: endpoint.host, port: endpoint.port, symbols: [symbol], staleAfter: staleAfter,
@@ -71,6 +72,9 @@ struct MakerOptions: ParsableArguments {
             }
         }
         Task.detached { await feed.run() }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !feed.isConnected && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        if !feed.isConnected { logger.warning("margin feed not connected yet: the conservative margin rate until it is", metadata: ["redis": "\(endpoint)"]) }
         return feed
     }
 }

@@ -99,7 +99,7 @@ struct PaperCommand: AsyncParsableCommand {
         // message from one to the other is read as soon as it is written, with no thread to wake.
         let loop = exchange.exchange.eventLoop
         var makerConfiguration = maker.configuration(instrument: instrument, fees: schedule)
-        makerConfiguration.marginSource = maker.startMarginFeed(symbol: instrument.symbol, logger: logger)
+        makerConfiguration.marginSource = await maker.startMarginFeed(symbol: instrument.symbol, logger: logger)
         let application = FIXMarketMaker(maker: MarketMaker(configuration: makerConfiguration))
         let makerSettings = try Self.settings("""
             [SESSION]

@@ -120,7 +120,7 @@ struct QuoteCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         var configuration = maker.configuration(instrument: try instrument(), fees: try fees.schedule())
-        configuration.marginSource = maker.startMarginFeed(symbol: configuration.instrument.symbol, logger: logger)
+        configuration.marginSource = await maker.startMarginFeed(symbol: configuration.instrument.symbol, logger: logger)
         // Keys from the start time (milliseconds x 2^20): ClOrdIDs never repeat across runs, even
         // without the journal.
         let firstKey = OrderKey(UInt64(max(0, Date().timeIntervalSince1970 * 1000)) << 20)

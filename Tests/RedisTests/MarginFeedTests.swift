@@ -35,11 +35,12 @@ struct MarginFeedTests {
     @Test func publishedRatesReachTheFeedAndAgeIntoSafeMode() async throws {
         let server = try TestRedisServer()
         let publisher = MarginPublisher(client: RedisClient(host: "127.0.0.1", port: server.port))
-        let now = MarginFeed.wallClock()
         // Published before the feed starts: read from the hash when it connects.
-        #expect(try await publisher.publish(symbol: "BTCUSDT", rate: 0.05, time: now) == 1)
+        #expect(try await publisher.publish(symbol: "BTCUSDT", rate: 0.05, time: MarginFeed.wallClock()) == 1)
+        // Ten minutes to go stale, and the background sweep once an hour: the test sweeps itself.
         let feed = MarginFeed(host: "127.0.0.1", port: server.port, symbols: ["BTCUSDT", "ETHUSDT"],
-                              staleAfter: 60 * Self.second, safeModeRate: 0.5, retryDelay: .milliseconds(20))
+                              staleAfter: 600 * Self.second, safeModeRate: 0.5, retryDelay: .milliseconds(20),
+                              sweepInterval: .seconds(3_600))
         let task = Task { await feed.run() }
         defer { task.cancel() }
         #expect(try await Self.eventually { feed.isConnected && feed.current(0).version == 1 })
@@ -48,18 +49,19 @@ struct MarginFeedTests {
         // No rate yet for ETHUSDT: the conservative one.
         #expect(feed.rate(instrument: 1, at: 0) == 0.5 && feed.isInSafeMode(instrument: 1))
         // Published while connected: by the channel.
-        #expect(try await publisher.publish(symbol: "ETHUSDT", rate: 0.07, time: now + 1) == 1)
-        #expect(try await publisher.publish(symbol: "BTCUSDT", rate: 0.06, time: now + 1) == 2)
+        let time = MarginFeed.wallClock()
+        #expect(try await publisher.publish(symbol: "ETHUSDT", rate: 0.07, time: time) == 1)
+        #expect(try await publisher.publish(symbol: "BTCUSDT", rate: 0.06, time: time) == 2)
         #expect(try await Self.eventually { feed.current(1).version == 1 && feed.current(0).version == 2 })
         #expect(feed.rate(instrument: 0, at: 0) == 0.06 && feed.rate(instrument: 1, at: 0) == 0.07)
-        // A minute after its publication a rate is stale: safe mode until a fresh one.
-        feed.sweep(now: now + 1 + 60 * Self.second)
+        // Ten minutes after its publication a rate is stale: safe mode until a fresh one.
+        feed.sweep(now: time + 600 * Self.second)
         #expect(!feed.isInSafeMode(instrument: 0) && feed.rate(instrument: 0, at: 0) == 0.06)
-        feed.sweep(now: now + 2 + 60 * Self.second)
+        feed.sweep(now: time + 600 * Self.second + 1)
         #expect(feed.isInSafeMode(instrument: 0) && feed.rate(instrument: 0, at: 0) == 0.5)
         // Redis keeps the current rate and the last version.
         let client = RedisClient(host: "127.0.0.1", port: server.port)
-        #expect(try await client.command("HGET", MarginKeys.rates, "BTCUSDT").string == "2:0.06:\(now + 1)")
+        #expect(try await client.command("HGET", MarginKeys.rates, "BTCUSDT").string == "2:0.06:\(time)")
         #expect(try await client.command("HGET", MarginKeys.versions, "BTCUSDT").int == 2)
     }
 
