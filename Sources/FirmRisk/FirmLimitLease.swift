@@ -71,8 +71,11 @@ public final class FirmLimitLease: Sendable {
         return {granted, expires}
         """)
 
-    public init(name: String, engine: String, client: RedisClient, ttl: Duration = .seconds(3),
+    /// A lease of limit `name` for `engine`, holding nothing yet; `wanted` is what ``renew()``
+    /// asks for until ``request(_:)`` asks for another amount.
+    public init(name: String, engine: String, client: RedisClient, wanted: Int64 = 0, ttl: Duration = .seconds(3),
                 safetyMargin: Duration = .milliseconds(250)) {
+        precondition(wanted >= 0, "a lease is not negative")
         precondition(ttl > safetyMargin && safetyMargin >= .zero, "a lease outlasts its safety margin")
         self.name = name
         self.engine = engine
@@ -80,6 +83,7 @@ public final class FirmLimitLease: Sendable {
         self.ttl = ttl
         self.safetyMargin = safetyMargin
         origin = clock.now
+        requests.withLock { $0.wanted = wanted }
     }
 
     /// The keys of limit `name`.

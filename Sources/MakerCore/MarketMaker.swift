@@ -50,6 +50,8 @@ public struct MarketMakerConfiguration: Sendable {
     public var flattenSlippageTicks: Int64
     /// Margin rates from a margin service, in place of the gate's own model (nil: its own).
     public var marginSource: (any MarginRateSource)?
+    /// This engine's share of the firm's limits (nil: none).
+    public var firmAllowance: (any FirmAllowance)?
 
     public init(instrument: Instrument, quote: QuoteConfiguration = QuoteConfiguration(), limits: RiskLimits = .unlimited,
                 stop: NetPositionStop.Configuration = .init(), margin: MarginModel.Configuration = .init(),
@@ -178,6 +180,8 @@ public struct MarketMaker: Sendable {
     public static let maxFillTicks: Int64 = 1 << 40
     private var dayStartProfit: Int64 = 0
     private var day: Int64 = -1
+    /// ``stopQuoting(now:into:)`` was called: the sides stay off.
+    private var quotingStopped = false
     /// Times known to be in `day` (see ``trackIntradayLoss(mark:now:)``); empty at first.
     private var dayFirst: Int64 = .max
     private var dayLast: Int64 = .min
@@ -190,6 +194,7 @@ public struct MarketMaker: Sendable {
                         configuration: configuration.gate)
         gate.setEquity(configuration.equity)
         gate.marginSource = configuration.marginSource
+        gate.firmAllowance = configuration.firmAllowance
         positions = PositionBook(instrument: configuration.instrument)
     }
 
@@ -349,8 +354,21 @@ public struct MarketMaker: Sendable {
             trackIntradayLoss(mark: mark, now: now)
         }
         if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
+        if gate.firmAllowance != nil { followFirmAllowance() }
         quoter.update(bestBid: bestBid, bestAsk: bestAsk, now: now, into: &intents)
         send(now: now, into: &commands)
+    }
+
+    /// With firm limits, the share held changes without an event of its own (a lease that ends,
+    /// or grows): at each market change the ladder's sides follow what the gate allows, so a
+    /// side with no share left has its orders canceled, and quotes again once a share is back.
+    private mutating func followFirmAllowance() {
+        guard !quotingStopped else { return }
+        let sides = gate.quoteSides(instrument: 0)
+        if sides.bid != quoter.buyEnabled || sides.ask != quoter.sellEnabled {
+            quoter.setSides(buy: sides.bid, sell: sides.ask, into: &intents)
+            touchAll()
+        }
     }
 
     /// A report from the venue.
@@ -423,6 +441,7 @@ public struct MarketMaker: Sendable {
 
     /// Stops quoting: both sides off (their orders are canceled) until the end of the run.
     public mutating func stopQuoting(now: Int64, into commands: inout [VenueCommand]) {
+        quotingStopped = true
         if !intents.isEmpty { intents.removeAll(keepingCapacity: true) }
         quoter.setSides(buy: false, sell: false, into: &intents)
         touchAll()

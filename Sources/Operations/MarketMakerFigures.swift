@@ -30,6 +30,9 @@ public struct MarketMakerFigures: Sendable, Equatable {
     /// Net position in lots (positive long), and the largest |position| reached.
     public var positionLots: Int64
     public var maxAbsPositionLots: Int64
+    /// The worst-case position in lots as the risk gate counts it: the position plus every open
+    /// order of the worse side (what firm limits and margin are charged on).
+    public var worstCaseLots: Double = 0
     /// Trading profit (realized + unrealized at the last mark) in ticks x lots, and in currency.
     public var tradingProfitTicks: Int64
     public var tradingProfit: Double
@@ -87,5 +90,6 @@ public struct MarketMakerFigures: Sendable, Equatable {
                   maxAbsPositionLots: maker.positions.maxAbsPosition, tradingProfitTicks: summary.tradingProfitTicks,
                   tradingProfit: summary.tradingProfit, fees: summary.fees, stopEvents: summary.stopEvents,
                   riskDenials: denials, latency: LatencySummary(application.latency))
+        worstCaseLots = maker.gate.exposures.first?.worstCaseLots ?? 0
     }
 }

@@ -15,6 +15,8 @@ public struct MarketMakerMetrics: Sendable {
     static let volume = MetricName("mm_maker_volume_lots_total", "Lots traded by the market maker.")
     static let makerVolume = MetricName("mm_maker_maker_volume_lots_total", "Lots traded by the market maker as maker (resting orders).")
     static let position = MetricName("mm_maker_position_lots", "Net position in lots (positive long, negative short).")
+    static let worstCase = MetricName("mm_maker_worst_case_lots",
+                                      "Worst-case position in lots: the position plus the open orders of the worse side, as the risk gate counts it.")
     static let maxPosition = MetricName("mm_maker_max_abs_position_lots", "Largest absolute net position reached, lots.")
     static let profit = MetricName("mm_maker_trading_profit", "Trading profit, realized and unrealized at the last mark, in the quote currency.")
     static let profitTicks = MetricName("mm_maker_trading_profit_ticks", "Trading profit, realized and unrealized at the last mark, in ticks x lots.")
@@ -52,6 +54,7 @@ public struct MarketMakerMetrics: Sendable {
         registry.counter(Self.makerVolume).set(total: f.makerVolumeLots)
         registry.gauge(Self.position).set(to: Double(f.positionLots))
         registry.gauge(Self.maxPosition).set(to: Double(f.maxAbsPositionLots))
+        registry.gauge(Self.worstCase).set(to: f.worstCaseLots)
         registry.gauge(Self.profit).set(to: f.tradingProfit)
         registry.gauge(Self.profitTicks).set(to: Double(f.tradingProfitTicks))
         registry.gauge(Self.fees).set(to: f.fees)

@@ -26,6 +26,8 @@ extension RiskReason {
         case .marginUnavailable: "margin_unavailable"
         case .calculationFailed: "calculation_failed"
         case .groupConcentrationLimit: "group_concentration_limit"
+        case .firmLimit: "firm_limit"
+        case .firmGroupLimit: "firm_group_limit"
         }
     }
 }

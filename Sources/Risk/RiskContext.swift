@@ -42,6 +42,10 @@ public struct RiskContext: Sendable {
     /// summed (nil and 0: no group).
     public var group: RiskGroup?
     public var groupOther: Double
+    /// This engine's share of the firm's limits (``FirmAllowance``): the instrument's worst-case
+    /// lots, and its group's worst-case value; infinity: no firm limit.
+    public var firmLots: Double
+    public var firmGroupValue: Double
 
     /// A context with every field given; the defaults describe a flat account with no limit, no
     /// stop, room in the throttle, an active trading state and no margin.
@@ -50,7 +54,8 @@ public struct RiskContext: Sendable {
                 exposure: InstrumentExposure = InstrumentExposure(), openOrdersTotal: Int = 0,
                 reference: Int64, valuePerTickLot: Double = 1, stopSides: QuoteSides = .both,
                 throttleAllows: Bool = true, equity: Double, marginRate: Double = 0, otherMargin: Double = 0,
-                otherGross: Double = 0, grossShareFloor: Double = 0.1, group: RiskGroup? = nil, groupOther: Double = 0) {
+                otherGross: Double = 0, grossShareFloor: Double = 0.1, group: RiskGroup? = nil, groupOther: Double = 0,
+                firmLots: Double = .infinity, firmGroupValue: Double = .infinity) {
         self.now = now
         self.killSwitchEngaged = killSwitchEngaged
         self.tradingState = tradingState
@@ -69,6 +74,8 @@ public struct RiskContext: Sendable {
         self.grossShareFloor = grossShareFloor
         self.group = group
         self.groupOther = groupOther
+        self.firmLots = firmLots
+        self.firmGroupValue = firmGroupValue
     }
 
     /// The price the checks use for `order`, in ticks: its limit price, or the reference price

@@ -57,7 +57,7 @@ public struct RiskGate: Sendable {
 
     /// Every check, in the order the gate runs them: kill switch, trading state, validity of
     /// the order and its data, order quantity, order notional, price collar, open orders,
-    /// net-position stop, throttle, concentration, margin. ``RiskPolicies/standard`` runs
+    /// net-position stop, throttle, firm limits, concentration, margin. ``RiskPolicies/standard`` runs
     /// these, statically dispatched; this list is for building a ``RiskPolicies/custom(_:)`` one.
     public static let standardPolicies: [any RiskPolicy] = [
         KillSwitchPolicy(),
@@ -69,6 +69,7 @@ public struct RiskGate: Sendable {
         MaxOpenOrdersPolicy(),
         NetPositionStopPolicy(),
         ThrottlePolicy(),
+        FirmLimitPolicy(),
         ConcentrationPolicy(),
         MarginPolicy(),
     ]
@@ -97,6 +98,8 @@ public struct RiskGate: Sendable {
     /// Rates from a margin service, used instead of ``margins`` when set (the models still
     /// record prices, for their reports).
     public var marginSource: (any MarginRateSource)?
+    /// This engine's share of the firm's limits, when it trades under them (nil: no firm limit).
+    public var firmAllowance: (any FirmAllowance)?
     /// The net-position stop per instrument.
     public private(set) var stops: [NetPositionStop]
     /// Open orders in the account (all instruments, both sides).
@@ -211,7 +214,12 @@ public struct RiskGate: Sendable {
             otherGross: otherGross,
             grossShareFloor: grossShareFloor,
             group: group >= 0 ? groups[group] : nil,
-            groupOther: groupOther
+            groupOther: groupOther,
+            firmLots: firmAllowance.map { lots in
+                let l = lots.lots(instrument: index)
+                return l == .max ? .infinity : Double(l)
+            } ?? .infinity,
+            firmGroupValue: group >= 0 ? firmAllowance?.value(group: group) ?? .infinity : .infinity
         )
     }
 
@@ -385,11 +393,18 @@ public struct RiskGate: Sendable {
 
     /// The sides of `instrument` the ladder may quote: none while the kill switch is engaged or
     /// trading is halted; otherwise what the net-position stop allows, and in the reducing
-    /// state only the side that reduces the position.
+    /// state, or with no share of the firm's limit beyond the position (``firmAllowance``), only
+    /// the side that reduces the position.
     public func quoteSides(instrument: Int) -> QuoteSides {
         if killSwitch.isEngaged || tradingState == .halted { return .none }
         let sides = stops[instrument].quoteSides
-        return tradingState == .reducing ? sides.intersection(.reducing(exposures[instrument].position)) : sides
+        let position = exposures[instrument].position
+        // No share of the firm's limit beyond the position held (a lease that ended, or none
+        // granted): only the reducing side.
+        if tradingState == .reducing || (firmAllowance.map { $0.lots(instrument: instrument) <= position.magnitude } ?? false) {
+            return sides.intersection(.reducing(position))
+        }
+        return sides
     }
 
     /// The margin rate of `instrument` in force at `now`.

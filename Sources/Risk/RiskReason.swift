@@ -48,6 +48,12 @@ public enum RiskReason: UInt8, Hashable, Sendable, CaseIterable, CustomStringCon
     /// A group's worst-case position value, after the order, above its limit (of equity or of
     /// gross exposure).
     case groupConcentrationLimit = 22
+    /// The instrument's worst-case position after the order above this engine's share of the
+    /// firm's limit (its lease; 0 when it holds none).
+    case firmLimit = 23
+    /// The group's worst-case value after the order above this engine's share of the firm's
+    /// limit for the group.
+    case firmGroupLimit = 24
 
     /// The largest code in use: the per-reason counters have `maxCode + 1` slots.
     public static let maxCode = Int(RiskReason.allCases.map(\.rawValue).max()!)
@@ -77,6 +83,8 @@ public enum RiskReason: UInt8, Hashable, Sendable, CaseIterable, CustomStringCon
         case .marginUnavailable: "Margin rate unavailable"
         case .calculationFailed: "Risk calculation failed"
         case .groupConcentrationLimit: "Group concentration limit exceeded"
+        case .firmLimit: "Firm limit: above this engine's share"
+        case .firmGroupLimit: "Firm group limit: above this engine's share"
         }
     }
 }

@@ -1,6 +1,6 @@
 /// The standard checks as one policy, run in order with static dispatch (no existential per
 /// check): kill switch, trading state, validity, order quantity, order notional, price collar,
-/// open orders, net-position stop, throttle, concentration, margin. The first denial wins. It
+/// open orders, net-position stop, throttle, firm limits, concentration, margin. The first denial wins. It
 /// gives the same verdict as running ``RiskGate/standardPolicies`` one after the other.
 public struct StandardRiskPolicies: RiskPolicy {
     /// The standard checks.
@@ -25,6 +25,8 @@ public struct StandardRiskPolicies: RiskPolicy {
         verdict = NetPositionStopPolicy().evaluate(order, in: context)
         guard verdict == .pass else { return verdict }
         verdict = ThrottlePolicy().evaluate(order, in: context)
+        guard verdict == .pass else { return verdict }
+        verdict = FirmLimitPolicy().evaluate(order, in: context)
         guard verdict == .pass else { return verdict }
         verdict = ConcentrationPolicy().evaluate(order, in: context)
         guard verdict == .pass else { return verdict }

@@ -30,10 +30,25 @@ struct MakerOptions: ParsableArguments {
                                valueName: "redis://host:port"))
     var marginFeed: String?
 
+    @Option(help: ArgumentHelp("Trade under the firm's limits kept in this Redis: the engine leases its share of the firm's limit on the instrument (firm:SYMBOL:cap, in lots) and never holds a worst-case position beyond it; with no lease (Redis unreachable past the lease's end, or no cap set) it only reduces.",
+                               valueName: "redis://host:port"))
+    var firmLimits: String?
+
+    @Option(help: ArgumentHelp("Lots of the firm's limit this engine asks for (default: --stop-limit + --levels x --lots, the most it can hold).", valueName: "lots"))
+    var firmShare: Int64?
+
+    @Option(help: ArgumentHelp("How long a lease of the firm's limit lasts, seconds; renewed every third of it.", valueName: "seconds"))
+    var firmLeaseTtl = 3.0
+
     func validate() throws {
         if let marginFeed, RedisEndpoint(marginFeed) == nil {
             throw ValidationError("--margin-feed must be redis://HOST[:PORT], got '\(marginFeed)'")
         }
+        if let firmLimits, RedisEndpoint(firmLimits) == nil {
+            throw ValidationError("--firm-limits must be redis://HOST[:PORT], got '\(firmLimits)'")
+        }
+        if let firmShare, firmShare < 0 { throw ValidationError("--firm-share must not be negative") }
+        guard firmLeaseTtl >= 1, firmLeaseTtl <= 3600 else { throw ValidationError("--firm-lease-ttl must be in [1, 3600] seconds") }
         guard (0...QuoteConfiguration.maxLevels).contains(levels) else {
             throw ValidationError("--levels must be between 0 and \(QuoteConfiguration.maxLevels)")
         }
@@ -76,6 +91,36 @@ struct MakerOptions: ParsableArguments {
         while !feed.isConnected && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         if !feed.isConnected { logger.warning("margin feed not connected yet: the conservative margin rate until it is", metadata: ["redis": "\(endpoint)"]) }
         return feed
+    }
+}
+
+extension MakerOptions {
+    /// With `--firm-limits`, this engine's share of the firm's limit on `symbol`, leased as
+    /// `engine` and renewed in a task of its own (grants and failures logged), once the first
+    /// renewal answered or after 5 s (then the engine starts with no share: it quotes nothing
+    /// until one is granted); nil without.
+    func startFirmLimits(symbol: String, engine: String, logger: Logger) async -> FirmLimits? {
+        guard let firmLimits, let endpoint = RedisEndpoint(firmLimits) else { return nil }
+        let client = RedisClient(host: endpoint.host, port: endpoint.port)
+        let ttl = Duration.milliseconds(Int64(firmLeaseTtl * 1000))
+        let share = firmShare ?? stopLimit + Int64(levels) * lots
+        let lease = FirmLimitLease(name: symbol, engine: engine, client: client, wanted: share, ttl: ttl,
+                                   safetyMargin: min(.milliseconds(250), ttl / 4))
+        let limits = FirmLimits(instruments: [lease]) { event in
+            switch event {
+            case let .granted(name, granted, wanted) where granted < wanted:
+                logger.warning("firm limit: share smaller than asked", metadata: ["limit": "\(name)", "granted": "\(granted)", "wanted": "\(wanted)"])
+            case let .granted(name, granted, _):
+                logger.info("firm limit: share granted", metadata: ["limit": "\(name)", "granted": "\(granted)"])
+            case let .failed(name, error):
+                logger.warning("firm limit: lease not renewed; it runs until its end, then only reducing orders",
+                               metadata: ["limit": "\(name)", "redis": "\(endpoint)", "error": "\(error)"])
+            }
+        }
+        Task.detached { await limits.run(every: ttl / 3) }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while limits.renewalRounds == 0 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        return limits
     }
 }
 

@@ -256,3 +256,42 @@ struct MarginFeedCollector: MetricsCollector {
     }
 }
 
+
+/// An engine's shares of the firm's limits in its metrics: per limit, the amount asked for, the
+/// amount granted, and what the checks may use now (0 once the lease ended); and the renewals
+/// that failed.
+struct FirmLimitsCollector: MetricsCollector {
+    let limits: FirmLimits
+    let wanted: [Gauge]
+    let granted: [Gauge]
+    let available: [Gauge]
+    let failures: Counter
+
+    init(limits: FirmLimits, registry: PrometheusCollectorRegistry) {
+        self.limits = limits
+        func name(_ n: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(metricName: n, unitName: "", helpText: help)
+        }
+        wanted = limits.leases.map {
+            registry.makeGauge(descriptor: name("mm_firm_share_wanted", "The share of the firm's limit this engine asks for"), labels: [("limit", $0.name)])
+        }
+        granted = limits.leases.map {
+            registry.makeGauge(descriptor: name("mm_firm_share_granted", "The share of the firm's limit last granted"), labels: [("limit", $0.name)])
+        }
+        available = limits.leases.map {
+            registry.makeGauge(descriptor: name("mm_firm_share_available", "The share the risk checks may use now (0 once the lease ended)"),
+                               labels: [("limit", $0.name)])
+        }
+        failures = registry.makeCounter(descriptor: name("mm_firm_lease_failures_total", "Renewals of a lease that failed"))
+    }
+
+    func collect() async throws {
+        for (i, lease) in limits.leases.enumerated() {
+            wanted[i].set(to: Double(lease.wantedAmount))
+            granted[i].set(to: Double(lease.grantedAmount))
+            available[i].set(to: Double(lease.available))
+        }
+        failures.reset()
+        failures.increment(by: Int64(limits.failureCount))
+    }
+}

@@ -121,6 +121,9 @@ struct QuoteCommand: AsyncParsableCommand {
         let loop = group.next()
         var configuration = maker.configuration(instrument: try instrument(), fees: try fees.schedule())
         configuration.marginSource = await maker.startMarginFeed(symbol: configuration.instrument.symbol, logger: logger)
+        let firm = await maker.startFirmLimits(symbol: configuration.instrument.symbol,
+                                               engine: initiators[0].sessionID.senderCompID, logger: logger)
+        configuration.firmAllowance = firm
         // Keys from the start time (milliseconds x 2^20): ClOrdIDs never repeat across runs, even
         // without the journal.
         let firstKey = OrderKey(UInt64(max(0, Date().timeIntervalSince1970 * 1000)) << 20)
@@ -165,6 +168,7 @@ struct QuoteCommand: AsyncParsableCommand {
         let metrics = await operations.metricsEndpoint(command: "quote", logger: logger) { registry in
             [MarketMakerCollector(lifecycle: lifecycle, registry: registry)]
                 + ((configuration.marginSource as? MarginFeed).map { [MarginFeedCollector(feed: $0, registry: registry)] } ?? [])
+                + (firm.map { [FirmLimitsCollector(limits: $0, registry: registry)] } ?? [])
         }
 
         // Status lines until --duration, SIGINT or SIGTERM; then the market maker cancels its

@@ -250,7 +250,7 @@ import Testing
         var g = SplitMix64(seed: 11)
         let list = RiskPolicies.custom(RiskGate.standardPolicies)
         var reasons = Set<RiskReason>()
-        for _ in 0..<20_000 {
+        for _ in 0..<60_000 {
             let c = context {
                 $0.killSwitchEngaged = g.below(20) == 0
                 $0.tradingState = [TradingState.active, .active, .active, .reducing, .halted][g.below(5)]
@@ -274,7 +274,9 @@ import Testing
                     $0.group = RiskGroup(name: "g", maxConcentration: [0.05, 0.5, .infinity][g.below(3)],
                                          maxGrossShare: [0.5, 0.9, .infinity][g.below(3)])
                     $0.groupOther = [0, 2_000, 10_000][g.below(3)]
+                    $0.firmGroupValue = [.infinity, .infinity, 5_000, 30_000][g.below(4)]
                 }
+                $0.firmLots = g.below(8) == 0 ? [0, 4, 20][g.below(3)] : .infinity
             }
             let side: Side = g.below(2) == 0 ? .buy : .sell
             let kind = [RiskOrderKind.limit, .limit, .market, .immediateOrCancel][g.below(4)]

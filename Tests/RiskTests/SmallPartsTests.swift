@@ -64,9 +64,10 @@ import Testing
 
     /// The codes are stable: logs and dashboards key on them.
     @Test func reasonCodesAreStable() {
-        #expect(RiskReason.allCases.map(\.rawValue) == Array(1...22))
-        #expect(RiskReason.maxCode == 22)
+        #expect(RiskReason.allCases.map(\.rawValue) == Array(1...24))
+        #expect(RiskReason.maxCode == 24)
         #expect(RiskReason.groupConcentrationLimit.rawValue == 22)
+        #expect(RiskReason.firmLimit.rawValue == 23 && RiskReason.firmGroupLimit.rawValue == 24)
         #expect(RiskReason.killSwitchEngaged.rawValue == 1)
         #expect(RiskReason.insufficientMargin.rawValue == 18)
         #expect(RiskReason.calculationFailed.rawValue == 21)
