@@ -41,8 +41,11 @@ public final class FirmLimitLease: Sendable {
     /// changed).
     private let requests = Mutex<(wanted: Int64, last: Int64)>((0, 0))
 
-    /// The lease script: KEYS = cap, leases; ARGV = engine, amount wanted, ttl in ms. Returns
-    /// {granted, expiry in ms}; an error `NOLIMIT` when the cap is not set.
+    /// The lease script: KEYS = cap, leases; ARGV = engine, amount wanted, ttl in ms, amount
+    /// held. Returns {granted, expiry in ms}; an error `NOLIMIT` when the cap is not set. The
+    /// lease kept in Redis is the larger of the amount granted and the amount the engine holds
+    /// (which may be above what it can be granted, after an outage or a restart): the others are
+    /// never granted what an engine still holds.
     public static let script = RedisScript("""
         local cap = tonumber(redis.call('GET', KEYS[1]))
         if not cap then return redis.error_reply('NOLIMIT no cap set for this firm limit') end
@@ -63,8 +66,10 @@ public final class FirmLimitLease: Sendable {
         local wanted = tonumber(ARGV[2])
         local granted = math.min(wanted, math.max(0, cap - used))
         local expires = now + tonumber(ARGV[3])
-        if granted > 0 then
-          redis.call('HSET', KEYS[2], ARGV[1], granted .. ':' .. expires)
+        local held = math.max(0, tonumber(ARGV[4]) or 0)
+        local lease = math.max(granted, held)
+        if lease > 0 then
+          redis.call('HSET', KEYS[2], ARGV[1], lease .. ':' .. expires)
         else
           redis.call('HDEL', KEYS[2], ARGV[1])
         end
@@ -109,8 +114,11 @@ public final class FirmLimitLease: Sendable {
 
     /// Asks for `amount` (0 releases the lease); returns what was granted. A smaller amount
     /// than held is used from now on, whatever the answer.
+    ///
+    /// `held` is what the engine holds now (its worst case): the lease in Redis is never below
+    /// it, so that no other engine is granted it, but only the amount granted may be used.
     @discardableResult
-    public func request(_ amount: Int64) async throws(RedisError) -> Int64 {
+    public func request(_ amount: Int64, held: Int64 = 0) async throws(RedisError) -> Int64 {
         precondition(amount >= 0, "a lease is not negative")
         let number = requests.withLock { r in
             r.wanted = amount
@@ -123,7 +131,7 @@ public final class FirmLimitLease: Sendable {
         let ttlMs = ttl.components.seconds * 1_000 + ttl.components.attoseconds / 1_000_000_000_000_000
         let answer: RESPValue
         do {
-            answer = try await client.eval(Self.script, keys: [caps, leases], arguments: [engine, String(amount), String(ttlMs)])
+            answer = try await client.eval(Self.script, keys: [caps, leases], arguments: [engine, String(amount), String(ttlMs), String(max(0, held))])
         } catch {
             if case .server(let message) = error, message.hasPrefix("NOLIMIT") {
                 // No cap: nothing may be used.
@@ -162,8 +170,8 @@ public final class FirmLimitLease: Sendable {
 
     /// Asks again for the amount wanted, extending the lease.
     @discardableResult
-    public func renew() async throws(RedisError) -> Int64 {
-        try await request(wantedAmount)
+    public func renew(held: Int64 = 0) async throws(RedisError) -> Int64 {
+        try await request(wantedAmount, held: held)
     }
 
     /// Renews every `interval` until the task is cancelled; a failed renewal is reported to

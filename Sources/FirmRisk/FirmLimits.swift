@@ -57,15 +57,18 @@ public final class FirmLimits: FirmAllowance {
     }
 
     /// Renews every lease every `interval` until the task is cancelled (a third of the lease's
-    /// length keeps it alive through two failed renewals in a row).
-    public func run(every interval: Duration) async {
+    /// length keeps it alive through two failed renewals in a row). `held` tells, before each
+    /// round, what the engine holds of each lease's limit (in the order of ``leases``; nil:
+    /// unknown, 0), so that its leases in Redis never fall below it.
+    public func run(every interval: Duration, held: @Sendable () async -> [Int64]? = { nil }) async {
         let leases = self.leases
         var lastReported: [Int64] = leases.map { _ in -1 }
         var failing = leases.map { _ in false }
         while !Task.isCancelled {
+            let holding = await held()
             for (i, lease) in leases.enumerated() {
                 do {
-                    let granted = try await lease.renew()
+                    let granted = try await lease.renew(held: holding.flatMap { i < $0.count ? $0[i] : nil } ?? 0)
                     if granted != lastReported[i] {
                         lastReported[i] = granted
                         failing[i] = false

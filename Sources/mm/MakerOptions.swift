@@ -96,17 +96,16 @@ struct MakerOptions: ParsableArguments {
 
 extension MakerOptions {
     /// With `--firm-limits`, this engine's share of the firm's limit on `symbol`, leased as
-    /// `engine` and renewed in a task of its own (grants and failures logged), once the first
-    /// renewal answered or after 5 s (then the engine starts with no share: it quotes nothing
-    /// until one is granted); nil without.
-    func startFirmLimits(symbol: String, engine: String, logger: Logger) async -> FirmLimits? {
+    /// `engine` (its grants and failures logged); nil without. ``runFirmLimits(_:held:)`` starts
+    /// renewing it.
+    func firmLimits(symbol: String, engine: String, logger: Logger) -> FirmLimits? {
         guard let firmLimits, let endpoint = RedisEndpoint(firmLimits) else { return nil }
         let client = RedisClient(host: endpoint.host, port: endpoint.port)
         let ttl = Duration.milliseconds(Int64(firmLeaseTtl * 1000))
         let share = firmShare ?? stopLimit + Int64(levels) * lots
         let lease = FirmLimitLease(name: symbol, engine: engine, client: client, wanted: share, ttl: ttl,
                                    safetyMargin: min(.milliseconds(250), ttl / 4))
-        let limits = FirmLimits(instruments: [lease]) { event in
+        return FirmLimits(instruments: [lease]) { event in
             switch event {
             case let .granted(name, granted, wanted) where granted < wanted:
                 logger.warning("firm limit: share smaller than asked", metadata: ["limit": "\(name)", "granted": "\(granted)", "wanted": "\(wanted)"])
@@ -117,10 +116,17 @@ extension MakerOptions {
                                metadata: ["limit": "\(name)", "redis": "\(endpoint)", "error": "\(error)"])
             }
         }
-        Task.detached { await limits.run(every: ttl / 3) }
+    }
+
+    /// Renews `limits` in a task of its own, every third of the lease, telling Redis what the
+    /// engine holds (`held`, read on the engine's event loop); returns once the first renewal
+    /// answered, or after 5 s (then the engine starts with no share: it quotes nothing until
+    /// one is granted).
+    func runFirmLimits(_ limits: FirmLimits, held: @escaping @Sendable () async -> [Int64]?) async {
+        let ttl = Duration.milliseconds(Int64(firmLeaseTtl * 1000))
+        Task.detached { await limits.run(every: ttl / 3, held: held) }
         let deadline = ContinuousClock.now + .seconds(5)
         while limits.renewalRounds == 0 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-        return limits
     }
 }
 

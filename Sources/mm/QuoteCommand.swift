@@ -121,8 +121,8 @@ struct QuoteCommand: AsyncParsableCommand {
         let loop = group.next()
         var configuration = maker.configuration(instrument: try instrument(), fees: try fees.schedule())
         configuration.marginSource = await maker.startMarginFeed(symbol: configuration.instrument.symbol, logger: logger)
-        let firm = await maker.startFirmLimits(symbol: configuration.instrument.symbol,
-                                               engine: initiators[0].sessionID.senderCompID, logger: logger)
+        let firm = maker.firmLimits(symbol: configuration.instrument.symbol, engine: initiators[0].sessionID.senderCompID,
+                                    logger: logger)
         configuration.firmAllowance = firm
         // Keys from the start time (milliseconds x 2^20): ClOrdIDs never repeat across runs, even
         // without the journal.
@@ -152,6 +152,13 @@ struct QuoteCommand: AsyncParsableCommand {
         if let journal { application.attach(journal: journal) }
         application.reconcile(fallback: reconcileFallback, timeout: .milliseconds(Int64(reconcileTimeout * 1000)))
         application.onReconciliationWarning = { text in logger.warning("Reconciliation", metadata: ["difference": "\(text)"]) }
+        if let firm {
+            // What the engine holds (its worst case, position plus open orders), so that its
+            // lease never falls below it: after a restart or an outage too.
+            await maker.runFirmLimits(firm) {
+                try? await loop.submit { [Int64(application.maker.gate.exposures[0].worstCaseLots.rounded(.up))] }.get()
+            }
+        }
         let lifecycle: MarketMakerLifecycle
         let events = SessionEventLogger(application, logger: logger)
         do {

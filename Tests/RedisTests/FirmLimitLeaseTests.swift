@@ -103,6 +103,31 @@ struct FirmLimitLeaseTests {
         #expect(try await alive.renew() == 100)
     }
 
+    /// What an engine holds is never granted to another: an engine that comes back holding 12
+    /// (a restart, an outage) keeps a lease of 12 in Redis even when only 5 can be granted to
+    /// it; it may use only the 5, and the others see the 12 as used.
+    @Test func whatAnEngineHoldsStaysLeased() async throws {
+        let server = try TestRedisServer()
+        let admin = Self.client(server)
+        try await FirmLimitLease.setCap(20, name: "SYNTH", client: admin)
+        let a = FirmLimitLease(name: "SYNTH", engine: "A", client: Self.client(server), ttl: .seconds(600))
+        let b = FirmLimitLease(name: "SYNTH", engine: "B", client: Self.client(server), ttl: .seconds(600))
+        let c = FirmLimitLease(name: "SYNTH", engine: "C", client: Self.client(server), ttl: .seconds(600))
+        #expect(try await a.request(15) == 15)
+        #expect(try await b.request(10, held: 12) == 5 && b.available == 5)
+        #expect(try await Self.leases("SYNTH", admin) == ["A": 15, "B": 12])
+        #expect(try await c.request(10) == 0 && c.available == 0)
+        // A gives back 10: B is granted 10, and its lease is the 12 it still holds.
+        #expect(try await a.request(5) == 5)
+        #expect(try await b.renew(held: 12) == 10)
+        #expect(try await Self.leases("SYNTH", admin) == ["A": 5, "B": 12])
+        #expect(try await c.renew() == 3)
+        // The same engine, restarted (a new lease object under the same name), holding 5: its
+        // own lease does not count against it.
+        let a2 = FirmLimitLease(name: "SYNTH", engine: "A", client: Self.client(server), ttl: .seconds(600))
+        #expect(try await a2.request(5, held: 5) == 5)
+    }
+
     /// Redis is killed: the engine keeps what it holds until its lease ends, then nothing; a
     /// restarted Redis without the cap grants nothing; once the cap is set again, the lease is.
     @Test func aLostRedisFailsClosed() async throws {
