@@ -86,11 +86,34 @@ final class MarketDataPublisher {
         return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "00:00:00.000")
     }
 
+    /// Whether ``publish(venue:)`` is running, and whether it was asked again meanwhile.
+    private var publishing = false
+    private var publishAgain = false
+
     /// Sends each subscription what changed since the last time.
+    ///
+    /// Sending can call back into the gateway: a write that finds the peer gone logs the session
+    /// out, and with CancelOnDisconnect=Y its orders are canceled, which publishes the book
+    /// again. Such a call is not run inside this one (it would change the subscriptions while
+    /// they are read): it is remembered, and run once the messages are out.
     func publish<V: Venue>(venue: V) {
+        if publishing {
+            publishAgain = true
+            return
+        }
+        publishing = true
+        defer { publishing = false }
+        repeat {
+            publishAgain = false
+            publishOnce(venue: venue)
+        } while publishAgain
+    }
+
+    private func publishOnce<V: Venue>(venue: V) {
         defer { trades.removeAll(keepingCapacity: true) }
         guard !subscriptions.isEmpty else { return }
         subscriptions.removeAll { !$0.session.isLoggedOn }
+        var outgoing: [(session: FIXSession, message: MarketDataIncrementalRefresh)] = []
         for i in subscriptions.indices {
             let s = subscriptions[i]
             let instrument = venue.instruments[s.book]
@@ -127,10 +150,11 @@ final class MarketDataPublisher {
                                                       date: stamp?.date, time: stamp?.time))
                 }
             }
-            if !entries.isEmpty {
-                _ = s.session.send(MarketDataIncrementalRefresh(mdReqID: s.mdReqID, entries: entries))
-                messagesSent += 1
-            }
+            if !entries.isEmpty { outgoing.append((s.session, MarketDataIncrementalRefresh(mdReqID: s.mdReqID, entries: entries))) }
+        }
+        for (session, message) in outgoing {
+            _ = session.send(message)
+            messagesSent += 1
         }
     }
 }
