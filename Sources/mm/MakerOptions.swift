@@ -6,6 +6,8 @@ import Market
 import ArgumentParser
 import Quoting
 import Risk
+import Synchronization
+import Operations
 
 /// The market maker's settings on the command line, shared by `mm paper` and `mm quote`.
 struct MakerOptions: ParsableArguments {
@@ -70,11 +72,13 @@ struct MakerOptions: ParsableArguments {
     /// With `--margin-feed`, the feed of `symbol`'s rates, following Redis in a task of its own
     /// (its connections and losses logged), once it has read the current rates or after 5 s
     /// (then the engine starts on the conservative rate); nil without.
-    func startMarginFeed(symbol: String, logger: Logger) async -> MarginFeed? {
+    func startMarginFeed(symbol: String, logger: Logger) async -> FollowedMarginFeed? {
         guard let marginFeed, let endpoint = RedisEndpoint(marginFeed) else { return nil }
         let staleAfter = Int64(risk.marginBar * 5 * 1e9)
+        let delays = MarginDelays()
         let feed = MarginFeed(host: endpoint.host, port: endpoint.port, symbols: [symbol], staleAfter: staleAfter,
                               safeModeRate: MarginModel.Configuration().ceiling) { event in
+            if case let .applied(rate, receivedAt) = event { delays.record(receivedAt - rate.time) }
             switch event {
             case .connected: logger.info("margin feed connected", metadata: ["redis": "\(endpoint)"])
             case .disconnected(let error):
@@ -90,8 +94,27 @@ struct MakerOptions: ParsableArguments {
         let deadline = ContinuousClock.now + .seconds(5)
         while !feed.isConnected && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         if !feed.isConnected { logger.warning("margin feed not connected yet: the conservative margin rate until it is", metadata: ["redis": "\(endpoint)"]) }
-        return feed
+        return FollowedMarginFeed(feed: feed, delays: delays)
     }
+}
+
+/// An engine's margin feed and the delays of the rates it applied.
+struct FollowedMarginFeed: Sendable {
+    let feed: MarginFeed
+    let delays: MarginDelays
+}
+
+/// How long rates took from the margin service to the engine: from the time a rate carries (when
+/// the market data that led to it reached the service, or its publication) to the moment the
+/// engine applied it.
+final class MarginDelays: Sendable {
+    private let histogram = Mutex(LatencyHistogram())
+
+    func record(_ nanoseconds: Int64) {
+        histogram.withLock { $0.record(max(0, nanoseconds)) }
+    }
+
+    var summary: LatencySummary { LatencySummary(histogram.withLock { $0 }) }
 }
 
 extension MakerOptions {

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Exchange
+import FIXSessionCore
+import FIXTransport
+import NIOPosix
 import FirmRisk
 import Foundation
 import Logging
@@ -40,6 +43,13 @@ struct MarginCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The Redis server the rates go to.", valueName: "redis://host:port"))
     var redis: String
 
+    @Option(help: ArgumentHelp("Take the market over FIX: the initiator session of this settings file subscribes to market data for --symbol (a comma-separated list), in place of --data or a generated market.",
+                               valueName: "path"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("With --config: stop after this many seconds (default: run until interrupted).", valueName: "seconds"))
+    var duration: Double?
+
     @Option(help: ArgumentHelp("Replay pace: a multiple of the recorded pace, or max.", valueName: "N|max"))
     var speed = "max"
 
@@ -75,30 +85,78 @@ struct MarginCommand: AsyncParsableCommand {
         guard maxChange > 0, maxChange.isFinite else { throw ValidationError("--max-change must be positive") }
         guard floor >= 0, ceiling >= floor, ceiling <= 1 else { throw ValidationError("--floor and --ceiling must satisfy 0 <= floor <= ceiling <= 1") }
         guard fatTail > 0, fatTail.isFinite else { throw ValidationError("--fat-tail must be positive") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
+        if config != nil {
+            guard recording.data == nil, recording.format == nil else {
+                throw ValidationError("--config takes the market over FIX: it goes without --data and --format")
+            }
+            let symbols = (recording.symbol ?? "").split(separator: ",", omittingEmptySubsequences: false)
+            guard !symbols.isEmpty, symbols.allSatisfy({ !$0.isEmpty && !$0.contains(" ") }) else {
+                throw ValidationError("--config needs --symbol: the symbols to subscribe to, separated by commas (IRON,SYNTH)")
+            }
+        } else if duration != nil {
+            throw ValidationError("--duration goes with --config (a recording ends by itself)")
+        }
+    }
+
+    /// The margin model's settings.
+    var modelConfiguration: MarginModel.Configuration {
+        MarginModel.Configuration(barInterval: Int64(bar * 1e9), lambda: lambda, warmupBars: warmupBars,
+                                  fatTailMultiplier: fatTail, floor: floor, ceiling: ceiling, maxChange: maxChange)
     }
 
     func run() async throws {
         let logger = operations.logger("mm.margin")
         let endpoint = RedisEndpoint(redis)!
-        let (instrument, opened): (Instrument, any MarketDataSource)
-        do { (_, instrument, opened) = try recording.open(default: .queueReactive) } catch let error as MarketDataError {
-            Self.fail("\(error)", status: 2)
-        }
-        var source = opened
         let client = RedisClient(host: endpoint.host, port: endpoint.port)
         do {
             try await client.command("PING")
         } catch {
             Self.fail("\(error)", status: 2)
         }
+        if let config {
+            try await runOverFIX(config: config, client: client, endpoint: endpoint, logger: logger)
+        } else {
+            try await runOverRecording(client: client, endpoint: endpoint, logger: logger)
+        }
+        await client.close()
+    }
+
+    /// Publishes an accepted rate, or raises the alert for a refused one; counted in `state`.
+    static func handle(_ update: MarginModel.Update, symbol: String, index: Int, previous: Double, time: Int64,
+                       publisher: MarginPublisher, state: MarginServiceState, maxChange: Double, logger: Logger) async {
+        switch update {
+        case .accepted(let rate):
+            do {
+                let version = try await publisher.publish(symbol: symbol, rate: rate, time: time)
+                state.published(index, rate: rate, version: version)
+                logger.debug("rate published", metadata: ["symbol": "\(symbol)", "rate": "\(rate)", "version": "\(version)"])
+            } catch {
+                state.failedPublish(index)
+                logger.error("cannot publish the margin rate", metadata: ["symbol": "\(symbol)", "rate": "\(rate)", "error": "\(error)"])
+            }
+        case .refused(let rate):
+            state.refused(index)
+            logger.warning("margin rate refused: it moves too far at once", metadata: [
+                "symbol": "\(symbol)", "rate": "\(rate)", "published": "\(previous)", "maxChange": "\(maxChange)"])
+        case .warmingUp, .none, .ignored:
+            break
+        }
+    }
+
+    /// The market from a recording or a generated market, at --speed.
+    func runOverRecording(client: RedisClient, endpoint: RedisEndpoint, logger: Logger) async throws {
+        let (instrument, opened): (Instrument, any MarketDataSource)
+        do { (_, instrument, opened) = try recording.open(default: .queueReactive) } catch let error as MarketDataError {
+            Self.fail("\(error)", status: 2)
+        }
+        var source = opened
         let publisher = MarginPublisher(client: client)
-        let state = MarginServiceState(symbol: instrument.symbol)
+        let state = MarginServiceState(symbols: [instrument.symbol])
         let metrics = await operations.metricsEndpoint(command: "margin", logger: logger) { registry in
             [MarginServiceCollector(state: state, registry: registry)]
         }
-        var model = MarginModel(MarginModel.Configuration(barInterval: Int64(bar * 1e9), lambda: lambda, warmupBars: warmupBars,
-                                                          fatTailMultiplier: fatTail, floor: floor, ceiling: ceiling,
-                                                          maxChange: maxChange))
+        var model = MarginModel(modelConfiguration)
         let pace = ReplaySpeed(speed)!
         let started = ContinuousClock.now
         var firstTime: Int64?
@@ -122,37 +180,74 @@ struct MarginCommand: AsyncParsableCommand {
                 case let .quote(_, bid?, _, ask?, _): price = (bid + ask) / 2
                 default: continue
                 }
-                switch model.record(price: Double(price), at: time) {
-                case .accepted(let rate):
-                    do {
-                        let version = try await publisher.publish(symbol: instrument.symbol, rate: rate, time: MarginFeed.wallClock())
-                        state.published(rate: rate, version: version)
-                        logger.debug("rate published", metadata: ["symbol": "\(instrument.symbol)", "rate": "\(rate)", "version": "\(version)"])
-                    } catch {
-                        state.failedPublish()
-                        logger.error("cannot publish the margin rate", metadata: ["symbol": "\(instrument.symbol)", "rate": "\(rate)",
-                                                                                  "error": "\(error)"])
-                    }
-                case .refused(let rate):
-                    state.refused()
-                    logger.warning("margin rate refused: it moves too far at once", metadata: [
-                        "symbol": "\(instrument.symbol)", "rate": "\(rate)", "published": "\(model.report(at: time).rate)",
-                        "maxChange": "\(maxChange)"])
-                case .warmingUp, .none, .ignored:
-                    break
-                }
+                let previous = model.report(at: time).rate
+                let update = model.record(price: Double(price), at: time)
+                await Self.handle(update, symbol: instrument.symbol, index: 0, previous: previous, time: MarginFeed.wallClock(),
+                                  publisher: publisher, state: state, maxChange: maxChange, logger: logger)
             }
         } catch {
             Self.fail("\(error)", status: 1)
         }
-        let figures = state.figures
-        print("\(instrument.symbol): \(events) events, \(figures.published) rates published (last \(figures.lastRate.map { "\($0)" } ?? "none"), version \(figures.version)), \(figures.refused) refused, \(figures.failed) not published")
+        print("\(instrument.symbol): \(events) events, " + state.summary(0))
         if let metrics { await metrics.stop() }
-        await client.close()
+    }
+
+    /// The market over FIX: the initiator session of --config, subscribed to each of --symbol's
+    /// symbols; until interrupted or --duration.
+    func runOverFIX(config: String, client: RedisClient, endpoint: RedisEndpoint, logger: Logger) async throws {
+        let symbols = (recording.symbol ?? "").split(separator: ",").map(String.init)
+        let settings: SettingsFile
+        do { settings = try SettingsFile.load(path: config) } catch { Self.fail("\(error)") }
+        guard settings.sessions.count == 1, settings.sessions[0].connectionType == .initiator else {
+            Self.fail("\(config): expected one initiator session, found \(settings.sessions.count) session(s)")
+        }
+        let signals = ShutdownSignals(program: "mm margin", logger: logger)
+        let publisher = MarginPublisher(client: client)
+        let state = MarginServiceState(symbols: symbols)
+        let application = MarginMarketData(symbols: symbols, model: modelConfiguration)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let events = SessionEventLogger(application, logger: logger)
+        let engine: FIXEngine
+        do {
+            engine = try FIXEngine(settings: settings, application: events, group: group.next(), logger: logger)
+            for initiator in engine.initiators { events.watch(initiator) }
+            try await engine.start()
+        } catch {
+            Self.fail("\(error)")
+        }
+        let s = settings.sessions[0]
+        logger.info("margin service started", metadata: ["symbols": "\(symbols.joined(separator: ","))", "redis": "\(endpoint)",
+                                                        "bar": "\(bar) s", "venue": "\(s.socketConnectHost):\(s.socketConnectPort ?? 0)"])
+        let metrics = await operations.metricsEndpoint(command: "margin", logger: logger) { registry in
+            [MarginServiceCollector(state: state, registry: registry)]
+        }
+        // Rates are published in the order they were decided, each with the time its market data
+        // arrived.
+        let publishing = Task {
+            for await d in application.decisions {
+                await Self.handle(d.update, symbol: symbols[d.index], index: d.index, previous: d.previous, time: d.receivedAt,
+                                  publisher: publisher, state: state, maxChange: maxChange, logger: logger)
+            }
+        }
+        let until = duration.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+        while signals.received == nil, until.map({ ContinuousClock.now < $0 }) ?? true {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        try? await engine.stop()
+        application.finish()
+        await publishing.value
+        try? await group.shutdownGracefully()
+        if let metrics { await metrics.stop() }
+        let read = application.figures
+        for i in symbols.indices { print("\(symbols[i]): " + state.summary(i)) }
+        print("\(read.messages) market-data messages, \(read.prices) prices, \(read.unreadable) unreadable")
+        guard events.logons > 0 else {
+            Self.fail("stopped without having logged on to \(s.socketConnectHost):\(s.socketConnectPort ?? 0) as \(s.sessionID.senderCompID)", status: 1)
+        }
     }
 }
 
-/// What the margin service did, shared with its metrics.
+/// What the margin service did, per symbol, shared with its metrics.
 final class MarginServiceState: Sendable {
     struct Figures {
         var published = 0, refused = 0, failed = 0
@@ -160,60 +255,75 @@ final class MarginServiceState: Sendable {
         var lastRate: Double?
     }
 
-    let symbol: String
-    private let state = Mutex(Figures())
+    let symbols: [String]
+    private let state: Mutex<[Figures]>
 
-    init(symbol: String) { self.symbol = symbol }
+    init(symbols: [String]) {
+        self.symbols = symbols
+        state = Mutex(symbols.map { _ in Figures() })
+    }
 
-    var figures: Figures { state.withLock { $0 } }
+    func figures(_ index: Int) -> Figures { state.withLock { $0[index] } }
 
-    func published(rate: Double, version: Int64) {
+    func published(_ index: Int, rate: Double, version: Int64) {
         state.withLock { f in
-            f.published += 1
-            f.version = version
-            f.lastRate = rate
+            f[index].published += 1
+            f[index].version = version
+            f[index].lastRate = rate
         }
     }
 
-    func refused() { state.withLock { $0.refused += 1 } }
-    func failedPublish() { state.withLock { $0.failed += 1 } }
+    func refused(_ index: Int) { state.withLock { $0[index].refused += 1 } }
+    func failedPublish(_ index: Int) { state.withLock { $0[index].failed += 1 } }
+
+    /// `N rates published (last R, version V), N refused, N not published`.
+    func summary(_ index: Int) -> String {
+        let f = figures(index)
+        return "\(f.published) rates published (last \(f.lastRate.map { "\($0)" } ?? "none"), version \(f.version)), "
+            + "\(f.refused) refused, \(f.failed) not published"
+    }
 }
 
 /// The margin service's metrics: the rate published, rates published, refused (the alert) and
 /// not published.
 struct MarginServiceCollector: MetricsCollector {
     let state: MarginServiceState
-    let rate: Gauge
-    let version: Gauge
-    let published: Counter
-    let refused: Counter
-    let failed: Counter
+    let rate: [Gauge]
+    let version: [Gauge]
+    let published: [Counter]
+    let refused: [Counter]
+    let failed: [Counter]
 
     init(state: MarginServiceState, registry: PrometheusCollectorRegistry) {
         self.state = state
-        let labels = [("symbol", state.symbol)]
         func name(_ n: String, _ help: String) -> MetricNameDescriptor {
             MetricNameDescriptor(metricName: n, unitName: "", helpText: help)
         }
-        rate = registry.makeGauge(descriptor: name("mm_margin_rate", "The margin rate last published"), labels: labels)
-        version = registry.makeGauge(descriptor: name("mm_margin_version", "The version of the rate last published"), labels: labels)
-        published = registry.makeCounter(descriptor: name("mm_margin_published_total", "Margin rates published"), labels: labels)
-        refused = registry.makeCounter(descriptor: name("mm_margin_refused_total",
-                                                        "Margin rates refused for moving too far at once (an alert)"), labels: labels)
-        failed = registry.makeCounter(descriptor: name("mm_margin_publish_failures_total", "Accepted rates Redis did not take"),
-                                      labels: labels)
+        let labels = state.symbols.map { [("symbol", $0)] }
+        rate = labels.map { registry.makeGauge(descriptor: name("mm_margin_rate", "The margin rate last published"), labels: $0) }
+        version = labels.map { registry.makeGauge(descriptor: name("mm_margin_version", "The version of the rate last published"), labels: $0) }
+        published = labels.map { registry.makeCounter(descriptor: name("mm_margin_published_total", "Margin rates published"), labels: $0) }
+        refused = labels.map {
+            registry.makeCounter(descriptor: name("mm_margin_refused_total", "Margin rates refused for moving too far at once (an alert)"),
+                                 labels: $0)
+        }
+        failed = labels.map {
+            registry.makeCounter(descriptor: name("mm_margin_publish_failures_total", "Accepted rates Redis did not take"), labels: $0)
+        }
     }
 
     func collect() async throws {
-        let f = state.figures
-        if let r = f.lastRate { rate.set(to: r) }
-        version.set(to: Double(f.version))
-        published.reset()
-        published.increment(by: Int64(f.published))
-        refused.reset()
-        refused.increment(by: Int64(f.refused))
-        failed.reset()
-        failed.increment(by: Int64(f.failed))
+        for i in state.symbols.indices {
+            let f = state.figures(i)
+            if let r = f.lastRate { rate[i].set(to: r) }
+            version[i].set(to: Double(f.version))
+            published[i].reset()
+            published[i].increment(by: Int64(f.published))
+            refused[i].reset()
+            refused[i].increment(by: Int64(f.refused))
+            failed[i].reset()
+            failed[i].increment(by: Int64(f.failed))
+        }
     }
 }
 
@@ -221,13 +331,15 @@ struct MarginServiceCollector: MetricsCollector {
 /// safe mode (the conservative rate), the rate it holds and its version.
 struct MarginFeedCollector: MetricsCollector {
     let feed: MarginFeed
+    let delays: MarginDelays
     let connected: Gauge
     let safeMode: [Gauge]
     let rate: [Gauge]
     let version: [Gauge]
 
-    init(feed: MarginFeed, registry: PrometheusCollectorRegistry) {
-        self.feed = feed
+    init(followed: FollowedMarginFeed, registry: PrometheusCollectorRegistry) {
+        feed = followed.feed
+        delays = followed.delays
         func name(_ n: String, _ help: String) -> MetricNameDescriptor {
             MetricNameDescriptor(metricName: n, unitName: "", helpText: help)
         }
@@ -253,6 +365,11 @@ struct MarginFeedCollector: MetricsCollector {
             rate[i].set(to: current.rate)
             version[i].set(to: Double(current.version))
         }
+    }
+
+    func summaries() -> String {
+        delays.summary.exposition(name: "mm_margin_feed_delay_seconds",
+                                  help: "From the market data behind a margin rate reaching the margin service (or the rate's publication) to the engine applying it")
     }
 }
 

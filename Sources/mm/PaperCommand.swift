@@ -99,7 +99,8 @@ struct PaperCommand: AsyncParsableCommand {
         // message from one to the other is read as soon as it is written, with no thread to wake.
         let loop = exchange.exchange.eventLoop
         var makerConfiguration = maker.configuration(instrument: instrument, fees: schedule)
-        makerConfiguration.marginSource = await maker.startMarginFeed(symbol: instrument.symbol, logger: logger)
+        let marginFeed = await maker.startMarginFeed(symbol: instrument.symbol, logger: logger)
+        makerConfiguration.marginSource = marginFeed?.feed
         let application = FIXMarketMaker(maker: MarketMaker(configuration: makerConfiguration))
         let makerSettings = try Self.settings("""
             [SESSION]
@@ -120,7 +121,7 @@ struct PaperCommand: AsyncParsableCommand {
         try await marketMaker.start()
         let metrics = await operations.metricsEndpoint(command: "paper", logger: logger) { registry in
             [ExchangeCollector(lifecycle: exchange, registry: registry), MarketMakerCollector(lifecycle: marketMaker, registry: registry)]
-                + ((makerConfiguration.marginSource as? MarginFeed).map { [MarginFeedCollector(feed: $0, registry: registry)] } ?? [])
+                + (marginFeed.map { [MarginFeedCollector(followed: $0, registry: registry)] } ?? [])
         }
         let progress = PaperProgress()
         let started = ContinuousClock.now

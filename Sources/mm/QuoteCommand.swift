@@ -120,7 +120,8 @@ struct QuoteCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         var configuration = maker.configuration(instrument: try instrument(), fees: try fees.schedule())
-        configuration.marginSource = await maker.startMarginFeed(symbol: configuration.instrument.symbol, logger: logger)
+        let marginFeed = await maker.startMarginFeed(symbol: configuration.instrument.symbol, logger: logger)
+        configuration.marginSource = marginFeed?.feed
         let firm = maker.firmLimits(symbol: configuration.instrument.symbol, engine: initiators[0].sessionID.senderCompID,
                                     logger: logger)
         configuration.firmAllowance = firm
@@ -174,7 +175,7 @@ struct QuoteCommand: AsyncParsableCommand {
         Self.say("connecting to \(address) as \(s.sessionID.senderCompID)")
         let metrics = await operations.metricsEndpoint(command: "quote", logger: logger) { registry in
             [MarketMakerCollector(lifecycle: lifecycle, registry: registry)]
-                + ((configuration.marginSource as? MarginFeed).map { [MarginFeedCollector(feed: $0, registry: registry)] } ?? [])
+                + (marginFeed.map { [MarginFeedCollector(followed: $0, registry: registry)] } ?? [])
                 + (firm.map { [FirmLimitsCollector(limits: $0, registry: registry)] } ?? [])
         }
 

@@ -36,6 +36,7 @@ Prints one PASS or FAIL line per check and `N passed, N failed`; exit status 0 o
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -48,6 +49,7 @@ CAP = 30
 SHARE = 12
 SYMBOL = "SYNTH"
 ENGINES = ["MAKER1", "MAKER2", "MAKER3"]
+MARGIN_BAR = 1  # seconds of market time
 
 
 def free_port():
@@ -109,7 +111,7 @@ class Redis:
             try:
                 if resp(self.port, "PING") == "PONG":
                     return
-            except OSError:
+            except (OSError, RuntimeError):  # not listening yet, or still loading its file
                 pass
             time.sleep(0.02)
         raise SystemExit("desk.py: redis-server did not start (log: %s)" % self.log.name)
@@ -150,7 +152,8 @@ FileStoreSync=never
             [self.mm, "quote", "--config", "maker.cfg", "--symbol", SYMBOL, "--tick-size", "0.01",
              "--levels", "5", "--lots", "1", "--stop-limit", "10",
              "--firm-limits", "redis://127.0.0.1:%d" % self.redis_port, "--firm-share", str(SHARE),
-             "--firm-lease-ttl", "3", "--metrics-port", str(self.metrics_port), "--json",
+             "--firm-lease-ttl", "3", "--margin-feed", "redis://127.0.0.1:%d" % self.redis_port,
+             "--margin-bar", str(MARGIN_BAR), "--metrics-port", str(self.metrics_port), "--json",
              "--status-interval", "5", "--reconcile-timeout", "5"],
             cwd=self.work, stdout=out, stderr=err)
 
@@ -158,7 +161,7 @@ FileStoreSync=never
         return self.process is not None and self.process.poll() is None
 
     def metrics(self):
-        """The engine's worst case, position, share available and granted; None when unreachable."""
+        """The engine's worst case, position, share available and granted, margin figures; None when unreachable."""
         try:
             with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % self.metrics_port, timeout=0.5) as r:
                 text = r.read().decode()
@@ -166,12 +169,20 @@ FileStoreSync=never
             return None
         values = {}
         for line in text.splitlines():
+            if line.startswith("mm_margin_feed_delay_seconds"):
+                key, _, value = line.rpartition(" ")
+                try:
+                    values[key.replace("mm_margin_feed_delay_seconds", "delay")] = float(value)
+                except ValueError:
+                    pass
+        for line in text.splitlines():
             if line.startswith("#") or " " not in line:
                 continue
             key, _, value = line.rpartition(" ")
             name = key.split("{")[0]
             if name in ("mm_maker_worst_case_lots", "mm_maker_position_lots", "mm_firm_share_available",
-                        "mm_firm_share_granted", "mm_maker_fills_total", "mm_fix_session_logged_on"):
+                        "mm_firm_share_granted", "mm_maker_fills_total", "mm_fix_session_logged_on",
+                        "mm_margin_feed_safe_mode", "mm_margin_feed_version"):
                 try:
                     values[name] = float(value)
                 except ValueError:
@@ -261,6 +272,8 @@ def main():
     phase_seconds = args.seconds_per_phase
     args.mm = os.path.abspath(args.mm)
     work = os.path.abspath(args.work)
+    # A run starts from nothing: journals or stores left by an earlier run would be recovered.
+    shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work, exist_ok=True)
     results = []
 
@@ -272,9 +285,11 @@ def main():
     redis = Redis(os.path.join(work, "redis"), redis_port)
     redis.start()
     resp(redis_port, "SET", "firm:%s:cap" % SYMBOL, CAP)
+    if os.environ.get("DESK_REDIS_MONITOR"):
+        subprocess.Popen(["redis-cli", "-p", str(redis_port), "monitor"], stdout=open(os.path.join(work, "monitor.log"), "w"))
 
     os.makedirs(os.path.join(work, "exchange"), exist_ok=True)
-    sessions = "".join("\n[SESSION]\nTargetCompID=%s\n" % name for name in ENGINES)
+    sessions = "".join("\n[SESSION]\nTargetCompID=%s\n" % name for name in ENGINES + ["MARGIN"])
     with open(os.path.join(work, "exchange", "exchange.cfg"), "w") as f:
         f.write(f"""[DEFAULT]
 ConnectionType=acceptor
@@ -290,11 +305,29 @@ CancelOnDisconnect=Y
         [args.mm, "exchange", "--config", "exchange.cfg", "--format", "synthetic", "--days", "1000", "--speed", "200", "--status-interval", "5"],
         cwd=os.path.join(work, "exchange"), stdout=open(os.path.join(work, "exchange", "exchange.out"), "w"),
         stderr=open(os.path.join(work, "exchange", "exchange.err"), "w"))
+    # The margin service takes the market over FIX from the same exchange.
+    os.makedirs(os.path.join(work, "margin"), exist_ok=True)
+    with open(os.path.join(work, "margin", "margin.cfg"), "w") as f:
+        f.write(f"""[SESSION]
+ConnectionType=initiator
+SenderCompID=MARGIN
+TargetCompID=EXCH
+SocketConnectHost=127.0.0.1
+SocketConnectPort={exchange_port}
+ReconnectInterval=1
+FileLogPath=log
+""")
+    margin = None
     engines = [Engine(name, args.mm, work, exchange_port, redis_port) for name in ENGINES]
     monitor = Monitor(redis_port, engines)
     try:
         if not wait_for(lambda: "listening" in open(os.path.join(work, "exchange", "exchange.out")).read(), 20):
             raise SystemExit("desk.py: mm exchange did not start listening (see %s/exchange)" % work)
+        margin = subprocess.Popen(
+            [args.mm, "margin", "--config", "margin.cfg", "--symbol", SYMBOL, "--redis", "redis://127.0.0.1:%d" % redis_port,
+             "--bar", str(MARGIN_BAR), "--warmup-bars", "5"],
+            cwd=os.path.join(work, "margin"), stdout=open(os.path.join(work, "margin", "margin.out"), "w"),
+            stderr=open(os.path.join(work, "margin", "margin.err"), "w"))
         for e in engines:
             e.start()
         monitor.start()
@@ -309,6 +342,10 @@ CancelOnDisconnect=Y
               "phase 1: shares granted %s (asked %d each, cap %d); leases in Redis %s" % (granted, SHARE, CAP, held))
         fills = {e.name: (e.metrics() or {}).get("mm_maker_fills_total", 0) for e in engines}
         check(sum(fills.values()) > 0, "phase 1: the engines trade (fills %s)" % fills)
+
+        rates = wait_for(lambda: all((e.metrics() or {}).get("mm_margin_feed_version", 0) > 0 for e in engines), 20)
+        check(rates, "phase 1: every engine follows the margin service's rates (versions %s)"
+              % {e.name: (e.metrics() or {}).get("mm_margin_feed_version") for e in engines})
 
         # 2. Redis killed and restarted at once.
         monitor.phase = "2"
@@ -374,10 +411,17 @@ CancelOnDisconnect=Y
               % {e.name: (e.metrics() or {}).get("mm_firm_share_granted") for e in live})
         time.sleep(phase_seconds / 2)
 
-        # 6. The live engines stop.
+        # 6. The live engines stop; the margin delays they measured.
         monitor.phase = "6"
         monitor.stopping.set()
         monitor.join()
+        for e in live:
+            m = e.metrics() or {}
+            print("margin rate, market data at the service -> %s: %d rates, p50 %.3f ms, p99 %.3f ms"
+                  % (e.name, m.get("delay_count", 0), m.get('delay{quantile="0.5"}', 0) * 1e3,
+                     m.get('delay{quantile="0.99"}', 0) * 1e3))
+        check(all((e.metrics() or {}).get("delay_count", 0) > 0 for e in live),
+              "phase 6: the live engines applied margin rates and measured their delays")
         for e in live:
             status = e.stop()
             summary = None
@@ -394,16 +438,35 @@ CancelOnDisconnect=Y
               "all along: %d samples, the live engines' worst cases at most %g together and the leases at most %d (cap %d)%s"
               % (monitor.samples, monitor.max_worst_sum, monitor.max_leases, CAP,
                  "".join("\n    " + b for b in monitor.breaches[:10])))
+        margin.send_signal(signal.SIGTERM)
+        try:
+            status = margin.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            status = None
+        out = open(os.path.join(work, "margin", "margin.out")).read()
+        check(status == 0 and "rates published" in out, "phase 6: mm margin stopped with status %s: %s"
+              % (status, " ".join(out.split("\n")[:2])))
+        alive = exchange.poll() is None
+        exchange.send_signal(signal.SIGTERM)
+        try:
+            exchange_status = exchange.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            exchange_status = None
+        check(alive and exchange_status == 0, "phase 6: mm exchange ran through every fault and stopped with status %s%s"
+              % (exchange_status, "" if alive else " (it had died: see exchange/exchange.err)"))
     finally:
         monitor.stopping.set()
+        if margin and margin.poll() is None:
+            margin.kill()
         for e in engines:
             if e.alive():
                 e.process.kill()
-        exchange.send_signal(signal.SIGTERM)
-        try:
-            exchange.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            exchange.kill()
+        if exchange.poll() is None:
+            exchange.send_signal(signal.SIGTERM)
+            try:
+                exchange.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                exchange.kill()
         redis.kill()
         with open(os.path.join(work, "samples.json"), "w") as f:
             json.dump(monitor.history, f)
