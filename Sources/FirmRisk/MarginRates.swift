@@ -105,8 +105,10 @@ public final class MarginFeed: MarginRateSource, Sendable {
     public enum Event: Sendable {
         case connected
         case disconnected(RedisError)
-        /// A new rate applied, and when it arrived (ns since the epoch, this machine's clock).
-        case applied(PublishedMarginRate, receivedAt: Int64)
+        /// A new rate applied, and when it arrived (ns since the epoch, this machine's clock):
+        /// announced on its channel (`live`), or read from the hash at a (re)connection (then it
+        /// may have been published long before).
+        case applied(PublishedMarginRate, receivedAt: Int64, live: Bool)
         /// A message that is not a rate (counted, ignored).
         case malformed(channel: String, text: String)
     }
@@ -195,7 +197,7 @@ public final class MarginFeed: MarginRateSource, Sendable {
                 await reader.close()
                 connects.add(1, ordering: .relaxed)
                 let parts = current.elements?.compactMap(\.string) ?? []
-                for i in stride(from: 0, to: parts.count - 1, by: 2) { apply(symbol: parts[i], text: parts[i + 1]) }
+                for i in stride(from: 0, to: parts.count - 1, by: 2) { apply(symbol: parts[i], text: parts[i + 1], live: false) }
                 connected.store(true, ordering: .releasing)
                 observer?(.connected)
                 await withTaskCancellationHandler {
@@ -217,8 +219,9 @@ public final class MarginFeed: MarginRateSource, Sendable {
         connected.store(false, ordering: .releasing)
     }
 
-    /// Applies `version:rate:time` for `symbol` when it is newer than the rate held.
-    func apply(symbol: String, text: String) {
+    /// Applies `version:rate:time` for `symbol` when it is newer than the rate held (`live`: as
+    /// announced on its channel).
+    func apply(symbol: String, text: String, live: Bool = true) {
         guard let index = symbols.firstIndex(of: symbol) else { return }
         guard let rate = PublishedMarginRate(symbol: symbol, text: text) else {
             observer?(.malformed(channel: MarginKeys.channel(symbol), text: text))
@@ -235,7 +238,7 @@ public final class MarginFeed: MarginRateSource, Sendable {
         slot.time.store(rate.time, ordering: .releasing)
         slot.version.store(rate.version, ordering: .releasing)
         slot.fresh.store(Self.wallClock() &- rate.time <= staleAfter, ordering: .releasing)
-        observer?(.applied(rate, receivedAt: Self.wallClock()))
+        observer?(.applied(rate, receivedAt: Self.wallClock(), live: live))
     }
 
     /// This machine's clock, ns since the epoch.

@@ -78,13 +78,14 @@ struct MakerOptions: ParsableArguments {
         let delays = MarginDelays()
         let feed = MarginFeed(host: endpoint.host, port: endpoint.port, symbols: [symbol], staleAfter: staleAfter,
                               safeModeRate: MarginModel.Configuration().ceiling) { event in
-            if case let .applied(rate, receivedAt) = event { delays.record(receivedAt - rate.time) }
+            // Delays of rates as announced; one read from the hash at a (re)connection may be old.
+            if case let .applied(rate, receivedAt, true) = event { delays.record(receivedAt - rate.time) }
             switch event {
             case .connected: logger.info("margin feed connected", metadata: ["redis": "\(endpoint)"])
             case .disconnected(let error):
                 logger.warning("margin feed lost: conservative margin rate until fresh rates arrive",
                                metadata: ["redis": "\(endpoint)", "error": "\(error)"])
-            case let .applied(rate, _):
+            case let .applied(rate, _, _):
                 logger.debug("margin rate", metadata: ["symbol": "\(rate.symbol)", "rate": "\(rate.rate)", "version": "\(rate.version)"])
             case let .malformed(channel, text):
                 logger.warning("margin feed: not a rate", metadata: ["channel": "\(channel)", "text": "\(text)"])

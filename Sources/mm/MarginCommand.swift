@@ -22,8 +22,10 @@ struct MarginCommand: AsyncParsableCommand {
         abstract: "The margin service: margin rates from a market's volatility, published to Redis for every engine.",
         discussion: """
             Reads a market (--data FILE --format ..., or a generated market; the queue-reactive \
-            market by default) at --speed (max by default), forms bars of --bar seconds of \
-            market time from its trades (or its mid when it has quotes only), and computes the \
+            market by default) at --speed (max by default), or with --config over FIX from a \
+            venue (the settings file's initiator session subscribes to each symbol of --symbol, \
+            comma-separated, and runs until interrupted or --duration), forms bars of --bar \
+            seconds of market time from its trades (or its mid when it has quotes only), and computes the \
             margin rate: z x the EWMA volatility (--lambda) x the fat-tail multiplier, clamped \
             to [--floor, --ceiling]. A rate that moves by more than --max-change of the one \
             published is refused and raises an alert (a warning in the log and the \
@@ -33,8 +35,10 @@ struct MarginCommand: AsyncParsableCommand {
             margin:rates and published on the channel margin.SYMBOL, in one script. Engines \
             started with --margin-feed follow them.
 
-            Exit status: 0 at the end of the data; 1 when the data has a bad record; 2 for a \
-            file that cannot be opened or a Redis that cannot be reached; 64 for bad options.
+            Exit status: 0 at the end of the data, or over FIX after an interruption or \
+            --duration once logged on; 1 when the data has a bad record, or over FIX when it \
+            never logged on; 2 for a file or settings file that cannot be used or a Redis that \
+            cannot be reached; 64 for bad options.
             """
     )
 
@@ -369,7 +373,7 @@ struct MarginFeedCollector: MetricsCollector {
 
     func summaries() -> String {
         delays.summary.exposition(name: "mm_margin_feed_delay_seconds",
-                                  help: "From the market data behind a margin rate reaching the margin service (or the rate's publication) to the engine applying it")
+                                  help: "From the market data behind a margin rate reaching the margin service (or the rate's publication) to the engine applying it, for rates as announced (not those read at a reconnection)")
     }
 }
 

@@ -634,7 +634,8 @@ struct SettingsTests {
         let dir = Self.repositoryRoot + "/Sessions"
         let file = try SettingsFile.load(path: dir + "/exchange.cfg")
         #expect(file.sessions.map(\.sessionID) == [SessionID(senderCompID: "EXCH", targetCompID: "MAKER"),
-                                                   SessionID(senderCompID: "EXCH", targetCompID: "MAKER2")])
+                                                   SessionID(senderCompID: "EXCH", targetCompID: "MAKER2"),
+                                                   SessionID(senderCompID: "EXCH", targetCompID: "MARGIN")])
         for s in file.sessions {
             #expect(s.connectionType == .acceptor)
             #expect(s.socketAcceptAddress == "127.0.0.1")
@@ -643,6 +644,16 @@ struct SettingsTests {
             #expect(s.fileLogPath == dir + "/log/exchange")
             #expect(s.dataDictionary == nil && s.useDataDictionary)
         }
+    }
+
+    @Test func marginExample() throws {
+        let dir = Self.repositoryRoot + "/Sessions"
+        let file = try SettingsFile.load(path: dir + "/margin.cfg")
+        let s = try #require(file.sessions.first)
+        #expect(file.sessions.count == 1)
+        #expect(s.sessionID == SessionID(senderCompID: "MARGIN", targetCompID: "EXCH"))
+        #expect(s.connectionType == .initiator && s.socketConnectPort == 9880)
+        #expect(s.fileStorePath == nil && s.fileLogPath == dir + "/log/margin")
     }
 
     @Test func makerExample() throws {
@@ -692,7 +703,7 @@ struct SettingsTests {
     @Test func everyExampleFileLoads() throws {
         let dir = Self.repositoryRoot + "/Sessions"
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".cfg") }.sorted()
-        #expect(Set(["acceptance.cfg", "exchange.cfg", "maker.cfg", "paper.cfg"]).isSubset(of: Set(names)))
+        #expect(Set(["acceptance.cfg", "exchange.cfg", "maker.cfg", "margin.cfg", "paper.cfg"]).isSubset(of: Set(names)))
         for name in names {
             #expect(throws: Never.self, "\(name)") { try SettingsFile.load(path: dir + "/" + name) }
         }

@@ -139,7 +139,7 @@ struct MarginFeedTests {
         let delays = Mutex<[Int64]>([])
         let feed = MarginFeed(host: "127.0.0.1", port: server.port, symbols: ["IRON"], staleAfter: .max,
                               safeModeRate: 0.3, retryDelay: .milliseconds(20)) { event in
-            if case let .applied(rate, receivedAt) = event { delays.withLock { $0.append(receivedAt - rate.time) } }
+            if case let .applied(rate, receivedAt, true) = event { delays.withLock { $0.append(receivedAt - rate.time) } }
         }
         let task = Task { await feed.run() }
         defer { task.cancel() }

@@ -31,6 +31,51 @@ struct MarginCommandTests {
         #expect(fed.stderr.contains("margin feed connected"))
     }
 
+    /// Over FIX from `mm exchange`: the service subscribes as MARGIN, forms one-second bars of
+    /// the replay's market time and publishes rates to Redis; at --duration it stops with 0.
+    @Test func theServiceTakesTheMarketOverFIX() throws {
+        let server = try TestRedisServer()
+        let redis = "redis://127.0.0.1:\(server.port)"
+        let port = ExchangeCommandTests.freePort()
+        let exchangeConfig = try ExchangeCommandTests.settings(port: port)
+        let settings = try String(contentsOf: exchangeConfig, encoding: .utf8) + "\n[SESSION]\nTargetCompID=MARGIN\n"
+        try settings.write(to: exchangeConfig, atomically: true, encoding: .utf8)
+        let exchange = RunningMM(["exchange", "--config", exchangeConfig.path, "--format", "synthetic", "--speed", "50",
+                                  "--duration", "60", "--status-interval", "5"])
+        try exchange.start()
+        defer { exchange.kill(SIGTERM) }
+        #expect(exchange.waitForStdout("listening on port", seconds: 30))
+        let marginConfig = exchangeConfig.deletingLastPathComponent().appendingPathComponent("margin.cfg")
+        try ["[SESSION]", "ConnectionType=initiator", "SenderCompID=MARGIN", "TargetCompID=EXCH", "SocketConnectHost=127.0.0.1",
+             "SocketConnectPort=\(port)", "ReconnectInterval=1"].joined(separator: "\n")
+            .write(to: marginConfig, atomically: true, encoding: .utf8)
+        let margin = try DecodeCommandTests.run(["margin", "--redis", redis, "--config", marginConfig.path, "--symbol", "SYNTH",
+                                                 "--bar", "1", "--warmup-bars", "3", "--duration", "8"])
+        #expect(margin.status == 0, "\(margin.stderr)")
+        let published = margin.stdout.split(separator: "\n").first { $0.hasPrefix("SYNTH: ") }
+            .flatMap { Int($0.dropFirst("SYNTH: ".count).prefix { $0.isNumber }) } ?? 0
+        #expect(published > 0, "\(margin.stdout)")
+        #expect(margin.stdout.contains(" market-data messages, "), "\(margin.stdout)")
+        // The last rate is in Redis for engines that connect later: `version:rate:time`.
+        let stored = Process()
+        stored.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        stored.arguments = ["redis-cli", "-p", "\(server.port)", "HGET", "margin:rates", "SYNTH"]
+        let out = Pipe()
+        stored.standardOutput = out
+        try stored.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        stored.waitUntilExit()
+        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("\(published):"), "\(text)")
+        // Options that do not go together.
+        let both = try DecodeCommandTests.run(["margin", "--redis", redis, "--config", marginConfig.path, "--symbol", "SYNTH",
+                                               "--format", "synthetic"])
+        #expect(both.status == 64 && both.stderr.contains("--config takes the market over FIX"), "\(both.stderr)")
+        let noSymbol = try DecodeCommandTests.run(["margin", "--redis", redis, "--config", marginConfig.path])
+        #expect(noSymbol.status == 64 && noSymbol.stderr.contains("--config needs --symbol"), "\(noSymbol.stderr)")
+        let duration = try DecodeCommandTests.run(["margin", "--redis", redis, "--duration", "5"])
+        #expect(duration.status == 64 && duration.stderr.contains("--duration goes with --config"), "\(duration.stderr)")
+    }
+
     @Test func anUnreachableRedisExits2AndABadURLIsABadOption() throws {
         let port = TestRedisServer.freePort()
         let down = try DecodeCommandTests.run(["margin", "--redis", "redis://127.0.0.1:\(port)"] + Self.market)

@@ -347,6 +347,13 @@ FileLogPath=log
         check(rates, "phase 1: every engine follows the margin service's rates (versions %s)"
               % {e.name: (e.metrics() or {}).get("mm_margin_feed_version") for e in engines})
 
+        # The margin service's rates, market data to engine, while nothing fails.
+        for e in engines:
+            m = e.metrics() or {}
+            print("margin rate, market data at the service -> %s (phase 1): %d rates, p50 %.3f ms, p99 %.3f ms"
+                  % (e.name, m.get("delay_count", 0), m.get('delay{quantile="0.5"}', 0) * 1e3,
+                     m.get('delay{quantile="0.99"}', 0) * 1e3))
+
         # 2. Redis killed and restarted at once.
         monitor.phase = "2"
         before = {e.name: (e.metrics() or {}).get("mm_firm_share_granted") for e in engines}
@@ -417,7 +424,7 @@ FileLogPath=log
         monitor.join()
         for e in live:
             m = e.metrics() or {}
-            print("margin rate, market data at the service -> %s: %d rates, p50 %.3f ms, p99 %.3f ms"
+            print("margin rate, market data at the service -> %s (whole run): %d rates, p50 %.3f ms, p99 %.3f ms"
                   % (e.name, m.get("delay_count", 0), m.get('delay{quantile="0.5"}', 0) * 1e3,
                      m.get('delay{quantile="0.99"}', 0) * 1e3))
         check(all((e.metrics() or {}).get("delay_count", 0) > 0 for e in live),
