@@ -42,6 +42,13 @@ struct QuoteCommand: AsyncParsableCommand {
             differences are logged as warnings and the venue's view is taken. A venue that cannot \
             answer gets --reconcile-fallback.
 
+            With --firm-limits redis://HOST:PORT it trades under the firm's limit on --symbol \
+            (firm:SYMBOL:cap in that Redis, lots of worst-case position), shared with the other \
+            engines there: it leases a share (--firm-share) for --firm-lease-ttl seconds, renewed \
+            off the trading path, and its risk gate denies an order that would take its worst \
+            case past the share; without a share it quotes only the side that reduces its \
+            position.
+
             A failed attempt to connect (refused, timed out, or a TLS handshake that failed, \
             such as on a certificate that has expired or is not trusted) is logged at error with \
             the address and the reason, and tried again after ReconnectInterval, doubled after \
