@@ -52,6 +52,8 @@ public struct MarketMakerConfiguration: Sendable {
     public var marginSource: (any MarginRateSource)?
     /// This engine's share of the firm's limits (nil: none).
     public var firmAllowance: (any FirmAllowance)?
+    /// The group the instrument belongs to, for the group's limits (nil: none).
+    public var group: RiskGroup?
 
     public init(instrument: Instrument, quote: QuoteConfiguration = QuoteConfiguration(), limits: RiskLimits = .unlimited,
                 stop: NetPositionStop.Configuration = .init(), margin: MarginModel.Configuration = .init(),
@@ -189,9 +191,12 @@ public struct MarketMaker: Sendable {
     public init(configuration: MarketMakerConfiguration) {
         self.configuration = configuration
         quoter = LadderQuoter(configuration: configuration.quote)
+        var gateConfiguration = configuration.gate
+        if let group = configuration.group { gateConfiguration.groups = [group] }
         gate = RiskGate(instruments: [RiskInstrument(configuration.instrument, limits: configuration.limits,
-                                                     stop: configuration.stop, margin: configuration.margin)],
-                        configuration: configuration.gate)
+                                                     stop: configuration.stop, margin: configuration.margin,
+                                                     group: configuration.group == nil ? nil : 0)],
+                        configuration: gateConfiguration)
         gate.setEquity(configuration.equity)
         gate.marginSource = configuration.marginSource
         gate.firmAllowance = configuration.firmAllowance

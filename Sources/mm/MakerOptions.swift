@@ -42,6 +42,13 @@ struct MakerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How long a lease of the firm's limit lasts, seconds; renewed every third of it.", valueName: "seconds"))
     var firmLeaseTtl = 3.0
 
+    @Option(help: ArgumentHelp("With --firm-limits: the instrument belongs to this group of the firm's limits too (firm:group:NAME:cap, in whole units of the quote currency of worst-case position value); needs --firm-group-share.",
+                               valueName: "name"))
+    var firmGroup: String?
+
+    @Option(help: ArgumentHelp("Currency units of the group's firm limit this engine asks for.", valueName: "amount"))
+    var firmGroupShare: Int64?
+
     func validate() throws {
         if let marginFeed, RedisEndpoint(marginFeed) == nil {
             throw ValidationError("--margin-feed must be redis://HOST[:PORT], got '\(marginFeed)'")
@@ -51,6 +58,13 @@ struct MakerOptions: ParsableArguments {
         }
         if let firmShare, firmShare < 0 { throw ValidationError("--firm-share must not be negative") }
         guard firmLeaseTtl >= 1, firmLeaseTtl <= 3600 else { throw ValidationError("--firm-lease-ttl must be in [1, 3600] seconds") }
+        if firmGroup != nil || firmGroupShare != nil {
+            guard firmLimits != nil else { throw ValidationError("--firm-group and --firm-group-share go with --firm-limits") }
+            guard let firmGroup, !firmGroup.isEmpty, !firmGroup.contains(":"), !firmGroup.contains(" ") else {
+                throw ValidationError("--firm-group needs a name without spaces or colons (and --firm-group-share)")
+            }
+            guard let firmGroupShare, firmGroupShare >= 0 else { throw ValidationError("--firm-group \(firmGroup) needs --firm-group-share, not negative") }
+        }
         guard (0...QuoteConfiguration.maxLevels).contains(levels) else {
             throw ValidationError("--levels must be between 0 and \(QuoteConfiguration.maxLevels)")
         }
@@ -63,10 +77,13 @@ struct MakerOptions: ParsableArguments {
     }
 
     func configuration(instrument: Instrument, fees: FeeSchedule) -> MarketMakerConfiguration {
-        risk.configuration(
+        var configuration = risk.configuration(
             instrument: instrument, quote: QuoteConfiguration(levels: levels, quantity: lots, offset: offset),
             stop: NetPositionStop.Configuration(limit: stopLimit, restartThreshold: restartThreshold),
             minOrderLots: stopLimit + Int64(levels) * lots, fees: fees)
+        // The firm's group: its limits are the leased share alone.
+        if let firmGroup { configuration.group = RiskGroup(name: firmGroup) }
+        return configuration
     }
 
     /// With `--margin-feed`, the feed of `symbol`'s rates, following Redis in a task of its own
@@ -127,9 +144,12 @@ extension MakerOptions {
         let client = RedisClient(host: endpoint.host, port: endpoint.port)
         let ttl = Duration.milliseconds(Int64(firmLeaseTtl * 1000))
         let share = firmShare ?? stopLimit + Int64(levels) * lots
-        let lease = FirmLimitLease(name: symbol, engine: engine, client: client, wanted: share, ttl: ttl,
-                                   safetyMargin: min(.milliseconds(250), ttl / 4))
-        return FirmLimits(instruments: [lease]) { event in
+        let margin = min(Duration.milliseconds(250), ttl / 4)
+        let lease = FirmLimitLease(name: symbol, engine: engine, client: client, wanted: share, ttl: ttl, safetyMargin: margin)
+        let group = firmGroup.map {
+            FirmLimitLease(name: "group:\($0)", engine: engine, client: client, wanted: firmGroupShare ?? 0, ttl: ttl, safetyMargin: margin)
+        }
+        return FirmLimits(instruments: [lease], groups: [group]) { event in
             switch event {
             case let .granted(name, granted, wanted) where granted < wanted:
                 logger.warning("firm limit: share smaller than asked", metadata: ["limit": "\(name)", "granted": "\(granted)", "wanted": "\(wanted)"])

@@ -164,7 +164,14 @@ struct QuoteCommand: AsyncParsableCommand {
             // What the engine holds (its worst case, position plus open orders), so that its
             // lease never falls below it: after a restart or an outage too.
             await maker.runFirmLimits(firm) {
-                try? await loop.submit { [Int64(application.maker.gate.exposures[0].worstCaseLots.rounded(.up))] }.get()
+                try? await loop.submit {
+                    let gate = application.maker.gate
+                    let lots = gate.exposures[0].worstCaseLots
+                    // The group's value at the reference price (none yet: what the lots are
+                    // worth is unknown, and 0 is sent: nothing is held before the first price).
+                    let value = lots * Double(max(0, gate.references[0])) * gate.instruments[0].valuePerTickLot
+                    return [Int64(lots.rounded(.up)), value.isFinite ? Int64(min(9e18, value.rounded(.up))) : 0]
+                }.get()
             }
         }
         let lifecycle: MarketMakerLifecycle
