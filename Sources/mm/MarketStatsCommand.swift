@@ -18,6 +18,12 @@ struct MarketStatsCommand: ParsableCommand {
             VR = Var(60 s change) / (60 Var(1 s change)) of the mid (1: random walk, below 1: \
             mean reversion). For the queue-reactive market it adds the model's own counts.
 
+            Several instruments: --merge FILE (repeatable) reads more recordings in --format \
+            (binance or events), merged in time with --data; --correlated reads the built-in \
+            market of three instruments whose returns have correlation --correlation. It prints \
+            each instrument's figures and the correlation of each pair's mid returns over \
+            --return-interval seconds (60).
+
             Exit status: 0; 1 when the data has a bad record; 2 for a file that cannot be \
             opened; 64 for bad options.
             """
@@ -28,7 +34,37 @@ struct MarketStatsCommand: ParsableCommand {
     @Flag(help: "Print the figures as one JSON document.")
     var json = false
 
+    @Option(name: .customLong("merge"), help: ArgumentHelp("Another recording, of another instrument, in --format (binance or events, which name their instrument), merged in time with --data; repeatable. Prints each instrument's facts and the correlation of their mids' one-minute returns.", valueName: "file"))
+    var merge: [String] = []
+
+    @Flag(help: "The built-in market of three correlated instruments (ALPHA, BETA, GAMMA; --days, --seed, --correlation) instead of --data.")
+    var correlated = false
+
+    @Option(help: ArgumentHelp("With --correlated: the correlation of the instruments' returns, in [0, 1].", valueName: "rho"))
+    var correlation = 0.6
+
+    @Option(help: ArgumentHelp("With several instruments: the interval of the returns whose correlation is measured, seconds of market time.", valueName: "seconds"))
+    var returnInterval = 60.0
+
+    func validate() throws {
+        if correlated {
+            guard recording.data == nil, recording.format == nil, merge.isEmpty else {
+                throw ValidationError("--correlated is a generated market: it goes without --data, --format and --merge")
+            }
+            guard (0...1).contains(correlation) else { throw ValidationError("--correlation must be in [0, 1]") }
+        } else if correlation != 0.6 {
+            throw ValidationError("--correlation goes with --correlated")
+        }
+        guard returnInterval >= 0.001, returnInterval <= 86_400 else { throw ValidationError("--return-interval must be in [0.001, 86400] seconds") }
+        if !merge.isEmpty {
+            guard recording.data != nil, recording.format == .binance || recording.format == .events else {
+                throw ValidationError("--merge needs --data and --format binance or events (the files name their instruments)")
+            }
+        }
+    }
+
     func run() throws {
+        if correlated || !merge.isEmpty { return try runSeveral() }
         let (format, instrument, opened): (MarketDataFormat, Instrument, any MarketDataSource)
         do { (format, instrument, opened) = try recording.open(default: .queueReactive) } catch let error as MarketDataError {
             Self.fail("\(error)", status: 2)
@@ -53,6 +89,76 @@ struct MarketStatsCommand: ParsableCommand {
         print("\(instrument.symbol) (tick \(instrument.tickSize), lot \(instrument.lotSize)): "
               + (format.isGenerated ? "\(format.rawValue) market (seed \(recording.seed), \(recording.days) days)" : "\(recording.data ?? "") (\(format.rawValue))"))
         for line in Self.lines(facts, model: model) { print(line) }
+    }
+
+    /// Several instruments: a merged recording or the correlated market.
+    func runSeveral() throws {
+        var market: any MultiMarketDataSource
+        var title: String
+        do {
+            if correlated {
+                market = CorrelatedMarket(CorrelatedMarket.Parameters(correlation: correlation, seed: recording.seed, days: recording.days))
+                title = "correlated market (seed \(recording.seed), \(recording.days) days, correlation \(correlation))"
+            } else {
+                var markets: [(instrument: Instrument, source: any MarketDataSource)] = []
+                for path in [recording.data!] + merge {
+                    var options = recording
+                    options.data = path
+                    if path != recording.data { (options.symbol, options.tickSize, options.lotSize) = (nil, nil, nil) }
+                    let (_, instrument, source) = try options.open(default: .binance)
+                    guard !markets.contains(where: { $0.instrument.symbol == instrument.symbol }) else {
+                        Self.fail("\(path): \(instrument.symbol) is already read from another file", status: 64)
+                    }
+                    markets.append((instrument, source))
+                }
+                market = MergedMarketData(markets)
+                title = "\(([recording.data!] + merge).joined(separator: ", ")) (\(recording.format!.rawValue), merged in time)"
+            }
+        } catch let error as MarketDataError {
+            Self.fail("\(error)", status: 2)
+        }
+        let instruments = market.instruments
+        var statistics = instruments.map { _ in MarketStatistics() }
+        var correlations = MidReturnCorrelation(instruments: instruments.count, interval: Int64(returnInterval * 1e9))
+        do {
+            while let e = try market.next() {
+                statistics[e.instrument].add(e.event)
+                correlations.add(e)
+            }
+        } catch {
+            Self.fail("\(error)", status: 1)
+        }
+        var pairs: [PairCorrelation] = []
+        for i in instruments.indices {
+            for j in instruments.indices where j > i {
+                let c = correlations.correlation(i, j)
+                pairs.append(PairCorrelation(first: instruments[i].symbol, second: instruments[j].symbol, correlation: c.value,
+                                             returns: c.returns))
+            }
+        }
+        if json {
+            let document = SeveralMarketsDocument(
+                instruments: instruments.indices.map {
+                    MarketStatsDocument(symbol: instruments[$0].symbol, tickSize: instruments[$0].tickSize.description,
+                                        format: correlated ? "correlated" : recording.format!.rawValue, facts: statistics[$0].facts, model: nil)
+                },
+                correlations: pairs)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(document), as: UTF8.self))
+            return
+        }
+        print(title)
+        for (i, instrument) in instruments.enumerated() {
+            print("")
+            print("\(instrument.symbol) (tick \(instrument.tickSize), lot \(instrument.lotSize))")
+            for line in Self.lines(statistics[i].facts, model: nil) { print(line) }
+        }
+        print("")
+        print("correlation of mid returns over \(returnInterval == 60 ? "one minute" : "\(returnInterval) s")")
+        for p in pairs {
+            print("  \(p.first) / \(p.second)  " + (p.correlation.map { String(format: "%.3f", $0) } ?? "n/a") + " over \(p.returns) returns")
+        }
     }
 
     static func lines(_ f: MarketFacts, model: QueueReactiveMarket.Counts?) -> [String] {
@@ -83,6 +189,21 @@ struct MarketStatsDocument: Encodable {
     var format: String
     var facts: MarketFacts
     var model: ModelCounts?
+}
+
+/// `mm market-stats --json` over several instruments.
+struct SeveralMarketsDocument: Encodable {
+    var instruments: [MarketStatsDocument]
+    var correlations: [PairCorrelation]
+}
+
+/// The correlation of two instruments' one-minute mid returns (nil: too few, or no move).
+struct PairCorrelation: Encodable {
+    // Over --return-interval.
+    var first: String
+    var second: String
+    var correlation: Double?
+    var returns: Int
 }
 
 /// The queue-reactive model's own counts, for JSON.
