@@ -22,6 +22,10 @@ public final class ExchangeService: @unchecked Sendable {
         /// `lockstep`: the market waits for the participants after each event (see ``ReplayDriver``).
         case replay(source: any MarketDataSource, instrument: Instrument, rankCoefficient: Double, queueModel: any QueueModel,
                     speed: ReplaySpeed, eventsPerBatch: Int = 4096, lockstep: Bool = false)
+        /// Recorded (or generated) markets of several instruments, a book each, replayed in
+        /// time order (``MergedMarketData``, ``CorrelatedMarket``).
+        case replayMany(source: any MultiMarketDataSource, rankCoefficient: Double, queueModel: any QueueModel,
+                        speed: ReplaySpeed, eventsPerBatch: Int = 4096, lockstep: Bool = false)
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -95,10 +99,18 @@ public final class ExchangeService: @unchecked Sendable {
             statistics = { gateway.statistics }
             driver = nil
             replaySwitch = nil
-        case let .replay(source, instrument, rc, model, speed, eventsPerBatch, lockstep):
-            let gateway = ExchangeGateway(venue: ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rc,
-                                                                            queueModel: model)), fees: fees,
-                                          recentOrderLimit: recentOrderLimit, cancelOnDisconnect: cancelOnDisconnect,
+        case .replay, .replayMany:
+            let (source, rc, model, speed, eventsPerBatch, lockstep): (any MultiMarketDataSource, Double, any QueueModel, ReplaySpeed, Int, Bool)
+            switch market {
+            case let .replay(single, instrument, r, m, s, e, l):
+                (source, rc, model, speed, eventsPerBatch, lockstep) = (SingleInstrumentMarket(instrument: instrument, source: single), r, m, s, e, l)
+            case let .replayMany(many, r, m, s, e, l):
+                (source, rc, model, speed, eventsPerBatch, lockstep) = (many, r, m, s, e, l)
+            case .books:
+                preconditionFailure("not a replay")
+            }
+            let gateway = ExchangeGateway(venue: MultiReplayVenue(instruments: source.instruments, rankCoefficient: rc, queueModel: model),
+                                          fees: fees, recentOrderLimit: recentOrderLimit, cancelOnDisconnect: cancelOnDisconnect,
                                           restoring: state)
             try attach(gateway)
             engine = try FIXEngine(settings: settings, application: wrapApplication(gateway), group: loop, supportedMessageTypes: types, logger: logger)
@@ -106,7 +118,7 @@ public final class ExchangeService: @unchecked Sendable {
             let control = EndableMarketDataSource.Switch()
             replaySwitch = control
             // Once ended early, the replay reports that itself (see `endReplay()`).
-            driver = ReplayDriver(gateway: gateway, source: EndableMarketDataSource(source, control: control), speed: speed,
+            driver = ReplayDriver(gateway: gateway, source: EndableMultiMarketData(source, control: control), speed: speed,
                                   loop: loop, eventsPerBatch: eventsPerBatch, lockstep: lockstep) { line in
                 if !control.ended { report(line) }
             }

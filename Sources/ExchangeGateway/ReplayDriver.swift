@@ -16,8 +16,8 @@ import NIOCore
 /// therefore sees the same market, and gets the same fills, on every run, whatever the speed of
 /// the machine: the in-process backtest's order of things, over FIX.
 public final class ReplayDriver: @unchecked Sendable {
-    private let gateway: ExchangeGateway<ReplayVenue>
-    private var source: any MarketDataSource
+    private let gateway: ExchangeGateway<MultiReplayVenue>
+    private var source: any MultiMarketDataSource
     private let speed: ReplaySpeed
     private let loop: EventLoop
     private let report: @Sendable (String) -> Void
@@ -31,7 +31,7 @@ public final class ReplayDriver: @unchecked Sendable {
     /// The recorded time of the last event applied (ns since the epoch).
     public private(set) var recordedTime: Int64 = 0
 
-    private var pendingEvent: MarketEvent?
+    private var pendingEvent: InstrumentEvent?
     private var recordedStart: Int64?
     private var wallStart = NIODeadline.now()
     /// Events applied before the market data goes out and the event loop serves the sessions.
@@ -59,7 +59,7 @@ public final class ReplayDriver: @unchecked Sendable {
     /// `eventsPerBatch` events are applied between two publications of market data (1: every
     /// change is published, as a market maker watching the feed needs; lockstep replays go one
     /// event at a time).
-    public init(gateway: ExchangeGateway<ReplayVenue>, source: any MarketDataSource, speed: ReplaySpeed, loop: EventLoop,
+    public init(gateway: ExchangeGateway<MultiReplayVenue>, source: any MultiMarketDataSource, speed: ReplaySpeed, loop: EventLoop,
                 eventsPerBatch: Int = 4096, lockstep: Bool = false, report: @escaping @Sendable (String) -> Void) {
         precondition(eventsPerBatch > 0, "a batch has events")
         batch = lockstep ? 1 : eventsPerBatch
@@ -123,8 +123,8 @@ public final class ReplayDriver: @unchecked Sendable {
             reportEnd()
             return
         }
-        gateway.drive(publish: false) { venue, events in venue.apply(event, events: &events) }
-        recordedTime = event.time
+        gateway.drive(publish: false) { venue, events in venue.apply(event.event, book: event.instrument, events: &events) }
+        recordedTime = event.event.time
         applied += 1
         barrier = .reports
         beginBarrier(ifSentSince: before)
@@ -173,7 +173,7 @@ public final class ReplayDriver: @unchecked Sendable {
     }
 
     /// The next event of the recording, or nil at its end (or on a failure, kept in `failure`).
-    private func nextEvent() -> MarketEvent? {
+    private func nextEvent() -> InstrumentEvent? {
         do throws(MarketDataError) {
             guard let e = try source.next() else {
                 finished = true
@@ -223,7 +223,7 @@ public final class ReplayDriver: @unchecked Sendable {
         var wait: TimeAmount?
         gateway.drive { venue, events in
             while count < batch {
-                let event: MarketEvent
+                let event: InstrumentEvent
                 if let e = pendingEvent {
                     event = e
                     pendingEvent = nil
@@ -232,9 +232,9 @@ public final class ReplayDriver: @unchecked Sendable {
                     event = e
                 }
                 if case .pace(let multiple) = speed {
-                    let start = recordedStart ?? event.time
+                    let start = recordedStart ?? event.event.time
                     recordedStart = start
-                    let due = Double(event.time - start) / multiple
+                    let due = Double(event.event.time - start) / multiple
                     let elapsed = Double((NIODeadline.now() - wallStart).nanoseconds)
                     if due > elapsed {
                         pendingEvent = event
@@ -242,8 +242,8 @@ public final class ReplayDriver: @unchecked Sendable {
                         return
                     }
                 }
-                venue.apply(event, events: &events)
-                recordedTime = event.time
+                venue.apply(event.event, book: event.instrument, events: &events)
+                recordedTime = event.event.time
                 applied += 1
                 count += 1
             }

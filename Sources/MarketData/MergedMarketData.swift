@@ -67,3 +67,41 @@ public struct MergedMarketData: MultiMarketDataSource {
     public var skipped: Int { sources.reduce(0) { $0 + $1.skipped } }
     public var bytesRead: Int64 { sources.reduce(0) { $0 + $1.bytesRead } }
 }
+
+/// One instrument's market as a market of one instrument among several (index 0).
+public struct SingleInstrumentMarket: MultiMarketDataSource {
+    public let instruments: [Instrument]
+    private var source: any MarketDataSource
+
+    public init(instrument: Instrument, source: any MarketDataSource) {
+        instruments = [instrument]
+        self.source = source
+    }
+
+    public mutating func next() throws(MarketDataError) -> InstrumentEvent? {
+        try source.next().map { InstrumentEvent(instrument: 0, event: $0) }
+    }
+
+    public var skipped: Int { source.skipped }
+    public var bytesRead: Int64 { source.bytesRead }
+}
+
+/// A market of several instruments that can be ended early, as ``EndableMarketDataSource``.
+public struct EndableMultiMarketData: MultiMarketDataSource {
+    private var base: any MultiMarketDataSource
+    public let control: EndableMarketDataSource.Switch
+
+    public init(_ base: any MultiMarketDataSource, control: EndableMarketDataSource.Switch) {
+        self.base = base
+        self.control = control
+    }
+
+    public var instruments: [Instrument] { base.instruments }
+
+    public mutating func next() throws(MarketDataError) -> InstrumentEvent? {
+        control.ended ? nil : try base.next()
+    }
+
+    public var skipped: Int { base.skipped }
+    public var bytesRead: Int64 { base.bytesRead }
+}

@@ -1,5 +1,6 @@
 import MarketData
 import ArgumentParser
+import Exchange
 import ExchangeGateway
 import FIXSessionCore
 import Foundation
@@ -60,9 +61,31 @@ struct ExchangeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many seconds (default: run until interrupted).", valueName: "seconds"))
     var duration: Double?
 
+    @Option(name: .customLong("merge"), help: ArgumentHelp("Another recording, of another instrument, in --format (binance or events, which name their instrument), replayed with --data in time order, a book each; repeatable.", valueName: "file"))
+    var merge: [String] = []
+
+    @Flag(help: "Replay the built-in market of three correlated instruments (ALPHA, BETA, GAMMA; --days, --seed, --correlation), a book each.")
+    var correlated = false
+
+    @Option(help: ArgumentHelp("With --correlated: the correlation of the instruments' returns, in [0, 1].", valueName: "rho"))
+    var correlation = 0.6
+
     @OptionGroup var operations: OperationsOptions
 
     func validate() throws {
+        if correlated {
+            guard market.recording.data == nil, market.recording.format == nil, merge.isEmpty else {
+                throw ValidationError("--correlated is a generated market: it goes without --data, --format and --merge")
+            }
+            guard (0...1).contains(correlation) else { throw ValidationError("--correlation must be in [0, 1]") }
+        } else if correlation != 0.6 {
+            throw ValidationError("--correlation goes with --correlated")
+        }
+        if !merge.isEmpty {
+            guard market.recording.data != nil, market.recording.format == .binance || market.recording.format == .events else {
+                throw ValidationError("--merge needs --data and --format binance or events (the files name their instruments)")
+            }
+        }
         guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
         guard recentOrders > 0 else { throw ValidationError("--recent-orders must be positive") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
@@ -79,7 +102,14 @@ struct ExchangeCommand: AsyncParsableCommand {
         }
         let market: ExchangeService.Market
         do {
-            market = try self.market.market(defaultSpeed: .pace(1), eventsPerBatch: 4096, lockstep: lockstep)
+            if correlated || !merge.isEmpty {
+                let several = try self.market.recording.openSeveral(merge: merge, correlated: correlated, correlation: correlation)
+                market = .replayMany(source: several.market, rankCoefficient: self.market.rc, queueModel: try self.market.model(),
+                                     speed: self.market.speed.flatMap(ReplaySpeed.init) ?? .pace(1), eventsPerBatch: 4096, lockstep: lockstep)
+                Self.say("replaying \(several.title): \(several.market.instruments.map(\.symbol).joined(separator: ", "))")
+            } else {
+                market = try self.market.market(defaultSpeed: .pace(1), eventsPerBatch: 4096, lockstep: lockstep)
+            }
         } catch let error as MarketDataError {
             Self.fail("\(error)")
         }

@@ -179,6 +179,30 @@ struct MarketDataOptions: ParsableArguments {
     }
 }
 
+extension MarketDataOptions {
+    /// Several instruments: `--data` with the recordings of `merge` (same format, each naming
+    /// its instrument) merged in time, or the correlated built-in market; and a line naming it.
+    /// A file that cannot be opened throws its `MarketDataError`; two files of one symbol exit 64.
+    func openSeveral(merge: [String], correlated: Bool, correlation: Double) throws -> (title: String, market: any MultiMarketDataSource) {
+        if correlated {
+            return ("correlated market (seed \(seed), \(days) days, correlation \(correlation))",
+                    CorrelatedMarket(CorrelatedMarket.Parameters(correlation: correlation, seed: seed, days: days)))
+        }
+        var markets: [(instrument: Instrument, source: any MarketDataSource)] = []
+        for path in [data!] + merge {
+            var options = self
+            options.data = path
+            if path != data { (options.symbol, options.tickSize, options.lotSize) = (nil, nil, nil) }
+            let (_, instrument, source) = try options.open(default: .binance)
+            guard !markets.contains(where: { $0.instrument.symbol == instrument.symbol }) else {
+                throw ValidationError("\(path): \(instrument.symbol) is already read from another file")
+            }
+            markets.append((instrument, source))
+        }
+        return ("\(([data!] + merge).joined(separator: ", ")) (\(format!.rawValue), merged in time)", MergedMarketData(markets))
+    }
+}
+
 /// Fees on fills, shared by `mm exchange` and `mm paper`.
 struct FeeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Fee of the resting side of each fill: a rate on the notional (0.0002; negative for a rebate, written --maker-fee=-0.0001) or an amount per lot (0.5/lot).",

@@ -94,26 +94,9 @@ struct MarketStatsCommand: ParsableCommand {
     /// Several instruments: a merged recording or the correlated market.
     func runSeveral() throws {
         var market: any MultiMarketDataSource
-        var title: String
+        let title: String
         do {
-            if correlated {
-                market = CorrelatedMarket(CorrelatedMarket.Parameters(correlation: correlation, seed: recording.seed, days: recording.days))
-                title = "correlated market (seed \(recording.seed), \(recording.days) days, correlation \(correlation))"
-            } else {
-                var markets: [(instrument: Instrument, source: any MarketDataSource)] = []
-                for path in [recording.data!] + merge {
-                    var options = recording
-                    options.data = path
-                    if path != recording.data { (options.symbol, options.tickSize, options.lotSize) = (nil, nil, nil) }
-                    let (_, instrument, source) = try options.open(default: .binance)
-                    guard !markets.contains(where: { $0.instrument.symbol == instrument.symbol }) else {
-                        Self.fail("\(path): \(instrument.symbol) is already read from another file", status: 64)
-                    }
-                    markets.append((instrument, source))
-                }
-                market = MergedMarketData(markets)
-                title = "\(([recording.data!] + merge).joined(separator: ", ")) (\(recording.format!.rawValue), merged in time)"
-            }
+            (title, market) = try recording.openSeveral(merge: merge, correlated: correlated, correlation: correlation)
         } catch let error as MarketDataError {
             Self.fail("\(error)", status: 2)
         }

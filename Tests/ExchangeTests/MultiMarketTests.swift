@@ -1,6 +1,7 @@
 import Foundation
 import Market
 @testable import MarketData
+import Exchange
 import Testing
 
 /// Markets of several instruments: recordings merged in time, and the correlated built-in market.
@@ -164,5 +165,44 @@ struct MidReturnCorrelationTests {
         #expect(ab.returns == 5 && abs(ab.value! - 1) < 1e-9, "\(ab)")
         #expect(ac.returns == 5 && abs(ac.value! + 1) < 1e-3, "\(ac)")
         #expect(c.correlation(1, 0).value == ab.value)
+    }
+}
+
+/// Several recorded books in one venue.
+struct MultiReplayVenueTests {
+    static let a = Instrument(symbol: "A", tickSize: DecimalStep(units: 1, scale: 2))
+    static let b = Instrument(symbol: "B", tickSize: DecimalStep(units: 1, scale: 2))
+
+    /// Each book gives ids of its own (A: 1, 3, 5; B: 2, 4), an event moves its own book only,
+    /// and a fill names the order of the book it happened in.
+    @Test func booksKeepTheirOrdersAndIdsApart() {
+        var venue = MultiReplayVenue(instruments: [Self.a, Self.b], rankCoefficient: 1, queueModel: PowerProbabilityQueueModel())
+        #expect(venue.bookIndex(symbol: "B") == 1 && venue.bookIndex(symbol: "C") == nil)
+        var events: [ExchangeEvent] = []
+        venue.apply(.quote(time: 10, bid: 100, bidSize: 5, ask: 101, askSize: 5), book: 0, events: &events)
+        venue.apply(.quote(time: 20, bid: 200, bidSize: 5, ask: 201, askSize: 5), book: 1, events: &events)
+        #expect(venue.marketTime == 20)
+        var ids: [OrderID] = []
+        for (book, price) in [(0, Int64(100)), (1, Int64(200)), (0, Int64(99)), (1, Int64(199)), (0, Int64(98))] {
+            events.removeAll()
+            venue.submit(OrderRequest(owner: 7, side: .buy, price: price, quantity: 1), book: book, events: &events)
+            if case .accepted(let id, _)? = events.first { ids.append(id) }
+        }
+        #expect(ids == [1, 2, 3, 4, 5])
+        #expect(venue.depth(book: 0, side: .buy, levels: 5).map(\.price) == [100, 99, 98])
+        #expect(venue.depth(book: 1, side: .buy, levels: 5).map(\.price) == [200, 199])
+        // A sell trade through 200 on book B fills B's order at 200 (id 2) and nothing of A's.
+        events.removeAll()
+        venue.apply(.trade(time: 30, price: 199, size: 20, aggressor: .sell), book: 1, events: &events)
+        var filled: [OrderID] = []
+        for event in events {
+            if case .fill(let f) = event { filled.append(f.makerOwner == 7 ? f.makerOrderID : f.takerOrderID) }
+        }
+        #expect(!filled.isEmpty && filled.allSatisfy { $0 == 2 || $0 == 4 }, "\(events)")
+        #expect(venue.depth(book: 0, side: .buy, levels: 5).map(\.price) == [100, 99, 98])
+        // Cancels go to the book named.
+        events.removeAll()
+        venue.cancel(3, owner: 7, book: 0, events: &events)
+        #expect(venue.depth(book: 0, side: .buy, levels: 5).map(\.price) == [100, 98])
     }
 }

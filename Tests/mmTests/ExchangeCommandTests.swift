@@ -115,4 +115,35 @@ struct ExchangeCommandTests {
         #expect(r.stdout.contains("status: sessions 0/1 logged on, orders 0, fills 0, rejects 0, replay"))
         #expect(r.stdout.contains("stopping:"))
     }
+
+    /// The correlated market of three instruments, a book each: two market makers quote two of
+    /// them over their own sessions and both trade; a bad combination of options is refused.
+    @Test func replaysSeveralInstruments() throws {
+        let port = Self.freePort()
+        let config = try Self.settings(port: port)
+        try (try String(contentsOf: config, encoding: .utf8) + "\n[SESSION]\nTargetCompID=MAKER2\n").write(to: config, atomically: true, encoding: .utf8)
+        let exchange = RunningMM(["exchange", "--config", config.path, "--correlated", "--speed", "50", "--duration", "60",
+                                  "--status-interval", "1"])
+        try exchange.start()
+        defer { exchange.kill(SIGTERM) }
+        #expect(exchange.waitForStdout("listening on port", seconds: 30))
+        #expect(exchange.stdout.contains("replaying correlated market (seed 1, 5 days, correlation 0.6): ALPHA, BETA, GAMMA"), "\(exchange.stdout)")
+        let second = try QuoteCommandTests.makerSettings(port: port)
+        try (try String(contentsOf: second, encoding: .utf8).replacingOccurrences(of: "SenderCompID=MAKER", with: "SenderCompID=MAKER2"))
+            .write(to: second, atomically: true, encoding: .utf8)
+        let alpha = RunningMM(["quote", "--config", try QuoteCommandTests.makerSettings(port: port).path, "--symbol", "ALPHA",
+                               "--tick-size", "0.01", "--duration", "6", "--json"])
+        let gamma = RunningMM(["quote", "--config", second.path, "--symbol", "GAMMA", "--tick-size", "0.01", "--duration", "6", "--json"])
+        try alpha.start()
+        try gamma.start()
+        #expect(alpha.wait(seconds: 60) == 0 && gamma.wait(seconds: 60) == 0, "\(alpha.stderr)\n\(gamma.stderr)")
+        for (maker, symbol) in [(alpha, "ALPHA"), (gamma, "GAMMA")] {
+            let json = maker.stdout.split(separator: "\n").last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(json?["symbol"] as? String == symbol && (json?["fills"] as? Int ?? 0) > 0, "\(maker.stdout)")
+        }
+        let bad = try Self.run(["--correlated", "--format", "synthetic"])
+        #expect(bad.status == 64 && bad.stderr.contains("--correlated is a generated market"), "\(bad.stderr)")
+        let merge = try Self.run(["--merge", "x.gz"])
+        #expect(merge.status == 64 && merge.stderr.contains("--merge needs --data and --format binance or events"), "\(merge.stderr)")
+    }
 }

@@ -84,3 +84,59 @@ public struct ReplayVenue: Venue, Sendable {
         return prices.prefix(depth).map { PriceLevel(price: $0, size: sizes[$0]!) }
     }
 }
+
+/// Several ``ReplayVenue``s, one a book: the recorded (or generated) markets of several
+/// instruments, each with our orders inside it, as one venue. Each book behaves as a
+/// ``ReplayVenue`` alone would (its own ``ReplayExchange`` and queue model); a recorded event goes
+/// to its instrument's book (``apply(_:book:events:)``).
+public struct MultiReplayVenue: Venue, Sendable {
+    public var venues: [ReplayVenue]
+    public let instruments: [Instrument]
+    /// The time of the last recorded event applied, of any book (0: none yet).
+    public private(set) var lastEventTime: Int64 = 0
+
+    /// The books of `venues`, whose ids must not overlap (see ``init(instruments:rankCoefficient:queueModel:)``).
+    public init(_ venues: [ReplayVenue]) {
+        precondition(!venues.isEmpty, "a venue has a book")
+        self.venues = venues
+        instruments = venues.map(\.exchange.instrument)
+        precondition(Set(instruments.map(\.symbol)).count == instruments.count, "one book a symbol")
+    }
+
+    /// A book for each instrument, with the same rank coefficient and queue model; book `b` of
+    /// `n` gives its orders the ids b + 1, b + 1 + n, ...
+    public init(instruments: [Instrument], rankCoefficient: Double, queueModel: any QueueModel) {
+        let n = OrderID(instruments.count)
+        self.init(instruments.enumerated().map { b, instrument in
+            ReplayVenue(ReplayExchange(instrument: instrument, rankCoefficient: rankCoefficient, queueModel: queueModel,
+                                       firstOrderID: OrderID(b) + 1, orderIDStep: n))
+        })
+    }
+
+    public var marketTime: Int64? { lastEventTime > 0 ? lastEventTime : nil }
+
+    public func bookIndex(symbol: String) -> Int? { instruments.firstIndex { $0.symbol == symbol } }
+
+    public mutating func submit(_ request: OrderRequest, book: Int, events: inout [ExchangeEvent]) {
+        venues[book].submit(request, book: 0, events: &events)
+    }
+
+    public mutating func cancel(_ id: OrderID, owner: OwnerID, book: Int, events: inout [ExchangeEvent]) {
+        venues[book].cancel(id, owner: owner, book: 0, events: &events)
+    }
+
+    public mutating func replace(_ id: OrderID, owner: OwnerID, price: Int64, quantity: Int64, book: Int,
+                                 events: inout [ExchangeEvent]) {
+        venues[book].replace(id, owner: owner, price: price, quantity: quantity, book: 0, events: &events)
+    }
+
+    /// Applies one recorded event to book `book`.
+    public mutating func apply(_ event: MarketEvent, book: Int, events: inout [ExchangeEvent]) {
+        venues[book].apply(event, events: &events)
+        lastEventTime = max(lastEventTime, event.time)
+    }
+
+    public func depth(book: Int, side: Side, levels depth: Int) -> [PriceLevel] {
+        venues[book].depth(book: 0, side: side, levels: depth)
+    }
+}

@@ -47,6 +47,8 @@ public struct ReplayExchange: Sendable {
     public private(set) var time: Int64 = 0
     /// The id the next accepted order gets.
     public private(set) var nextOrderID: OrderID = 1
+    /// How far apart its ids are (several replays in one venue take every n-th id each).
+    public let orderIDStep: OrderID
 
     /// One of our working orders.
     public struct SimulatedOrder: Hashable, Sendable {
@@ -82,8 +84,15 @@ public struct ReplayExchange: Sendable {
     /// Our lowest sell price (nil: no sell order).
     public var ownBestAsk: Int64? { sellLow <= sellHigh ? sellLow : nil }
 
-    public init(instrument: Instrument, rankCoefficient: Double = 0.8, queueModel: any QueueModel = PowerProbabilityQueueModel()) {
+    /// A replay of `instrument`'s market; our orders get the ids `firstOrderID`,
+    /// `firstOrderID + orderIDStep`, ... (several replays in one venue, ``MultiReplayVenue``,
+    /// take interleaved ids so that an id names one order of one book).
+    public init(instrument: Instrument, rankCoefficient: Double = 0.8, queueModel: any QueueModel = PowerProbabilityQueueModel(),
+                firstOrderID: OrderID = 1, orderIDStep: OrderID = 1) {
         precondition((0...1).contains(rankCoefficient), "the rank coefficient is in [0, 1]")
+        precondition(firstOrderID > 0 && orderIDStep > 0, "order ids from 1")
+        nextOrderID = firstOrderID
+        self.orderIDStep = orderIDStep
         self.instrument = instrument
         self.rankCoefficient = rankCoefficient
         self.queueModel = queueModel
@@ -255,7 +264,7 @@ public struct ReplayExchange: Sendable {
             return
         }
         let id = nextOrderID
-        nextOrderID += 1
+        nextOrderID += orderIDStep
         events.append(.accepted(orderID: id, owner: r.owner))
         if r.timeInForce == .fillOrKill && total < r.quantity {
             events.append(.canceled(orderID: id, owner: r.owner, leaves: r.quantity, reason: .fillOrKill))
