@@ -368,11 +368,23 @@ public struct MarketMaker: Sendable {
     /// or grows): at each market change the ladder's sides follow what the gate allows, so a
     /// side with no share left has its orders canceled, and quotes again once a share is back.
     private mutating func followFirmAllowance() {
-        guard !quotingStopped else { return }
+        guard !quotingStopped, let firm = gate.firmAllowance else { return }
         let sides = gate.quoteSides(instrument: 0)
         if sides.bid != quoter.buyEnabled || sides.ask != quoter.sellEnabled {
             quoter.setSides(buy: sides.bid, sell: sides.ask, into: &intents)
             touchAll()
+        }
+        // Each side quotes no more than the share leaves it: buys up to share - position, sells
+        // up to share + position (in orders of the ladder's size), so the ladder does not
+        // propose orders the gate would deny, and cancels those a smaller share no longer covers.
+        let share = firm.lots(instrument: 0)
+        if share == .max {
+            quoter.setMaxOrders(buy: .max, sell: .max)
+        } else {
+            let position = positions.position, lots = max(1, configuration.quote.quantity)
+            let buy = share.subtractingReportingOverflow(position), sell = share.addingReportingOverflow(position)
+            quoter.setMaxOrders(buy: buy.overflow ? 0 : Int(max(0, buy.partialValue) / lots),
+                                sell: sell.overflow ? 0 : Int(max(0, sell.partialValue) / lots))
         }
     }
 

@@ -50,6 +50,9 @@ public struct LadderQuoter: Sendable {
     /// The live orders and their states.
     public private(set) var tracker: OrderTracker
     /// Whether bids are quoted (see ``setSides(buy:sell:into:)``).
+    /// Most orders each side may have (``setMaxOrders(buy:sell:)``); the levels by default.
+    public private(set) var maxBuyOrders = Int.max
+    public private(set) var maxSellOrders = Int.max
     public private(set) var buyEnabled = true
     /// Whether asks are quoted.
     public private(set) var sellEnabled = true
@@ -159,6 +162,14 @@ public struct LadderQuoter: Sendable {
         if !sell { pull(.sell, into: &intents) }
     }
 
+    /// Caps the orders each side may have (a share of a firm limit, say): the side quotes its
+    /// nearest levels only, up to the cap, and at the next update an order on a level beyond it
+    /// is moved into a missing nearer level or canceled; `Int.max` for no cap beyond the levels.
+    public mutating func setMaxOrders(buy: Int, sell: Int) {
+        maxBuyOrders = max(0, buy)
+        maxSellOrders = max(0, sell)
+    }
+
     /// Cancels every order, as ``setSides(buy:sell:)`` does for a side turned off, but leaves
     /// quoting on: the next update quotes again (turn the sides off to stop).
     public mutating func cancelAll() -> [QuoteIntent] {
@@ -241,7 +252,9 @@ public struct LadderQuoter: Sendable {
     /// Moves the side's anchor per the refresh tolerance; returns its target levels and how
     /// many orders it may have.
     private mutating func aim(_ side: Side, best: Int64?, otherBest: Int64?) -> (ladder: LadderLevels, capacity: Int) {
-        let levels = min(max(configuration.levels, 0), QuoteConfiguration.maxLevels)
+        // The levels, no more than the side's cap (the nearest ones).
+        let cap = max(0, side == .buy ? maxBuyOrders : maxSellOrders)
+        let levels = min(max(configuration.levels, 0), QuoteConfiguration.maxLevels, cap)
         guard isEnabled(side), let best, levels > 0 else {
             setAnchor(side, nil)
             return (LadderLevels(empty: side), 0)

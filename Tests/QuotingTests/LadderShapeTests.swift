@@ -302,3 +302,23 @@ struct LadderShapeTests {
         #expect(m.quoter.prices(.sell) == [102, 103, 104, 105, 106])
     }
 }
+
+/// A cap on each side's orders (a share of a firm limit): the nearest levels only, and the
+/// orders beyond a smaller cap moved in or canceled.
+struct LadderCapTests {
+    @Test func aCapKeepsTheNearestLevels() {
+        var m = ImmediateMarket()
+        m.quoter.setMaxOrders(buy: 2, sell: 4)
+        m.quote(bid: 100, ask: 101)
+        #expect(m.quoter.prices(.buy) == [100, 99] && m.quoter.prices(.sell) == [101, 102, 103, 104])
+        // The cap on asks falls to 1: the three farthest asks are canceled, none is added.
+        m.quoter.setMaxOrders(buy: 2, sell: 1)
+        let intents = m.quote(bid: 100, ask: 101)
+        #expect(intents.allSatisfy { if case .cancel = $0 { true } else { false } } && intents.count == 3, "\(intents)")
+        #expect(m.quoter.prices(.sell) == [101])
+        // No cap: the ladders fill up again; a cap of 0 takes a side off the market.
+        m.quoter.setMaxOrders(buy: .max, sell: 0)
+        m.quote(bid: 100, ask: 101)
+        #expect(m.quoter.prices(.buy) == [100, 99, 98, 97, 96] && m.quoter.prices(.sell).isEmpty)
+    }
+}
