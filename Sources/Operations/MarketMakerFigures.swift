@@ -33,6 +33,9 @@ public struct MarketMakerFigures: Sendable, Equatable {
     /// The worst-case position in lots as the risk gate counts it: the position plus every open
     /// order of the worse side (what firm limits and margin are charged on).
     public var worstCaseLots: Double = 0
+    /// The same valued at the risk gate's reference price, in the quote currency (0 before a
+    /// price): what a firm group limit is charged.
+    public var worstCaseValue: Double = 0
     /// Trading profit (realized + unrealized at the last mark) in ticks x lots, and in currency.
     public var tradingProfitTicks: Int64
     public var tradingProfit: Double
@@ -91,5 +94,8 @@ public struct MarketMakerFigures: Sendable, Equatable {
                   tradingProfit: summary.tradingProfit, fees: summary.fees, stopEvents: summary.stopEvents,
                   riskDenials: denials, latency: LatencySummary(application.latency))
         worstCaseLots = maker.gate.exposures.first?.worstCaseLots ?? 0
+        if let reference = maker.gate.references.first, let instrument = maker.gate.instruments.first {
+            worstCaseValue = worstCaseLots * Double(max(0, reference)) * instrument.valuePerTickLot
+        }
     }
 }

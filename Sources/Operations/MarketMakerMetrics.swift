@@ -17,6 +17,8 @@ public struct MarketMakerMetrics: Sendable {
     static let position = MetricName("mm_maker_position_lots", "Net position in lots (positive long, negative short).")
     static let worstCase = MetricName("mm_maker_worst_case_lots",
                                       "Worst-case position in lots: the position plus the open orders of the worse side, as the risk gate counts it.")
+    static let worstCaseValue = MetricName("mm_maker_worst_case_value",
+                                           "Worst-case position valued at the risk gate's reference price, in the quote currency.")
     static let maxPosition = MetricName("mm_maker_max_abs_position_lots", "Largest absolute net position reached, lots.")
     static let profit = MetricName("mm_maker_trading_profit", "Trading profit, realized and unrealized at the last mark, in the quote currency.")
     static let profitTicks = MetricName("mm_maker_trading_profit_ticks", "Trading profit, realized and unrealized at the last mark, in ticks x lots.")
@@ -55,6 +57,7 @@ public struct MarketMakerMetrics: Sendable {
         registry.gauge(Self.position).set(to: Double(f.positionLots))
         registry.gauge(Self.maxPosition).set(to: Double(f.maxAbsPositionLots))
         registry.gauge(Self.worstCase).set(to: f.worstCaseLots)
+        registry.gauge(Self.worstCaseValue).set(to: f.worstCaseValue)
         registry.gauge(Self.profit).set(to: f.tradingProfit)
         registry.gauge(Self.profitTicks).set(to: Double(f.tradingProfitTicks))
         registry.gauge(Self.fees).set(to: f.fees)

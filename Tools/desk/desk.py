@@ -30,6 +30,12 @@ The phases, each a few seconds (default 6):
      are granted shares again;
   6. the two live engines stop (SIGTERM): exit status 0, each with its JSON summary.
 
+Then a group: `mm exchange --correlated` (three instruments, a book each) and two engines, on
+ALPHA (near 100.00) and BETA (near 50.00), in one firm group `crypto` capped at 1,000 of
+worst-case value, each asking for 600: shares of 600 and 400, and their worst-case values
+together within the cap all along (2% above it allowed for the prices' moves since the orders
+were approved).
+
 Prints one PASS or FAIL line per check and `N passed, N failed`; exit status 0 only when all pass.
 """
 
@@ -124,8 +130,10 @@ class Redis:
 
 
 class Engine:
-    def __init__(self, name, mm, work, exchange_port, redis_port):
+    def __init__(self, name, mm, work, exchange_port, redis_port, symbol=SYMBOL, extra=None):
         self.name, self.mm, self.work = name, mm, os.path.join(work, name)
+        self.symbol = symbol
+        self.extra = extra
         self.exchange_port, self.redis_port = exchange_port, redis_port
         self.process, self.metrics_port, self.starts = None, None, 0
         os.makedirs(self.work, exist_ok=True)
@@ -148,13 +156,14 @@ FileStoreSync=never
         out = open(os.path.join(self.work, "quote-%d.out" % self.starts), "w")
         err = open(os.path.join(self.work, "quote-%d.err" % self.starts), "w")
         self.out_path = out.name
+        options = self.extra if self.extra is not None else [
+            "--firm-share", str(SHARE), "--margin-feed", "redis://127.0.0.1:%d" % self.redis_port,
+            "--margin-bar", str(MARGIN_BAR)]
         self.process = subprocess.Popen(
-            [self.mm, "quote", "--config", "maker.cfg", "--symbol", SYMBOL, "--tick-size", "0.01",
+            [self.mm, "quote", "--config", "maker.cfg", "--symbol", self.symbol, "--tick-size", "0.01",
              "--levels", "5", "--lots", "1", "--stop-limit", "10",
-             "--firm-limits", "redis://127.0.0.1:%d" % self.redis_port, "--firm-share", str(SHARE),
-             "--firm-lease-ttl", "3", "--margin-feed", "redis://127.0.0.1:%d" % self.redis_port,
-             "--margin-bar", str(MARGIN_BAR), "--metrics-port", str(self.metrics_port), "--json",
-             "--status-interval", "5", "--reconcile-timeout", "5"],
+             "--firm-limits", "redis://127.0.0.1:%d" % self.redis_port, "--firm-lease-ttl", "3"] + options
+            + ["--metrics-port", str(self.metrics_port), "--json", "--status-interval", "5", "--reconcile-timeout", "5"],
             cwd=self.work, stdout=out, stderr=err)
 
     def alive(self):
@@ -180,7 +189,13 @@ FileStoreSync=never
                 continue
             key, _, value = line.rpartition(" ")
             name = key.split("{")[0]
-            if name in ("mm_maker_worst_case_lots", "mm_maker_position_lots", "mm_firm_share_available",
+            if key.startswith("mm_firm_share_granted{") and 'limit="group:' in key:
+                try:
+                    values["group_granted"] = float(value)
+                except ValueError:
+                    pass
+                continue
+            if name in ("mm_maker_worst_case_lots", "mm_maker_worst_case_value", "mm_maker_position_lots", "mm_firm_share_available",
                         "mm_firm_share_granted", "mm_maker_fills_total", "mm_fix_session_logged_on",
                         "mm_margin_feed_safe_mode", "mm_margin_feed_version"):
                 try:
@@ -261,6 +276,82 @@ def wait_for(predicate, seconds):
             return True
         time.sleep(0.1)
     return predicate()
+
+
+GROUP_CAP = 1_000  # quote currency: 10 lots of ALPHA at 100.00, or 20 of BETA at 50.00
+GROUP_SHARE = 600
+
+
+def group_scenario(mm, work, seconds, check):
+    """Two engines on two instruments of the correlated market (ALPHA near 100.00, BETA near
+    50.00) share one firm group limit of 1,000 of worst-case value, each asking for 600: the
+    first gets 600, the second 400. Sampled every 100 ms, their worst-case values together stay
+    within the cap (2% above it allowed for the prices' moves since the orders were approved)."""
+    redis_port, exchange_port = free_port(), free_port()
+    redis = Redis(os.path.join(work, "redis"), redis_port)
+    redis.start()
+    resp(redis_port, "SET", "firm:group:crypto:cap", GROUP_CAP)
+    for symbol in ("ALPHA", "BETA"):
+        resp(redis_port, "SET", "firm:%s:cap" % symbol, 100)
+    os.makedirs(os.path.join(work, "exchange"), exist_ok=True)
+    with open(os.path.join(work, "exchange", "exchange.cfg"), "w") as f:
+        f.write(f"""[DEFAULT]
+ConnectionType=acceptor
+SenderCompID=EXCH
+SocketAcceptAddress=127.0.0.1
+SocketAcceptPort={exchange_port}
+CancelOnDisconnect=Y
+
+[SESSION]
+TargetCompID=GROUP1
+
+[SESSION]
+TargetCompID=GROUP2
+""")
+    exchange = subprocess.Popen(
+        [mm, "exchange", "--config", "exchange.cfg", "--correlated", "--speed", "50", "--status-interval", "5"],
+        cwd=os.path.join(work, "exchange"), stdout=open(os.path.join(work, "exchange", "exchange.out"), "w"),
+        stderr=open(os.path.join(work, "exchange", "exchange.err"), "w"))
+    group = ["--firm-share", "100", "--firm-group", "crypto", "--firm-group-share", str(GROUP_SHARE)]
+    engines = [Engine("GROUP1", mm, work, exchange_port, redis_port, symbol="ALPHA", extra=group),
+               Engine("GROUP2", mm, work, exchange_port, redis_port, symbol="BETA", extra=group)]
+    try:
+        if not wait_for(lambda: "listening" in open(os.path.join(work, "exchange", "exchange.out")).read(), 20):
+            raise SystemExit("desk.py: mm exchange --correlated did not start listening (see %s/exchange)" % work)
+        engines[0].start()
+        wait_for(lambda: (engines[0].metrics() or {}).get("group_granted", 0) > 0, 20)
+        engines[1].start()
+        on = wait_for(lambda: all((e.metrics() or {}).get("mm_fix_session_logged_on", 0) == 1 for e in engines), 30)
+        worst, samples, breaches = 0.0, 0, []
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            values = [(e.metrics() or {}).get("mm_maker_worst_case_value", 0) for e in engines]
+            total = sum(values)
+            worst = max(worst, total)
+            samples += 1
+            if total > GROUP_CAP * 1.02:
+                breaches.append("%g + %g = %g" % (values[0], values[1], total))
+            time.sleep(0.1)
+        granted = [(e.metrics() or {}).get("group_granted") for e in engines]
+        fills = [(e.metrics() or {}).get("mm_maker_fills_total", 0) for e in engines]
+        check(on and granted == [GROUP_SHARE, GROUP_CAP - GROUP_SHARE] and all(f > 0 for f in fills),
+              "group: ALPHA and BETA engines under one group cap of %d: shares %s, fills %s" % (GROUP_CAP, granted, fills))
+        check(samples > 20 and not breaches and worst > 0,
+              "group: %d samples, the two engines' worst-case values at most %.1f together (cap %d)%s"
+              % (samples, worst, GROUP_CAP, "".join("\n    " + b for b in breaches[:10])))
+        for e in engines:
+            status = e.stop()
+            check(status == 0, "group: %s stopped with status %s" % (e.name, status))
+    finally:
+        for e in engines:
+            if e.alive():
+                e.process.kill()
+        exchange.send_signal(signal.SIGTERM)
+        try:
+            exchange.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            exchange.kill()
+        redis.kill()
 
 
 def main():
@@ -477,6 +568,7 @@ FileLogPath=log
         redis.kill()
         with open(os.path.join(work, "samples.json"), "w") as f:
             json.dump(monitor.history, f)
+    group_scenario(args.mm, os.path.join(work, "group"), phase_seconds * 2, check)
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
     return 0 if results and all(results) else 1
