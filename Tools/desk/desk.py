@@ -129,6 +129,41 @@ class Redis:
             self.process = None
 
 
+class Exchange:
+    """`mm exchange` in `work` on `port` for `sessions` (CancelOnDisconnect=Y), over `market`
+    (its options); `durable` gives it file stores and logs."""
+
+    def __init__(self, mm, work, port, sessions, market, durable=False):
+        self.work = work
+        os.makedirs(work, exist_ok=True)
+        files = "FileStorePath=store\nFileLogPath=log\nFileStoreSync=never\n" if durable else ""
+        with open(os.path.join(work, "exchange.cfg"), "w") as f:
+            f.write("[DEFAULT]\nConnectionType=acceptor\nSenderCompID=EXCH\nSocketAcceptAddress=127.0.0.1\n"
+                    "SocketAcceptPort=%d\n%sCancelOnDisconnect=Y\n" % (port, files)
+                    + "".join("\n[SESSION]\nTargetCompID=%s\n" % name for name in sessions))
+        self.out = os.path.join(work, "exchange.out")
+        self.process = subprocess.Popen([mm, "exchange", "--config", "exchange.cfg"] + market + ["--status-interval", "5"],
+                                        cwd=work, stdout=open(self.out, "w"),
+                                        stderr=open(os.path.join(work, "exchange.err"), "w"))
+        if not wait_for(lambda: "listening" in open(self.out).read(), 20):
+            self.stop()
+            raise SystemExit("desk.py: mm exchange did not start listening (see %s)" % work)
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def stop(self):
+        """SIGTERM, then its exit status (None: killed after 20 s, or it had already died)."""
+        if not self.alive():
+            return None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return None
+
+
 class Engine:
     def __init__(self, name, mm, work, exchange_port, redis_port, symbol=SYMBOL, extra=None):
         self.name, self.mm, self.work = name, mm, os.path.join(work, name)
@@ -293,31 +328,12 @@ def group_scenario(mm, work, seconds, check):
     resp(redis_port, "SET", "firm:group:crypto:cap", GROUP_CAP)
     for symbol in ("ALPHA", "BETA"):
         resp(redis_port, "SET", "firm:%s:cap" % symbol, 100)
-    os.makedirs(os.path.join(work, "exchange"), exist_ok=True)
-    with open(os.path.join(work, "exchange", "exchange.cfg"), "w") as f:
-        f.write(f"""[DEFAULT]
-ConnectionType=acceptor
-SenderCompID=EXCH
-SocketAcceptAddress=127.0.0.1
-SocketAcceptPort={exchange_port}
-CancelOnDisconnect=Y
-
-[SESSION]
-TargetCompID=GROUP1
-
-[SESSION]
-TargetCompID=GROUP2
-""")
-    exchange = subprocess.Popen(
-        [mm, "exchange", "--config", "exchange.cfg", "--correlated", "--speed", "50", "--status-interval", "5"],
-        cwd=os.path.join(work, "exchange"), stdout=open(os.path.join(work, "exchange", "exchange.out"), "w"),
-        stderr=open(os.path.join(work, "exchange", "exchange.err"), "w"))
     group = ["--firm-share", "100", "--firm-group", "crypto", "--firm-group-share", str(GROUP_SHARE)]
     engines = [Engine("GROUP1", mm, work, exchange_port, redis_port, symbol="ALPHA", extra=group),
                Engine("GROUP2", mm, work, exchange_port, redis_port, symbol="BETA", extra=group)]
+    exchange = None
     try:
-        if not wait_for(lambda: "listening" in open(os.path.join(work, "exchange", "exchange.out")).read(), 20):
-            raise SystemExit("desk.py: mm exchange --correlated did not start listening (see %s/exchange)" % work)
+        exchange = Exchange(mm, os.path.join(work, "exchange"), exchange_port, ["GROUP1", "GROUP2"], ["--correlated", "--speed", "50"])
         engines[0].start()
         wait_for(lambda: (engines[0].metrics() or {}).get("group_granted", 0) > 0, 20)
         engines[1].start()
@@ -346,11 +362,8 @@ TargetCompID=GROUP2
         for e in engines:
             if e.alive():
                 e.process.kill()
-        exchange.send_signal(signal.SIGTERM)
-        try:
-            exchange.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            exchange.kill()
+        if exchange:
+            exchange.stop()
         redis.kill()
 
 
@@ -376,26 +389,6 @@ def main():
     redis = Redis(os.path.join(work, "redis"), redis_port)
     redis.start()
     resp(redis_port, "SET", "firm:%s:cap" % SYMBOL, CAP)
-    if os.environ.get("DESK_REDIS_MONITOR"):
-        subprocess.Popen(["redis-cli", "-p", str(redis_port), "monitor"], stdout=open(os.path.join(work, "monitor.log"), "w"))
-
-    os.makedirs(os.path.join(work, "exchange"), exist_ok=True)
-    sessions = "".join("\n[SESSION]\nTargetCompID=%s\n" % name for name in ENGINES + ["MARGIN"])
-    with open(os.path.join(work, "exchange", "exchange.cfg"), "w") as f:
-        f.write(f"""[DEFAULT]
-ConnectionType=acceptor
-SenderCompID=EXCH
-SocketAcceptAddress=127.0.0.1
-SocketAcceptPort={exchange_port}
-FileStorePath=store
-FileLogPath=log
-FileStoreSync=never
-CancelOnDisconnect=Y
-{sessions}""")
-    exchange = subprocess.Popen(
-        [args.mm, "exchange", "--config", "exchange.cfg", "--format", "synthetic", "--days", "1000", "--speed", "200", "--status-interval", "5"],
-        cwd=os.path.join(work, "exchange"), stdout=open(os.path.join(work, "exchange", "exchange.out"), "w"),
-        stderr=open(os.path.join(work, "exchange", "exchange.err"), "w"))
     # The margin service takes the market over FIX from the same exchange.
     os.makedirs(os.path.join(work, "margin"), exist_ok=True)
     with open(os.path.join(work, "margin", "margin.cfg"), "w") as f:
@@ -408,12 +401,12 @@ SocketConnectPort={exchange_port}
 ReconnectInterval=1
 FileLogPath=log
 """)
-    margin = None
+    exchange, margin = None, None
     engines = [Engine(name, args.mm, work, exchange_port, redis_port) for name in ENGINES]
     monitor = Monitor(redis_port, engines)
     try:
-        if not wait_for(lambda: "listening" in open(os.path.join(work, "exchange", "exchange.out")).read(), 20):
-            raise SystemExit("desk.py: mm exchange did not start listening (see %s/exchange)" % work)
+        exchange = Exchange(args.mm, os.path.join(work, "exchange"), exchange_port, ENGINES + ["MARGIN"],
+                            ["--format", "synthetic", "--days", "1000", "--speed", "200"], durable=True)
         margin = subprocess.Popen(
             [args.mm, "margin", "--config", "margin.cfg", "--symbol", SYMBOL, "--redis", "redis://127.0.0.1:%d" % redis_port,
              "--bar", str(MARGIN_BAR), "--warmup-bars", "5"],
@@ -544,12 +537,8 @@ FileLogPath=log
         out = open(os.path.join(work, "margin", "margin.out")).read()
         check(status == 0 and "rates published" in out, "phase 6: mm margin stopped with status %s: %s"
               % (status, " ".join(out.split("\n")[:2])))
-        alive = exchange.poll() is None
-        exchange.send_signal(signal.SIGTERM)
-        try:
-            exchange_status = exchange.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            exchange_status = None
+        alive = exchange.alive()
+        exchange_status = exchange.stop()
         check(alive and exchange_status == 0, "phase 6: mm exchange ran through every fault and stopped with status %s%s"
               % (exchange_status, "" if alive else " (it had died: see exchange/exchange.err)"))
     finally:
@@ -559,12 +548,8 @@ FileLogPath=log
         for e in engines:
             if e.alive():
                 e.process.kill()
-        if exchange.poll() is None:
-            exchange.send_signal(signal.SIGTERM)
-            try:
-                exchange.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                exchange.kill()
+        if exchange:
+            exchange.stop()
         redis.kill()
         with open(os.path.join(work, "samples.json"), "w") as f:
             json.dump(monitor.history, f)
