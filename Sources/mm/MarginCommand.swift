@@ -244,7 +244,8 @@ struct MarginCommand: AsyncParsableCommand {
         if let metrics { await metrics.stop() }
         let read = application.figures
         for i in symbols.indices { print("\(symbols[i]): " + state.summary(i)) }
-        print("\(read.messages) market-data messages, \(read.prices) prices, \(read.unreadable) unreadable")
+        print("\(read.messages) market-data messages, \(read.prices) prices, \(read.unreadable) unreadable"
+              + (read.unreadPrices > 0 ? ", \(read.unreadPrices) entry prices not read (not positive, or more than 8 decimals)" : ""))
         guard events.logons > 0 else {
             Self.fail("stopped without having logged on to \(s.socketConnectHost):\(s.socketConnectPort ?? 0) as \(s.sessionID.senderCompID)", status: 1)
         }

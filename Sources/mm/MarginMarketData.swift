@@ -38,7 +38,7 @@ final class MarginMarketData: FIXApplication, @unchecked Sendable {
     private let continuation: AsyncStream<Decision>.Continuation
     /// The decisions, in order; the newest 1,024 are kept if the publisher falls behind.
     let decisions: AsyncStream<Decision>
-    private let counts = Mutex<(messages: Int, prices: Int, unreadable: Int)>((0, 0, 0))
+    private let counts = Mutex<(messages: Int, prices: Int, unreadable: Int, unreadPrices: Int)>((0, 0, 0, 0))
 
     init(symbols: [String], model: MarginModel.Configuration) {
         self.symbols = symbols
@@ -48,8 +48,9 @@ final class MarginMarketData: FIXApplication, @unchecked Sendable {
         (decisions, continuation) = AsyncStream.makeStream(of: Decision.self, bufferingPolicy: .bufferingNewest(1_024))
     }
 
-    /// Market-data messages read, prices given to the models, messages that could not be read.
-    var figures: (messages: Int, prices: Int, unreadable: Int) { counts.withLock { $0 } }
+    /// Market-data messages read, prices given to the models, messages that could not be read,
+    /// and entry prices not read (not positive, or more than 8 decimals).
+    var figures: (messages: Int, prices: Int, unreadable: Int, unreadPrices: Int) { counts.withLock { $0 } }
 
     /// No more decisions (the session stopped).
     func finish() { continuation.finish() }
@@ -82,6 +83,7 @@ final class MarginMarketData: FIXApplication, @unchecked Sendable {
         var trades = [Double?](repeating: nil, count: symbols.count)
         var touched = [Bool](repeating: false, count: symbols.count)
         var date: String?, time: String?
+        var unreadPrices = 0
         message.forEachMarketDataEntry { e, bytes in
                 let index: Int?
                 if let symbol = e.symbol {
@@ -92,7 +94,11 @@ final class MarginMarketData: FIXApplication, @unchecked Sendable {
                 }
                 if let d = e.date { date = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[d.valueRange]), as: UTF8.self) }
                 if let t = e.time { time = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[t.valueRange]), as: UTF8.self) }
-                guard let i = index, let price = e.price, let units = Self.units(price) else { return }
+                guard let i = index, let price = e.price else { return }
+                guard let units = Self.units(price) else {
+                    unreadPrices += 1
+                    return
+                }
                 switch e.type {
                 case UInt8(ascii: "0"), UInt8(ascii: "1"):
                     let side: Market.Side = e.type == UInt8(ascii: "0") ? .buy : .sell
@@ -108,7 +114,10 @@ final class MarginMarketData: FIXApplication, @unchecked Sendable {
         if let date, let time, let t = UTCTimestamp("\(date)-\(time)") { marketTime = t.nanosecondsSinceEpoch }
         // A snapshot sets the book; it is not a move (and carries no time of its own).
         if isSnapshot {
-            counts.withLock { $0.messages += 1 }
+            counts.withLock { c in
+                c.messages += 1
+                c.unreadPrices += unreadPrices
+            }
             return
         }
         var prices = 0
@@ -134,6 +143,7 @@ final class MarginMarketData: FIXApplication, @unchecked Sendable {
         counts.withLock { c in
             c.messages += 1
             c.prices += prices
+            c.unreadPrices += unreadPrices
         }
     }
 
