@@ -101,6 +101,16 @@ def resp(port, *args, timeout=1.0):
         return read()
 
 
+def terminate(process, timeout):
+    """SIGTERM, then the exit status; killed and None when it has not exited within `timeout` s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return None
+
+
 class Redis:
     def __init__(self, work, port):
         self.work, self.port, self.process = work, port, None
@@ -154,14 +164,7 @@ class Exchange:
 
     def stop(self):
         """SIGTERM, then its exit status (None: killed after 20 s, or it had already died)."""
-        if not self.alive():
-            return None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return None
+        return terminate(self.process, 20) if self.alive() else None
 
 
 class Engine:
@@ -244,12 +247,7 @@ FileStoreSync=never
         self.process.wait()
 
     def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return None
+        return terminate(self.process, 30)
 
 
 def leases(redis_port):
@@ -529,11 +527,7 @@ FileLogPath=log
               "all along: %d samples, the live engines' worst cases at most %g together and the leases at most %d (cap %d)%s"
               % (monitor.samples, monitor.max_worst_sum, monitor.max_leases, CAP,
                  "".join("\n    " + b for b in monitor.breaches[:10])))
-        margin.send_signal(signal.SIGTERM)
-        try:
-            status = margin.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            status = None
+        status = terminate(margin, 20)
         out = open(os.path.join(work, "margin", "margin.out")).read()
         check(status == 0 and "rates published" in out, "phase 6: mm margin stopped with status %s: %s"
               % (status, " ".join(out.split("\n")[:2])))
